@@ -1,0 +1,171 @@
+//===- ApiModel.h - The shared model of concurrency APIs --------*- C++ -*-===//
+//
+// One description of the concurrency APIs chanleak understands, in roles:
+// channels (with capacity semantics and ops), spawners, one-shot channels,
+// cancellation, timers and start/stop lifecycles. Every engine (clang-tidy
+// checks, the analyzer plugin, the runtime) reads this model; none of them
+// hard-codes an API. This header has no clang dependency so that the runtime
+// and the model-file parser can use it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_MODEL_APIMODEL_H
+#define CHANLEAK_MODEL_APIMODEL_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace chanleak {
+
+/// What an operation does to the channel (or one-shot, timer, worker) it is
+/// called on. Names follow Go's vocabulary.
+enum class OpKind {
+  Send,        ///< blocks until a receiver or a free slot takes the value
+  Recv,        ///< blocks until a value arrives or the channel is closed
+  TrySend,     ///< never blocks
+  TryRecv,     ///< never blocks
+  TimedSend,   ///< blocks at most a duration; may give up
+  TimedRecv,   ///< blocks at most a duration; may give up (a timeout branch)
+  Close,       ///< no more sends; ends receive loops
+  Cancel,      ///< aborts pending operations on both sides
+  SetValue,    ///< one-shot send (promise::set_value): never blocks, twice throws
+  Wait,        ///< a blocking wait with no deadline (future::get/wait, join)
+  TimedWait,   ///< a wait with a deadline (future::wait_for)
+  RequestStop, ///< asks a stoppable worker to stop
+  StopCheck,   ///< reads a stop request (stop_token::stop_requested)
+  Sleep,       ///< sleeps or waits on a timer
+  Start,       ///< starts a worker that must later be stopped
+  Stop,        ///< stops a started worker
+  Join,        ///< waits for a spawned thread to end
+  Detach,      ///< gives up every later join
+};
+
+llvm::StringRef opKindName(OpKind K);
+std::optional<OpKind> parseOpKind(llvm::StringRef Name);
+
+/// True for ops that can leave their thread blocked forever.
+bool opBlocks(OpKind K);
+bool opIsSend(OpKind K);
+bool opIsRecv(OpKind K);
+
+/// How a channel's capacity is decided.
+enum class CapacityKind {
+  Rendezvous, ///< a send waits for a receiver
+  Bounded,    ///< a send waits while `capacity` values are queued
+  Unbounded,  ///< a send never waits
+};
+
+llvm::StringRef capacityKindName(CapacityKind K);
+
+struct CapacityRule {
+  /// The kind when the capacity argument is absent.
+  CapacityKind DefaultKind = CapacityKind::Rendezvous;
+  /// Index of the constructor argument that gives the capacity, if any.
+  std::optional<unsigned> Arg;
+  /// Added to the argument to get the number of values that fit: Boost.Fiber's
+  /// buffered_channel(N) holds only N - 1.
+  int Adjust = 0;
+  /// What a capacity argument of zero means: a rendezvous for Asio's
+  /// max_buffer_size, an unbounded queue for msd::channel.
+  CapacityKind ZeroMeans = CapacityKind::Rendezvous;
+
+  /// The number of values that fit without a receiver, for a constructor
+  /// argument value (or none); std::nullopt means unbounded.
+  std::optional<unsigned long long>
+  effectiveCapacity(std::optional<long long> ArgValue) const;
+};
+
+/// What a receive op returns when the channel is closed and drained: this is
+/// what ends a `while (ch.pop(v) == success)` or `while (q.Pop(v))` loop.
+enum class RecvStatus {
+  None,   ///< returns the value or throws
+  Bool,   ///< false once closed
+  Status, ///< an enum status: not success once closed
+};
+
+struct ChannelModel {
+  std::string TypeName; ///< fully qualified class or template name
+  std::string Family;   ///< "std", "boost.fiber", "asio", "msd", "user"...
+  CapacityRule Capacity;
+  llvm::StringMap<OpKind> Methods; ///< method (or operator) name -> op
+  RecvStatus ReceiveStatus = RecvStatus::None;
+  bool RangeIterable = false;   ///< `for (auto v : ch)` receives until close
+  bool CloseWakesSenders = true; ///< false for Asio: close() strands senders
+  bool CloseWakesReceivers = true;
+  bool OneShot = false; ///< promise/future: one value, ever
+
+  std::optional<OpKind> opFor(llvm::StringRef Method) const;
+};
+
+/// A function or constructor that starts a thread or task running a callable.
+struct SpawnerModel {
+  std::string Name; ///< qualified function name, or class name when IsConstructor
+  std::string Family;
+  bool IsConstructor = false;
+  unsigned CallableArg = 0;  ///< which argument is the callable
+  /// Arguments from here on are passed to the callable (std::thread(f, a, b)).
+  std::optional<unsigned> FirstForwardedArg;
+  /// The spawned callable receives a stop token as its first parameter when
+  /// it accepts one (std::jthread).
+  bool PassesStopToken = false;
+  /// The handle's destructor waits for the task (jthread, async's future):
+  /// a task that never ends hangs its parent at scope exit.
+  bool JoinsOnDestroy = false;
+  /// Only counts as a new thread under a launch policy naming this enumerator
+  /// (std::async without std::launch::async may run deferred).
+  std::string RequiredPolicy;
+};
+
+/// A type whose Start-like method must be paired with a Stop-like one.
+struct LifecycleModel {
+  std::string TypeName;
+  std::vector<std::string> StartMethods;
+  std::vector<std::string> StopMethods;
+  /// The destructor stops a started worker (RAII), so scope exit is a Stop.
+  bool DestructorStops = false;
+};
+
+/// A type or function whose calls are stop checks, sleeps or cancellations,
+/// keyed by qualified name: "std::stop_token::stop_requested" -> StopCheck.
+struct FunctionRole {
+  std::string Name;
+  OpKind Kind;
+};
+
+/// The whole model: built-ins plus whatever a model file or annotations add.
+class ApiModel {
+public:
+  /// The built-in model: std, Boost.Fiber, Asio/Boost.Asio channels, msd.
+  static ApiModel builtin();
+
+  const ChannelModel *findChannel(llvm::StringRef QualifiedName) const;
+  const SpawnerModel *findSpawner(llvm::StringRef QualifiedName) const;
+  const LifecycleModel *findLifecycle(llvm::StringRef QualifiedName) const;
+  /// Free functions and methods with a fixed role (sleep_for, stop_requested).
+  std::optional<OpKind> findFunctionRole(llvm::StringRef QualifiedName) const;
+
+  void addChannel(ChannelModel M);
+  void addSpawner(SpawnerModel M);
+  void addLifecycle(LifecycleModel M);
+  void addFunctionRole(FunctionRole R);
+  /// Adds everything in Other; entries of Other win over same-named ones here.
+  void merge(const ApiModel &Other);
+
+  const std::vector<ChannelModel> &channels() const { return Channels; }
+  const std::vector<SpawnerModel> &spawners() const { return Spawners; }
+  const std::vector<LifecycleModel> &lifecycles() const { return Lifecycles; }
+  const std::vector<FunctionRole> &functionRoles() const { return Roles; }
+
+private:
+  std::vector<ChannelModel> Channels;
+  std::vector<SpawnerModel> Spawners;
+  std::vector<LifecycleModel> Lifecycles;
+  std::vector<FunctionRole> Roles;
+};
+
+} // namespace chanleak
+
+#endif

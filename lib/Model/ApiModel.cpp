@@ -1,0 +1,162 @@
+//===- ApiModel.cpp - Op vocabulary and model lookups ---------------------===//
+
+#include "chanleak/Model/ApiModel.h"
+#include "llvm/ADT/StringSwitch.h"
+
+namespace chanleak {
+
+static constexpr std::pair<OpKind, llvm::StringLiteral> OpNames[] = {
+    {OpKind::Send, "send"},           {OpKind::Recv, "recv"},
+    {OpKind::TrySend, "try_send"},    {OpKind::TryRecv, "try_recv"},
+    {OpKind::TimedSend, "timed_send"}, {OpKind::TimedRecv, "timed_recv"},
+    {OpKind::Close, "close"},         {OpKind::Cancel, "cancel"},
+    {OpKind::SetValue, "set_value"},  {OpKind::Wait, "wait"},
+    {OpKind::TimedWait, "timed_wait"}, {OpKind::RequestStop, "request_stop"},
+    {OpKind::StopCheck, "stop_check"}, {OpKind::Sleep, "sleep"},
+    {OpKind::Start, "start"},         {OpKind::Stop, "stop"},
+    {OpKind::Join, "join"},           {OpKind::Detach, "detach"},
+};
+
+llvm::StringRef opKindName(OpKind K) {
+  for (const auto &[Kind, Name] : OpNames)
+    if (Kind == K)
+      return Name;
+  return "unknown";
+}
+
+std::optional<OpKind> parseOpKind(llvm::StringRef Name) {
+  for (const auto &[Kind, KindName] : OpNames)
+    if (KindName == Name)
+      return Kind;
+  return std::nullopt;
+}
+
+bool opBlocks(OpKind K) {
+  switch (K) {
+  case OpKind::Send:
+  case OpKind::Recv:
+  case OpKind::Wait:
+  case OpKind::Join:
+    return true;
+  default:
+    return false;
+  }
+}
+
+bool opIsSend(OpKind K) {
+  return K == OpKind::Send || K == OpKind::TrySend || K == OpKind::TimedSend ||
+         K == OpKind::SetValue;
+}
+
+bool opIsRecv(OpKind K) {
+  return K == OpKind::Recv || K == OpKind::TryRecv || K == OpKind::TimedRecv ||
+         K == OpKind::Wait || K == OpKind::TimedWait;
+}
+
+llvm::StringRef capacityKindName(CapacityKind K) {
+  switch (K) {
+  case CapacityKind::Rendezvous:
+    return "rendezvous";
+  case CapacityKind::Bounded:
+    return "bounded";
+  case CapacityKind::Unbounded:
+    return "unbounded";
+  }
+  return "unknown";
+}
+
+std::optional<unsigned long long>
+CapacityRule::effectiveCapacity(std::optional<long long> ArgValue) const {
+  CapacityKind Kind = DefaultKind;
+  if (Arg && ArgValue)
+    Kind = *ArgValue == 0 ? ZeroMeans : CapacityKind::Bounded;
+  switch (Kind) {
+  case CapacityKind::Rendezvous:
+    return 0;
+  case CapacityKind::Unbounded:
+    return std::nullopt;
+  case CapacityKind::Bounded: {
+    long long Fits = ArgValue.value_or(0) + Adjust;
+    return Fits < 0 ? 0 : static_cast<unsigned long long>(Fits);
+  }
+  }
+  return 0;
+}
+
+std::optional<OpKind> ChannelModel::opFor(llvm::StringRef Method) const {
+  auto It = Methods.find(Method);
+  if (It == Methods.end())
+    return std::nullopt;
+  return It->second;
+}
+
+template <typename T, typename KeyFn>
+static const T *findByName(const std::vector<T> &Items, llvm::StringRef Name,
+                           KeyFn Key) {
+  for (const T &Item : Items)
+    if (Key(Item) == Name)
+      return &Item;
+  return nullptr;
+}
+
+const ChannelModel *ApiModel::findChannel(llvm::StringRef Name) const {
+  return findByName(Channels, Name,
+                    [](const ChannelModel &M) { return M.TypeName; });
+}
+
+const SpawnerModel *ApiModel::findSpawner(llvm::StringRef Name) const {
+  return findByName(Spawners, Name,
+                    [](const SpawnerModel &M) { return M.Name; });
+}
+
+const LifecycleModel *ApiModel::findLifecycle(llvm::StringRef Name) const {
+  return findByName(Lifecycles, Name,
+                    [](const LifecycleModel &M) { return M.TypeName; });
+}
+
+std::optional<OpKind> ApiModel::findFunctionRole(llvm::StringRef Name) const {
+  if (const FunctionRole *R = findByName(
+          Roles, Name, [](const FunctionRole &R) { return R.Name; }))
+    return R->Kind;
+  return std::nullopt;
+}
+
+template <typename T, typename KeyFn>
+static void addOrReplace(std::vector<T> &Items, T Item, KeyFn Key) {
+  for (T &Existing : Items)
+    if (Key(Existing) == Key(Item)) {
+      Existing = std::move(Item);
+      return;
+    }
+  Items.push_back(std::move(Item));
+}
+
+void ApiModel::addChannel(ChannelModel M) {
+  addOrReplace(Channels, std::move(M),
+               [](const ChannelModel &C) { return C.TypeName; });
+}
+void ApiModel::addSpawner(SpawnerModel M) {
+  addOrReplace(Spawners, std::move(M),
+               [](const SpawnerModel &S) { return S.Name; });
+}
+void ApiModel::addLifecycle(LifecycleModel M) {
+  addOrReplace(Lifecycles, std::move(M),
+               [](const LifecycleModel &L) { return L.TypeName; });
+}
+void ApiModel::addFunctionRole(FunctionRole R) {
+  addOrReplace(Roles, std::move(R),
+               [](const FunctionRole &F) { return F.Name; });
+}
+
+void ApiModel::merge(const ApiModel &Other) {
+  for (const ChannelModel &C : Other.Channels)
+    addChannel(C);
+  for (const SpawnerModel &S : Other.Spawners)
+    addSpawner(S);
+  for (const LifecycleModel &L : Other.Lifecycles)
+    addLifecycle(L);
+  for (const FunctionRole &R : Other.Roles)
+    addFunctionRole(R);
+}
+
+} // namespace chanleak

@@ -1,0 +1,189 @@
+//===- BuiltinModel.cpp - Built-in models of std, Boost, Asio, msd --------===//
+//
+// Each entry encodes the semantics checked against the real Debian 12 headers
+// (GCC 12 libstdc++, Boost 1.81, Asio 1.22.1); the traps that cause false
+// alarms are pinned by unittests/ModelTest.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#include "chanleak/Model/ApiModel.h"
+
+namespace chanleak {
+namespace {
+
+ChannelModel boostFiberChannel(llvm::StringRef Name, bool Buffered) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "boost.fiber";
+  if (Buffered) {
+    // buffered_channel(N) needs N a power of two and holds only N - 1 values.
+    M.Capacity.DefaultKind = CapacityKind::Bounded;
+    M.Capacity.Arg = 0;
+    M.Capacity.Adjust = -1;
+    M.Methods["try_push"] = OpKind::TrySend;
+    M.Methods["try_pop"] = OpKind::TryRecv;
+  }
+  M.Methods["push"] = OpKind::Send;
+  M.Methods["push_wait_for"] = OpKind::TimedSend;
+  M.Methods["push_wait_until"] = OpKind::TimedSend;
+  M.Methods["pop"] = OpKind::Recv;
+  M.Methods["value_pop"] = OpKind::Recv;
+  M.Methods["pop_wait_for"] = OpKind::TimedRecv;
+  M.Methods["pop_wait_until"] = OpKind::TimedRecv;
+  M.Methods["close"] = OpKind::Close;
+  M.ReceiveStatus = RecvStatus::Status;
+  M.RangeIterable = true;
+  M.CloseWakesSenders = true; // close() wakes blocked pushers with `closed`
+  return M;
+}
+
+ChannelModel asioChannel(llvm::StringRef Name) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "asio";
+  // basic_channel(executor, max_buffer_size = 0): zero is a rendezvous.
+  M.Capacity.DefaultKind = CapacityKind::Rendezvous;
+  M.Capacity.Arg = 1;
+  M.Capacity.ZeroMeans = CapacityKind::Rendezvous;
+  M.Methods["async_send"] = OpKind::Send;
+  M.Methods["async_receive"] = OpKind::Recv;
+  M.Methods["try_send"] = OpKind::TrySend;
+  M.Methods["try_send_n"] = OpKind::TrySend;
+  M.Methods["try_receive"] = OpKind::TryRecv;
+  M.Methods["close"] = OpKind::Close;
+  M.Methods["cancel"] = OpKind::Cancel;
+  // close() completes only waiting receivers; pending senders stay queued
+  // forever (asio issue 1318). cancel() frees them.
+  M.CloseWakesSenders = false;
+  return M;
+}
+
+ChannelModel msdChannel() {
+  ChannelModel M;
+  M.TypeName = "msd::channel";
+  M.Family = "msd";
+  // channel<T>() is an unbounded queue; channel<T>(n) blocks while n queued.
+  M.Capacity.DefaultKind = CapacityKind::Unbounded;
+  M.Capacity.Arg = 0;
+  M.Capacity.ZeroMeans = CapacityKind::Unbounded;
+  M.Methods["operator<<"] = OpKind::Send;
+  M.Methods["write"] = OpKind::Send;
+  M.Methods["operator>>"] = OpKind::Recv;
+  M.Methods["read"] = OpKind::Recv;
+  M.Methods["close"] = OpKind::Close;
+  M.ReceiveStatus = RecvStatus::Bool;
+  M.RangeIterable = true;
+  M.CloseWakesSenders = false; // close() does not wake a writer on a full queue
+  return M;
+}
+
+ChannelModel oneShot(llvm::StringRef Name, bool SendSide) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "std";
+  M.OneShot = true;
+  // A promise is a one-value buffer: set_value never blocks.
+  M.Capacity.DefaultKind = CapacityKind::Bounded;
+  M.Capacity.Adjust = 1;
+  if (SendSide) {
+    M.Methods["set_value"] = OpKind::SetValue;
+    M.Methods["set_exception"] = OpKind::SetValue;
+    M.Methods["set_value_at_thread_exit"] = OpKind::SetValue;
+    M.Methods["set_exception_at_thread_exit"] = OpKind::SetValue;
+    M.Methods["operator()"] = OpKind::SetValue; // packaged_task
+  } else {
+    M.Methods["get"] = OpKind::Recv;
+    M.Methods["wait"] = OpKind::Recv;
+    M.Methods["wait_for"] = OpKind::TimedRecv;
+    M.Methods["wait_until"] = OpKind::TimedRecv;
+  }
+  return M;
+}
+
+SpawnerModel spawner(llvm::StringRef Name, llvm::StringRef Family,
+                     bool IsConstructor, unsigned CallableArg,
+                     std::optional<unsigned> FirstForwarded) {
+  SpawnerModel S;
+  S.Name = Name.str();
+  S.Family = Family.str();
+  S.IsConstructor = IsConstructor;
+  S.CallableArg = CallableArg;
+  S.FirstForwardedArg = FirstForwarded;
+  return S;
+}
+
+} // namespace
+
+ApiModel ApiModel::builtin() {
+  ApiModel Model;
+
+  Model.addChannel(boostFiberChannel("boost::fibers::buffered_channel", true));
+  Model.addChannel(boostFiberChannel("boost::fibers::unbuffered_channel", false));
+  for (llvm::StringRef NS : {"asio::experimental::", "boost::asio::experimental::"})
+    for (llvm::StringRef Cls : {"basic_channel", "basic_concurrent_channel"})
+      Model.addChannel(asioChannel((NS + Cls).str()));
+  Model.addChannel(msdChannel());
+  Model.addChannel(oneShot("std::promise", true));
+  Model.addChannel(oneShot("std::packaged_task", true));
+  Model.addChannel(oneShot("std::future", false));
+  Model.addChannel(oneShot("std::shared_future", false));
+
+  Model.addSpawner(spawner("std::thread", "std", true, 0, 1));
+  SpawnerModel JThread = spawner("std::jthread", "std", true, 0, 1);
+  JThread.PassesStopToken = true;
+  JThread.JoinsOnDestroy = true; // requests stop, then joins
+  Model.addSpawner(JThread);
+  // std::async(policy, f, args...); the adapter shifts by one when the
+  // policy is omitted. Only launch::async is sure to start a thread.
+  SpawnerModel Async = spawner("std::async", "std", false, 1, 2);
+  Async.JoinsOnDestroy = true; // the returned future's destructor waits
+  Async.RequiredPolicy = "async";
+  Model.addSpawner(Async);
+  Model.addSpawner(spawner("pthread_create", "posix", false, 2, 3));
+  Model.addSpawner(spawner("boost::fibers::fiber", "boost.fiber", true, 0, 1));
+  Model.addSpawner(spawner("boost::thread", "boost", true, 0, 1));
+  for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
+    // co_spawn(executor, awaitable-or-function, token)
+    Model.addSpawner(spawner((NS + "co_spawn").str(), "asio", false, 1, {}));
+    for (llvm::StringRef Fn : {"post", "dispatch", "defer"})
+      Model.addSpawner(spawner((NS + Fn).str(), "asio", false, 1, {}));
+  }
+
+  const std::pair<llvm::StringLiteral, OpKind> Roles[] = {
+      {"std::thread::join", OpKind::Join},
+      {"std::thread::detach", OpKind::Detach},
+      {"std::jthread::join", OpKind::Join},
+      {"std::jthread::detach", OpKind::Detach},
+      {"std::jthread::request_stop", OpKind::RequestStop},
+      {"std::stop_source::request_stop", OpKind::RequestStop},
+      {"std::stop_token::stop_requested", OpKind::StopCheck},
+      {"std::stop_source::stop_requested", OpKind::StopCheck},
+      {"boost::fibers::fiber::join", OpKind::Join},
+      {"boost::fibers::fiber::detach", OpKind::Detach},
+      {"std::this_thread::sleep_for", OpKind::Sleep},
+      {"std::this_thread::sleep_until", OpKind::Sleep},
+      {"boost::this_fiber::sleep_for", OpKind::Sleep},
+      {"boost::this_fiber::sleep_until", OpKind::Sleep},
+      {"sleep", OpKind::Sleep},
+      {"usleep", OpKind::Sleep},
+      {"nanosleep", OpKind::Sleep},
+      {"asio::basic_waitable_timer::wait", OpKind::Sleep},
+      {"asio::basic_waitable_timer::async_wait", OpKind::Sleep},
+      {"boost::asio::basic_waitable_timer::wait", OpKind::Sleep},
+      {"boost::asio::basic_waitable_timer::async_wait", OpKind::Sleep},
+      {"std::condition_variable::wait", OpKind::Wait},
+      {"std::condition_variable::wait_for", OpKind::TimedWait},
+      {"std::condition_variable::wait_until", OpKind::TimedWait},
+      {"std::condition_variable_any::wait", OpKind::Wait},
+      {"std::condition_variable_any::wait_for", OpKind::TimedWait},
+      {"std::condition_variable_any::wait_until", OpKind::TimedWait},
+      {"std::latch::wait", OpKind::Wait},
+      {"std::counting_semaphore::acquire", OpKind::Wait},
+      {"std::barrier::arrive_and_wait", OpKind::Wait},
+  };
+  for (const auto &[Name, Kind] : Roles)
+    Model.addFunctionRole({Name.str(), Kind});
+  return Model;
+}
+
+} // namespace chanleak
