@@ -1,0 +1,141 @@
+/*
+ * libchanleak-tidy.so: the version-guarded loader for chanleak's clang-tidy
+ * module.
+ *
+ * clang-tidy plugins are C++ shared objects that resolve clang-tidy's symbols
+ * from the host process, so loading one built against another LLVM either
+ * fails with an unreadable "undefined symbol" error or, worse, loads and
+ * crashes. This shim has no LLVM dependency at all. Its ELF constructor finds
+ * the LLVM major version of the host process and, only if it is the one the
+ * shim was built for, loads the real module (libchanleak-tidy-impl.so, next to
+ * the shim) with RTLD_NOW | RTLD_GLOBAL so that its static registrations land
+ * in clang-tidy's module registry. Otherwise it prints exactly one line naming
+ * both versions and leaves clang-tidy alone.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <dlfcn.h>
+#include <link.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#ifndef CHANLEAK_BUILT_LLVM_MAJOR
+#error "CHANLEAK_BUILT_LLVM_MAJOR must be defined (LLVM_VERSION_MAJOR)"
+#endif
+
+#define CHANLEAK_IMPL_NAME "libchanleak-tidy-impl.so"
+
+typedef void (*llvm_get_version_fn)(unsigned *, unsigned *, unsigned *);
+
+/* Parses the major version out of a loaded object's path if its file name is
+ * libLLVM.so.<N>[.<M>...] or libLLVM-<N>.so. Returns 0 when it is neither. */
+static unsigned major_from_object_name(const char *path) {
+  const char *base = strrchr(path, '/');
+  base = base ? base + 1 : path;
+  const char *digits = NULL;
+  if (strncmp(base, "libLLVM.so.", 11) == 0)
+    digits = base + 11;
+  else if (strncmp(base, "libLLVM-", 8) == 0)
+    digits = base + 8;
+  if (!digits || *digits < '1' || *digits > '9')
+    return 0;
+  char *end = NULL;
+  unsigned long major = strtoul(digits, &end, 10);
+  if (base[7] == '-' && strncmp(end, ".so", 3) != 0)
+    return 0;
+  if (base[7] == '.' && *end != '\0' && *end != '.')
+    return 0;
+  return major < 1000 ? (unsigned)major : 0;
+}
+
+static int find_libllvm(struct dl_phdr_info *info, size_t size, void *data) {
+  (void)size;
+  if (!info->dlpi_name)
+    return 0;
+  unsigned major = major_from_object_name(info->dlpi_name);
+  if (major) {
+    *(unsigned *)data = major;
+    return 1; /* stop iterating */
+  }
+  return 0;
+}
+
+/* The LLVM major version of the process we were loaded into, or 0. */
+static unsigned host_llvm_major(void) {
+  llvm_get_version_fn get_version =
+      (llvm_get_version_fn)dlsym(RTLD_DEFAULT, "LLVMGetVersion");
+  if (get_version) {
+    unsigned major = 0, minor = 0, patch = 0;
+    get_version(&major, &minor, &patch);
+    if (major)
+      return major;
+  }
+  /* LLVMGetVersion exists since LLVM 16; older hosts or hosts that do not
+   * export the C API: look for the libLLVM they loaded. */
+  unsigned major = 0;
+  dl_iterate_phdr(find_libllvm, &major);
+  return major;
+}
+
+/* Directory of this shared object, with a trailing '/', or "" if unknown. */
+static void shim_directory(char *buf, size_t size) {
+  Dl_info info;
+  buf[0] = '\0';
+  if (!dladdr((void *)&shim_directory, &info) || !info.dli_fname)
+    return;
+  const char *slash = strrchr(info.dli_fname, '/');
+  if (!slash)
+    return;
+  size_t len = (size_t)(slash - info.dli_fname) + 1;
+  if (len >= size)
+    return;
+  memcpy(buf, info.dli_fname, len);
+  buf[len] = '\0';
+}
+
+static void *chanleak_impl_handle;
+
+__attribute__((constructor)) static void chanleak_tidy_load(void) {
+  const unsigned built = CHANLEAK_BUILT_LLVM_MAJOR;
+  unsigned host = host_llvm_major();
+  if (host == 0) {
+    fprintf(stderr,
+            "error: chanleak: libchanleak-tidy.so was built for LLVM %u but "
+            "cannot tell which LLVM this process uses (no LLVMGetVersion, no "
+            "libLLVM loaded); not loading the chanleak checks\n",
+            built);
+    return;
+  }
+  if (host != built) {
+    fprintf(stderr,
+            "error: chanleak: libchanleak-tidy.so was built for LLVM %u but "
+            "this clang-tidy is LLVM %u; rebuild chanleak with "
+            "-DCHANLEAK_LLVM_VERSION=%u\n",
+            built, host, host);
+    return;
+  }
+  char path[4096];
+  shim_directory(path, sizeof path);
+  if (strlen(path) + sizeof CHANLEAK_IMPL_NAME > sizeof path)
+    path[0] = '\0';
+  strcat(path, CHANLEAK_IMPL_NAME);
+  chanleak_impl_handle = dlopen(path, RTLD_NOW | RTLD_GLOBAL);
+  if (!chanleak_impl_handle) {
+    const char *why = dlerror();
+    /* dlerror() already names the file; keep it to one line. */
+    fprintf(stderr, "error: chanleak: cannot load the chanleak checks: %s\n",
+            why ? why : path);
+  }
+}
+
+/* For tools and tests that dlopen the shim directly. */
+__attribute__((visibility("default"))) unsigned
+chanleak_tidy_loader_built_llvm_major(void) {
+  return CHANLEAK_BUILT_LLVM_MAJOR;
+}
+
+__attribute__((visibility("default"))) int chanleak_tidy_impl_loaded(void) {
+  return chanleak_impl_handle != NULL;
+}
