@@ -1,0 +1,299 @@
+//===- BuiltinModelTest.cpp - Pin the API traps of docs/model.md ----------===//
+//
+// Each test pins one fact of /work/shared/reference/apis.md (checked against
+// the real headers) on ApiModel::builtin(). A model that gets one of these
+// wrong produces false alarms or misses.
+//
+//===----------------------------------------------------------------------===//
+
+#include "chanleak/Model/ApiModel.h"
+#include "gtest/gtest.h"
+
+using namespace chanleak;
+
+namespace {
+
+class BuiltinModelTest : public ::testing::Test {
+protected:
+  ApiModel Model = ApiModel::builtin();
+
+  const ChannelModel &channel(llvm::StringRef Name) {
+    const ChannelModel *C = Model.findChannel(Name);
+    if (!C) {
+      ADD_FAILURE() << "no built-in channel " << Name.str();
+      static ChannelModel Empty;
+      return Empty;
+    }
+    return *C;
+  }
+  const SpawnerModel &spawner(llvm::StringRef Name) {
+    const SpawnerModel *S = Model.findSpawner(Name);
+    if (!S) {
+      ADD_FAILURE() << "no built-in spawner " << Name.str();
+      static SpawnerModel Empty;
+      return Empty;
+    }
+    return *S;
+  }
+};
+
+using Cap = std::optional<unsigned long long>;
+constexpr std::nullopt_t NoArg = std::nullopt;
+constexpr std::nullopt_t Unbounded = std::nullopt;
+
+// --- Boost.Fiber ----------------------------------------------------------
+
+TEST_F(BuiltinModelTest, BoostBufferedChannelHoldsCapacityMinusOne) {
+  const ChannelModel &C = channel("boost::fibers::buffered_channel");
+  EXPECT_EQ(C.Family, "boost.fiber");
+  ASSERT_TRUE(C.Capacity.Arg.has_value());
+  EXPECT_EQ(*C.Capacity.Arg, 0u);
+  // buffered_channel<int> ch{2} blocks on the 2nd outstanding push.
+  EXPECT_EQ(C.Capacity.effectiveCapacity(2), Cap(1));
+  EXPECT_EQ(C.Capacity.effectiveCapacity(4), Cap(3));
+  EXPECT_EQ(C.Capacity.effectiveCapacity(1024), Cap(1023));
+  EXPECT_NE(C.Capacity.effectiveCapacity(2), Cap(2));
+}
+
+TEST_F(BuiltinModelTest, BoostUnbufferedChannelIsRendezvous) {
+  const ChannelModel &C = channel("boost::fibers::unbuffered_channel");
+  EXPECT_EQ(C.Capacity.DefaultKind, CapacityKind::Rendezvous);
+  EXPECT_FALSE(C.Capacity.Arg.has_value());
+  EXPECT_EQ(C.Capacity.effectiveCapacity(NoArg), Cap(0));
+}
+
+TEST_F(BuiltinModelTest, BoostOpsMapToTheRightKinds) {
+  const ChannelModel &B = channel("boost::fibers::buffered_channel");
+  EXPECT_EQ(B.opFor("push"), OpKind::Send);
+  EXPECT_EQ(B.opFor("push_wait_for"), OpKind::TimedSend);
+  EXPECT_EQ(B.opFor("push_wait_until"), OpKind::TimedSend);
+  EXPECT_EQ(B.opFor("try_push"), OpKind::TrySend);
+  EXPECT_EQ(B.opFor("pop"), OpKind::Recv);
+  EXPECT_EQ(B.opFor("value_pop"), OpKind::Recv);
+  EXPECT_EQ(B.opFor("pop_wait_for"), OpKind::TimedRecv);
+  EXPECT_EQ(B.opFor("pop_wait_until"), OpKind::TimedRecv);
+  EXPECT_EQ(B.opFor("try_pop"), OpKind::TryRecv);
+  EXPECT_EQ(B.opFor("close"), OpKind::Close);
+  EXPECT_FALSE(B.opFor("is_closed").has_value());
+
+  const ChannelModel &U = channel("boost::fibers::unbuffered_channel");
+  EXPECT_EQ(U.opFor("push"), OpKind::Send);
+  EXPECT_EQ(U.opFor("pop"), OpKind::Recv);
+  EXPECT_EQ(U.opFor("value_pop"), OpKind::Recv);
+  EXPECT_EQ(U.opFor("pop_wait_for"), OpKind::TimedRecv);
+  EXPECT_EQ(U.opFor("push_wait_until"), OpKind::TimedSend);
+  EXPECT_EQ(U.opFor("close"), OpKind::Close);
+  // try_push/try_pop exist on buffered_channel only.
+  EXPECT_FALSE(U.opFor("try_push").has_value());
+  EXPECT_FALSE(U.opFor("try_pop").has_value());
+}
+
+TEST_F(BuiltinModelTest, BoostCloseWakesBothSidesAndEndsLoops) {
+  for (llvm::StringRef Name : {"boost::fibers::buffered_channel",
+                               "boost::fibers::unbuffered_channel"}) {
+    const ChannelModel &C = channel(Name);
+    EXPECT_TRUE(C.CloseWakesSenders) << Name.str();
+    EXPECT_TRUE(C.CloseWakesReceivers) << Name.str();
+    // pop() returns channel_op_status::closed; range-for ends on close.
+    EXPECT_EQ(C.ReceiveStatus, RecvStatus::Status) << Name.str();
+    EXPECT_TRUE(C.RangeIterable) << Name.str();
+    EXPECT_FALSE(C.OneShot) << Name.str();
+  }
+}
+
+// --- msd::channel ---------------------------------------------------------
+
+TEST_F(BuiltinModelTest, MsdDefaultChannelIsUnboundedNotRendezvous) {
+  const ChannelModel &C = channel("msd::channel");
+  // channel<T>() is called "unbuffered" but writes never block.
+  EXPECT_EQ(C.Capacity.DefaultKind, CapacityKind::Unbounded);
+  EXPECT_EQ(C.Capacity.effectiveCapacity(NoArg), Unbounded);
+  EXPECT_EQ(C.Capacity.effectiveCapacity(0), Unbounded);
+}
+
+TEST_F(BuiltinModelTest, MsdChannelNIsBoundedN) {
+  const ChannelModel &C = channel("msd::channel");
+  ASSERT_TRUE(C.Capacity.Arg.has_value());
+  EXPECT_EQ(*C.Capacity.Arg, 0u);
+  EXPECT_EQ(C.Capacity.effectiveCapacity(1), Cap(1));
+  EXPECT_EQ(C.Capacity.effectiveCapacity(5), Cap(5));
+}
+
+TEST_F(BuiltinModelTest, MsdCloseDoesNotWakeSenders) {
+  const ChannelModel &C = channel("msd::channel");
+  EXPECT_FALSE(C.CloseWakesSenders);
+  EXPECT_TRUE(C.CloseWakesReceivers);
+  EXPECT_EQ(C.ReceiveStatus, RecvStatus::Bool); // read() false once drained
+  EXPECT_TRUE(C.RangeIterable);
+}
+
+TEST_F(BuiltinModelTest, MsdOps) {
+  const ChannelModel &C = channel("msd::channel");
+  EXPECT_EQ(C.opFor("operator<<"), OpKind::Send);
+  EXPECT_EQ(C.opFor("write"), OpKind::Send);
+  EXPECT_EQ(C.opFor("operator>>"), OpKind::Recv);
+  EXPECT_EQ(C.opFor("read"), OpKind::Recv);
+  EXPECT_EQ(C.opFor("close"), OpKind::Close);
+  // No try or timed ops in msd::channel.
+  for (const auto &Entry : C.Methods) {
+    OpKind K = Entry.second;
+    EXPECT_NE(K, OpKind::TrySend) << Entry.first().str();
+    EXPECT_NE(K, OpKind::TryRecv) << Entry.first().str();
+    EXPECT_NE(K, OpKind::TimedSend) << Entry.first().str();
+    EXPECT_NE(K, OpKind::TimedRecv) << Entry.first().str();
+  }
+}
+
+// --- Asio experimental channels -------------------------------------------
+
+constexpr llvm::StringLiteral AsioChannels[] = {
+    "asio::experimental::basic_channel",
+    "asio::experimental::basic_concurrent_channel",
+    "boost::asio::experimental::basic_channel",
+    "boost::asio::experimental::basic_concurrent_channel",
+};
+
+TEST_F(BuiltinModelTest, AsioDefaultCapacityZeroIsRendezvous) {
+  for (llvm::StringRef Name : AsioChannels) {
+    const ChannelModel &C = channel(Name);
+    EXPECT_EQ(C.Family, "asio") << Name.str();
+    // channel(executor, max_buffer_size = 0)
+    ASSERT_TRUE(C.Capacity.Arg.has_value()) << Name.str();
+    EXPECT_EQ(*C.Capacity.Arg, 1u) << Name.str();
+    EXPECT_EQ(C.Capacity.DefaultKind, CapacityKind::Rendezvous) << Name.str();
+    EXPECT_EQ(C.Capacity.effectiveCapacity(NoArg), Cap(0)) << Name.str();
+    EXPECT_EQ(C.Capacity.effectiveCapacity(0), Cap(0)) << Name.str();
+    EXPECT_EQ(C.Capacity.effectiveCapacity(8), Cap(8)) << Name.str();
+  }
+}
+
+TEST_F(BuiltinModelTest, AsioCloseStrandsSendersCancelIsAnOp) {
+  for (llvm::StringRef Name : AsioChannels) {
+    const ChannelModel &C = channel(Name);
+    // close() completes only waiting receivers (asio issue 1318).
+    EXPECT_FALSE(C.CloseWakesSenders) << Name.str();
+    EXPECT_TRUE(C.CloseWakesReceivers) << Name.str();
+    EXPECT_EQ(C.opFor("close"), OpKind::Close) << Name.str();
+    EXPECT_EQ(C.opFor("cancel"), OpKind::Cancel) << Name.str();
+    EXPECT_EQ(C.opFor("async_send"), OpKind::Send) << Name.str();
+    EXPECT_EQ(C.opFor("async_receive"), OpKind::Recv) << Name.str();
+    EXPECT_EQ(C.opFor("try_send"), OpKind::TrySend) << Name.str();
+    EXPECT_EQ(C.opFor("try_receive"), OpKind::TryRecv) << Name.str();
+  }
+}
+
+// --- Standard library -----------------------------------------------------
+
+TEST_F(BuiltinModelTest, PromiseIsOneShotAndSetValueNeverBlocks) {
+  for (llvm::StringRef Name : {"std::promise", "std::packaged_task"}) {
+    const ChannelModel &C = channel(Name);
+    EXPECT_TRUE(C.OneShot) << Name.str();
+    // One value fits without a receiver: the send side never waits.
+    EXPECT_EQ(C.Capacity.effectiveCapacity(NoArg), Cap(1)) << Name.str();
+  }
+  const ChannelModel &P = channel("std::promise");
+  ASSERT_EQ(P.opFor("set_value"), OpKind::SetValue);
+  EXPECT_FALSE(opBlocks(OpKind::SetValue));
+  EXPECT_TRUE(opIsSend(OpKind::SetValue));
+  EXPECT_EQ(P.opFor("set_exception"), OpKind::SetValue);
+  EXPECT_EQ(channel("std::packaged_task").opFor("operator()"),
+            OpKind::SetValue);
+}
+
+TEST_F(BuiltinModelTest, FutureIsTheOneShotReceiveSide) {
+  for (llvm::StringRef Name : {"std::future", "std::shared_future"}) {
+    const ChannelModel &C = channel(Name);
+    EXPECT_TRUE(C.OneShot) << Name.str();
+    EXPECT_EQ(C.opFor("get"), OpKind::Recv) << Name.str();
+    EXPECT_EQ(C.opFor("wait"), OpKind::Recv) << Name.str();
+    EXPECT_EQ(C.opFor("wait_for"), OpKind::TimedRecv) << Name.str();
+    EXPECT_EQ(C.opFor("wait_until"), OpKind::TimedRecv) << Name.str();
+    EXPECT_FALSE(C.opFor("set_value").has_value()) << Name.str();
+  }
+}
+
+TEST_F(BuiltinModelTest, AsyncFutureJoinsOnDestroy) {
+  const SpawnerModel &S = spawner("std::async");
+  EXPECT_FALSE(S.IsConstructor);
+  EXPECT_TRUE(S.JoinsOnDestroy);
+  EXPECT_EQ(S.RequiredPolicy, "async"); // deferred tasks start no thread
+  EXPECT_EQ(S.CallableArg, 1u);
+  EXPECT_EQ(S.FirstForwardedArg, std::optional<unsigned>(2));
+}
+
+TEST_F(BuiltinModelTest, JThreadJoinsOnDestroyAndPassesStopToken) {
+  const SpawnerModel &S = spawner("std::jthread");
+  EXPECT_TRUE(S.IsConstructor);
+  EXPECT_TRUE(S.JoinsOnDestroy);
+  EXPECT_TRUE(S.PassesStopToken);
+  EXPECT_EQ(S.CallableArg, 0u);
+  EXPECT_EQ(S.FirstForwardedArg, std::optional<unsigned>(1));
+  EXPECT_EQ(Model.findFunctionRole("std::jthread::request_stop"),
+            OpKind::RequestStop);
+}
+
+TEST_F(BuiltinModelTest, StdThreadNeitherJoinsNorPassesStopToken) {
+  const SpawnerModel &S = spawner("std::thread");
+  EXPECT_TRUE(S.IsConstructor);
+  // Destroyed while joinable, std::thread terminates instead of joining.
+  EXPECT_FALSE(S.JoinsOnDestroy);
+  EXPECT_FALSE(S.PassesStopToken);
+  EXPECT_TRUE(S.RequiredPolicy.empty());
+  EXPECT_EQ(Model.findFunctionRole("std::thread::join"), OpKind::Join);
+  EXPECT_EQ(Model.findFunctionRole("std::thread::detach"), OpKind::Detach);
+}
+
+TEST_F(BuiltinModelTest, OtherSpawners) {
+  EXPECT_EQ(spawner("pthread_create").CallableArg, 2u);
+  EXPECT_EQ(spawner("pthread_create").FirstForwardedArg,
+            std::optional<unsigned>(3));
+  EXPECT_TRUE(spawner("boost::fibers::fiber").IsConstructor);
+  for (llvm::StringRef Name :
+       {"asio::co_spawn", "boost::asio::co_spawn", "asio::post",
+        "boost::asio::dispatch", "asio::defer"})
+    EXPECT_EQ(spawner(Name).CallableArg, 1u) << Name.str();
+}
+
+TEST_F(BuiltinModelTest, FunctionRoles) {
+  EXPECT_EQ(Model.findFunctionRole("std::this_thread::sleep_for"),
+            OpKind::Sleep);
+  EXPECT_EQ(Model.findFunctionRole("boost::this_fiber::sleep_until"),
+            OpKind::Sleep);
+  EXPECT_EQ(Model.findFunctionRole("std::stop_token::stop_requested"),
+            OpKind::StopCheck);
+  EXPECT_EQ(Model.findFunctionRole("std::stop_source::request_stop"),
+            OpKind::RequestStop);
+  EXPECT_EQ(Model.findFunctionRole("std::condition_variable::wait"),
+            OpKind::Wait);
+  EXPECT_EQ(Model.findFunctionRole("std::condition_variable_any::wait_for"),
+            OpKind::TimedWait);
+  // latch, barrier and counting_semaphore have no cancellation.
+  EXPECT_EQ(Model.findFunctionRole("std::latch::wait"), OpKind::Wait);
+  EXPECT_EQ(Model.findFunctionRole("std::barrier::arrive_and_wait"),
+            OpKind::Wait);
+  EXPECT_EQ(Model.findFunctionRole("std::counting_semaphore::acquire"),
+            OpKind::Wait);
+  EXPECT_FALSE(Model.findFunctionRole("std::this_thread::yield").has_value());
+}
+
+TEST_F(BuiltinModelTest, LookupsMissForUnknownNames) {
+  EXPECT_EQ(Model.findChannel("mylib::Queue"), nullptr);
+  EXPECT_EQ(Model.findSpawner("mylib::RunAsync"), nullptr);
+  EXPECT_EQ(Model.findLifecycle("mylib::Poller"), nullptr);
+  // Lookups are by exact qualified name.
+  EXPECT_EQ(Model.findChannel("buffered_channel"), nullptr);
+}
+
+TEST(CapacityRuleTest, ZeroMeansAndAdjust) {
+  CapacityRule R;
+  R.DefaultKind = CapacityKind::Rendezvous;
+  R.Arg = 0;
+  R.ZeroMeans = CapacityKind::Unbounded;
+  EXPECT_EQ(R.effectiveCapacity(NoArg), Cap(0));
+  EXPECT_EQ(R.effectiveCapacity(0), Unbounded);
+  EXPECT_EQ(R.effectiveCapacity(3), Cap(3));
+  R.Adjust = -5;
+  EXPECT_EQ(R.effectiveCapacity(3), Cap(0)); // never negative
+}
+
+} // namespace
