@@ -373,7 +373,11 @@ bool preScan(llvm::StringRef Text, llvm::StringRef BufferName,
   llvm::SourceMgr SM;
   SM.setDiagHandler(&FirstDiagnostic::handle, &Diag);
   Stream S(llvm::MemoryBufferRef(Text, BufferName), SM, /*ShowColors=*/false);
-  auto PosOf = [&](llvm::SMLoc Loc) {
+  // Nodes made while recovering from a syntax error may point anywhere.
+  auto PosOf = [&](llvm::SMLoc Loc) -> std::optional<Position> {
+    const char *P = Loc.getPointer();
+    if (!P || P < Text.begin() || P > Text.end())
+      return std::nullopt;
     auto [Line, Col] = SM.getLineAndColumn(Loc);
     return Position{Line, Col};
   };
@@ -427,12 +431,14 @@ bool preScan(llvm::StringRef Text, llvm::StringRef BufferName,
         } else if (F.Stage == 1) {
           Next = KV->getValue();
           auto *Key = llvm::dyn_cast_or_null<ScalarNode>(KV->getKey());
-          if (Next && Key && llvm::isa<NullNode>(Next)) {
+          if (Next && Key && llvm::isa<NullNode>(Next) && !S.failed()) {
+            std::optional<Position> ValuePos =
+                PosOf(Next->getSourceRange().Start);
+            std::optional<Position> KeyPos = PosOf(Key->getSourceRange().Start);
             llvm::SmallString<32> Storage;
-            EmptyValues.emplace(
-                PosOf(Next->getSourceRange().Start),
-                EmptyValue{Key->getValue(Storage).str(),
-                           PosOf(Key->getSourceRange().Start)});
+            if (ValuePos && KeyPos)
+              EmptyValues.emplace(
+                  *ValuePos, EmptyValue{Key->getValue(Storage).str(), *KeyPos});
           }
         }
         ++F.Stage;
