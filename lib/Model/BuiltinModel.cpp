@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "chanleak/Model/ApiModel.h"
+#include "llvm/ADT/Twine.h"
 
 namespace chanleak {
 namespace {
@@ -121,7 +122,7 @@ ApiModel ApiModel::builtin() {
   Model.addChannel(boostFiberChannel("boost::fibers::unbuffered_channel", false));
   for (llvm::StringRef NS : {"asio::experimental::", "boost::asio::experimental::"})
     for (llvm::StringRef Cls : {"basic_channel", "basic_concurrent_channel"})
-      Model.addChannel(asioChannel((NS + Cls).str()));
+      Model.addChannel(asioChannel((llvm::Twine(NS) + Cls).str()));
   Model.addChannel(msdChannel());
   Model.addChannel(oneShot("std::promise", true));
   Model.addChannel(oneShot("std::packaged_task", true));
@@ -144,9 +145,9 @@ ApiModel ApiModel::builtin() {
   Model.addSpawner(spawner("boost::thread", "boost", true, 0, 1));
   for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
     // co_spawn(executor, awaitable-or-function, token)
-    Model.addSpawner(spawner((NS + "co_spawn").str(), "asio", false, 1, {}));
+    Model.addSpawner(spawner((llvm::Twine(NS) + "co_spawn").str(), "asio", false, 1, {}));
     for (llvm::StringRef Fn : {"post", "dispatch", "defer"})
-      Model.addSpawner(spawner((NS + Fn).str(), "asio", false, 1, {}));
+      Model.addSpawner(spawner((llvm::Twine(NS) + Fn).str(), "asio", false, 1, {}));
   }
 
   const std::pair<llvm::StringLiteral, OpKind> Roles[] = {

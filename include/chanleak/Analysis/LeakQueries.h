@@ -1,0 +1,100 @@
+//===- LeakQueries.h - Shared leak analyses over ConcurrencyFacts -*- C++ -*-=//
+//
+// The questions more than one engine or check asks, answered once per
+// translation unit: facts and CFGs are cached in an AnalysisSession so that
+// seven checks over the same function build each of them once.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_ANALYSIS_LEAKQUERIES_H
+#define CHANLEAK_ANALYSIS_LEAKQUERIES_H
+
+#include "chanleak/Analysis/ConcurrencyFacts.h"
+#include "chanleak/Analysis/ThreadPaths.h"
+#include <map>
+
+namespace chanleak {
+
+/// A blocking send in a spawned thread that its parent can walk away from.
+struct StrandedSend {
+  const Spawn *Origin = nullptr;
+  const Op *Send = nullptr;
+  const Channel *Chan = nullptr;
+  /// How the parent leaves: the return/throw, and the timed wait or stop
+  /// check it gave up on when the path went through one.
+  PathExit Exit;
+};
+
+/// Per-translation-unit cache of facts and CFGs.
+class AnalysisSession {
+public:
+  /// The session of the translation unit being analysed; starts afresh when
+  /// the AST context changes or startTranslationUnit() is called.
+  static AnalysisSession &get(clang::ASTContext &Ctx);
+  static void startTranslationUnit();
+
+  const ConcurrencyFacts &facts(const clang::FunctionDecl &FD,
+                                const ModelIndex &Index);
+  const ThreadPaths &paths(const Thread &T);
+
+  /// Sends stranded when the parent leaves without receiving (early-return
+  /// and cancel-timeout both read this).
+  const std::vector<StrandedSend> &strandedSends(const ConcurrencyFacts &F);
+
+private:
+  explicit AnalysisSession(clang::ASTContext &Ctx) : Ctx(Ctx) {}
+  clang::ASTContext &Ctx;
+  std::map<std::pair<const clang::FunctionDecl *, const ModelIndex *>,
+           std::unique_ptr<ConcurrencyFacts>>
+      Facts;
+  std::map<const clang::Stmt *, std::unique_ptr<ThreadPaths>> Paths;
+  std::map<const ConcurrencyFacts *, std::vector<StrandedSend>> Stranded;
+};
+
+/// Whether an op frees a sender blocked on C: a blocking receive, a receive
+/// loop, a cancel, or a close when the model says close wakes senders.
+bool rescuesSender(const Op &O, const Channel &C);
+
+/// Whether an op receives on its channel (any form, timed or not).
+bool isReceive(const Op &O);
+
+/// The most values the spawned threads send on C in all, or nullopt when
+/// that is unbounded or unknown (a send in a loop, a spawn in a loop with no
+/// constant trip count).
+std::optional<unsigned long long> spawnedSends(const ConcurrencyFacts &F,
+                                               AnalysisSession &S,
+                                               ChannelId C);
+
+/// Whether every receive on C is performed by thread T.
+bool receivedOnlyBy(const ConcurrencyFacts &F, ChannelId C, const Thread &T);
+
+/// The most receives on C on one path of thread T, or nullopt when T
+/// receives in a loop.
+std::optional<unsigned> receivesOnOnePath(const ConcurrencyFacts &F,
+                                          AnalysisSession &S, ChannelId C,
+                                          const Thread &T);
+
+/// The CFG element statements of T's body at which the given ops happen.
+llvm::SmallPtrSet<const clang::Stmt *, 8>
+elementsOf(llvm::ArrayRef<const Op *> Ops, const ThreadPaths &P);
+
+/// Whether a spawned thread can never finish: its body has no path to its
+/// end (an endless loop with no break, return or stop check).
+bool neverEnds(const Thread &T, AnalysisSession &S);
+
+/// Whether a thread that never ends is still expected to: it was started by
+/// a function other than main (which any caller can call again), or its
+/// handle waits for it in a destructor (jthread, std::async's future).
+bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T);
+
+/// The blocking op or sleep that an endless thread spends its time in: the
+/// first op of T inside a loop satisfying Pred, or null.
+const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
+                   llvm::function_ref<bool(const Op &)> Pred);
+
+/// A short name for the function a thread runs, for messages.
+std::string threadName(const Thread &T);
+
+} // namespace chanleak
+
+#endif

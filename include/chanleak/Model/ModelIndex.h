@@ -1,0 +1,120 @@
+//===- ModelIndex.h - Map clang AST nodes onto the API model ----*- C++ -*-===//
+//
+// The one place where declarations and calls in a translation unit are
+// recognised as channels, channel ops, spawns, stop checks, sleeps and
+// start/stop lifecycles. It reads the ApiModel (built-ins plus a model file)
+// and the chanleak annotation attributes on user declarations.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_MODEL_MODELINDEX_H
+#define CHANLEAK_MODEL_MODELINDEX_H
+
+#include "chanleak/Model/ApiModel.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/Expr.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include <memory>
+#include <optional>
+
+namespace clang {
+class ASTContext;
+}
+
+namespace chanleak {
+
+/// The number of values a channel holds before a send blocks.
+struct ChannelCapacity {
+  enum KindTy { Known, Unbounded, Unknown } Kind = Unknown;
+  unsigned long long Values = 0; ///< meaningful when Kind == Known
+
+  static ChannelCapacity known(unsigned long long N) { return {Known, N}; }
+  static ChannelCapacity unbounded() { return {Unbounded, 0}; }
+  static ChannelCapacity unknown() { return {Unknown, 0}; }
+  /// True when Count sends with no receiver surely fit.
+  bool fits(unsigned long long Count) const {
+    return Kind == Unbounded || (Kind == Known && Values >= Count);
+  }
+  /// True when Count sends with no receiver surely block one of them.
+  bool surelyBlocks(unsigned long long Count) const {
+    return Kind == Known && Values < Count;
+  }
+};
+
+/// A call recognised as an operation of the model.
+struct ModelOp {
+  OpKind Kind;
+  const clang::Expr *Call = nullptr;
+  /// The object the op acts on (the channel, promise, thread, worker), or
+  /// null for free functions such as sleep_for.
+  const clang::Expr *Object = nullptr;
+  /// The channel model when the object is a channel.
+  const ChannelModel *Channel = nullptr;
+};
+
+/// A call or construction that starts a thread or task.
+struct ModelSpawn {
+  const SpawnerModel *Spawner = nullptr;
+  const clang::Expr *Site = nullptr;
+  const clang::Expr *Callable = nullptr;
+  llvm::SmallVector<const clang::Expr *, 4> ForwardedArgs;
+};
+
+class ModelIndex {
+public:
+  explicit ModelIndex(ApiModel Model);
+
+  const ApiModel &model() const { return Model; }
+
+  /// Forgets what was learnt from annotations: declarations are only valid
+  /// within one translation unit.
+  void startTranslationUnit() const;
+
+  /// The channel model of a type, seeing through references, pointers,
+  /// std::shared_ptr/unique_ptr and typedefs; null when not a channel.
+  const ChannelModel *channelForType(clang::QualType T) const;
+  const LifecycleModel *lifecycleForType(clang::QualType T) const;
+  /// The spawner whose handle has this type (std::thread, std::jthread).
+  const SpawnerModel *spawnerForType(clang::QualType T) const;
+
+  /// Recognises channel ops, lifecycle ops and function roles.
+  std::optional<ModelOp> classifyCall(const clang::Expr *E) const;
+  /// Recognises thread/task starts (constructors and functions).
+  std::optional<ModelSpawn> classifySpawn(const clang::Expr *E) const;
+
+  /// How many values the channel constructed by Init holds without a
+  /// receiver (Init is a construction or a std::make_shared/make_unique).
+  ChannelCapacity capacityOf(const ChannelModel &Channel,
+                             const clang::Expr *Init,
+                             const clang::ASTContext &Ctx) const;
+
+private:
+  const ChannelModel *channelForRecord(const clang::CXXRecordDecl *RD) const;
+  const LifecycleModel *lifecycleForRecord(const clang::CXXRecordDecl *RD) const;
+  std::optional<OpKind> annotatedOp(const clang::FunctionDecl *FD) const;
+
+  ApiModel Model;
+  /// Models synthesised from annotations, owned here and cached per class.
+  mutable llvm::DenseMap<const clang::CXXRecordDecl *,
+                         std::unique_ptr<ChannelModel>>
+      AnnotatedChannels;
+  mutable llvm::DenseMap<const clang::CXXRecordDecl *,
+                         std::unique_ptr<LifecycleModel>>
+      AnnotatedLifecycles;
+  mutable llvm::DenseMap<const clang::FunctionDecl *,
+                         std::unique_ptr<SpawnerModel>>
+      AnnotatedSpawners;
+};
+
+/// The name the model uses for a declaration: qualified, without template
+/// arguments, inline namespaces (std::__1, std::__cxx11) dropped.
+std::string modelName(const clang::NamedDecl *D);
+
+/// Strips parentheses, implicit casts, temporaries and std::move/std::ref.
+const clang::Expr *ignoreWrappers(const clang::Expr *E);
+
+} // namespace chanleak
+
+#endif

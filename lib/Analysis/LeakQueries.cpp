@@ -1,0 +1,228 @@
+//===- LeakQueries.cpp - Shared leak analyses over ConcurrencyFacts -------===//
+
+#include "chanleak/Analysis/LeakQueries.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+
+using namespace clang;
+
+namespace chanleak {
+
+namespace {
+struct SessionSlot {
+  ASTContext *Ctx = nullptr;
+  std::unique_ptr<AnalysisSession> Session;
+};
+SessionSlot &slot() {
+  static SessionSlot Slot;
+  return Slot;
+}
+} // namespace
+
+AnalysisSession &AnalysisSession::get(ASTContext &Ctx) {
+  SessionSlot &Slot = slot();
+  if (!Slot.Session || Slot.Ctx != &Ctx) {
+    Slot.Session.reset(new AnalysisSession(Ctx));
+    Slot.Ctx = &Ctx;
+  }
+  return *Slot.Session;
+}
+
+void AnalysisSession::startTranslationUnit() {
+  slot().Session.reset();
+  slot().Ctx = nullptr;
+}
+
+const ConcurrencyFacts &AnalysisSession::facts(const FunctionDecl &FD,
+                                               const ModelIndex &Index) {
+  auto &Slot = Facts[{&FD, &Index}];
+  if (!Slot)
+    Slot = std::make_unique<ConcurrencyFacts>(FD, Index, Ctx);
+  return *Slot;
+}
+
+const ThreadPaths &AnalysisSession::paths(const Thread &T) {
+  auto &Slot = Paths[T.Body];
+  if (!Slot)
+    Slot = std::make_unique<ThreadPaths>(T.Function, T.Body, Ctx);
+  return *Slot;
+}
+
+bool isReceive(const Op &O) { return O.Channel && opIsRecv(O.Kind); }
+
+bool rescuesSender(const Op &O, const Channel &C) {
+  if (O.Channel != C.Id)
+    return false;
+  switch (O.Kind) {
+  case OpKind::Recv:
+  case OpKind::Wait:
+  case OpKind::Cancel:
+    return true;
+  case OpKind::Close:
+    return C.Model && C.Model->CloseWakesSenders;
+  default:
+    return false;
+  }
+}
+
+llvm::SmallPtrSet<const Stmt *, 8> elementsOf(llvm::ArrayRef<const Op *> Ops,
+                                              const ThreadPaths &P) {
+  llvm::SmallPtrSet<const Stmt *, 8> Result;
+  for (const Op *O : Ops)
+    if (const Stmt *E = P.elementFor(O->Anchor))
+      Result.insert(E);
+  return Result;
+}
+
+/// How many times a thread runs: its spawn's constant trip count, times its
+/// parent's; nullopt when unknown.
+static std::optional<unsigned long long> timesRun(const Thread &T) {
+  unsigned long long Times = 1;
+  for (const Thread *Cur = &T; Cur->Origin; Cur = Cur->Parent) {
+    if (!Cur->Origin->Loop)
+      continue;
+    if (!Cur->Origin->TripCount)
+      return std::nullopt;
+    Times *= *Cur->Origin->TripCount;
+  }
+  return Times;
+}
+
+std::optional<unsigned long long> spawnedSends(const ConcurrencyFacts &F,
+                                               AnalysisSession &S,
+                                               ChannelId C) {
+  unsigned long long Total = 0;
+  for (const Thread &T : F.threads()) {
+    if (!T.Origin)
+      continue;
+    llvm::SmallVector<const Op *, 4> Sends;
+    for (const Op *O : F.opsIn(T))
+      if (O->Channel == C && O->Kind == OpKind::Send) {
+        if (O->Loop)
+          return std::nullopt;
+        Sends.push_back(O);
+      }
+    if (Sends.empty())
+      continue;
+    const ThreadPaths &P = S.paths(T);
+    auto Elements = elementsOf(Sends, P);
+    unsigned PerRun = P.valid() ? P.maxOnOnePath([&](const Stmt *St) {
+      return Elements.count(St) != 0;
+    })
+                                : Sends.size();
+    std::optional<unsigned long long> Times = timesRun(T);
+    if (!Times)
+      return std::nullopt;
+    Total += PerRun * *Times;
+  }
+  return Total;
+}
+
+bool receivedOnlyBy(const ConcurrencyFacts &F, ChannelId C, const Thread &T) {
+  for (const Op *O : F.opsOn(C))
+    if (isReceive(*O) && O->In != &T)
+      return false;
+  return true;
+}
+
+std::optional<unsigned> receivesOnOnePath(const ConcurrencyFacts &F,
+                                          AnalysisSession &S, ChannelId C,
+                                          const Thread &T) {
+  llvm::SmallVector<const Op *, 4> Receives;
+  for (const Op *O : F.opsIn(T))
+    if (O->Channel == C && isReceive(*O)) {
+      if (O->Loop || O->LoopsUntilClosed)
+        return std::nullopt;
+      Receives.push_back(O);
+    }
+  if (Receives.empty())
+    return 0;
+  const ThreadPaths &P = S.paths(T);
+  auto Elements = elementsOf(Receives, P);
+  return P.maxOnOnePath(
+      [&](const Stmt *St) { return Elements.count(St) != 0; });
+}
+
+const std::vector<StrandedSend> &
+AnalysisSession::strandedSends(const ConcurrencyFacts &F) {
+  auto [It, Inserted] = Stranded.try_emplace(&F);
+  if (!Inserted)
+    return It->second;
+  std::vector<StrandedSend> &Result = It->second;
+
+  for (const Spawn &Sp : F.spawns()) {
+    if (!Sp.Child)
+      continue;
+    const Thread &Parent = *Sp.Parent;
+    for (const Op *Send : F.opsIn(*Sp.Child)) {
+      if (Send->Kind != OpKind::Send || !Send->Channel)
+        continue;
+      const Channel *C = F.channel(Send->Channel);
+      if (!C || C->Escapes || !C->Model || C->Model->OneShot)
+        continue;
+      // Another thread that receives could still take the value.
+      if (!receivedOnlyBy(F, C->Id, Parent))
+        continue;
+      std::optional<unsigned long long> Sends = spawnedSends(F, *this, C->Id);
+      if (C->Capacity.Kind != ChannelCapacity::Known ||
+          (Sends ? C->Capacity.fits(*Sends) : C->Capacity.Values > 0))
+        continue;
+
+      const ThreadPaths &P = paths(Parent);
+      if (!P.valid())
+        continue;
+      llvm::SmallVector<const Op *, 4> Rescues, MayGiveUp;
+      for (const Op *O : F.opsIn(Parent)) {
+        if (rescuesSender(*O, *C))
+          Rescues.push_back(O);
+        else if (O->Kind == OpKind::TimedRecv || O->Kind == OpKind::TryRecv ||
+                 O->Kind == OpKind::TimedWait || O->Kind == OpKind::StopCheck)
+          MayGiveUp.push_back(O);
+      }
+      auto Blocking = elementsOf(Rescues, P);
+      auto Flagged = elementsOf(MayGiveUp, P);
+      std::optional<PathExit> Exit = P.pathToExitAvoiding(
+          P.elementFor(Sp.Anchor),
+          [&](const Stmt *St) { return Blocking.count(St) != 0; },
+          [&](const Stmt *St) { return Flagged.count(St) != 0; });
+      if (!Exit)
+        continue;
+      Result.push_back({&Sp, Send, C, *Exit});
+    }
+  }
+  return Result;
+}
+
+bool neverEnds(const Thread &T, AnalysisSession &S) {
+  const ThreadPaths &P = S.paths(T);
+  return P.valid() && !P.exitReachable();
+}
+
+bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T) {
+  if (!T.Origin)
+    return false;
+  if (T.Origin->Site.Spawner->JoinsOnDestroy && T.Origin->Handle)
+    return true;
+  const FunctionDecl *Root = F.root().Function;
+  return !(Root && Root->isMain() && T.Parent == &F.root());
+}
+
+const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
+                   llvm::function_ref<bool(const Op &)> Pred) {
+  for (const Op *O : F.opsIn(T))
+    if (O->Loop && Pred(*O))
+      return O;
+  return nullptr;
+}
+
+std::string threadName(const Thread &T) {
+  if (!T.Function)
+    return "<thread>";
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(T.Function);
+      Method && Method->getParent()->isLambda())
+    return "lambda";
+  return T.Function->getQualifiedNameAsString();
+}
+
+} // namespace chanleak

@@ -1,0 +1,219 @@
+//===- ChanleakCheck.cpp - Common base of the chanleak checks -------------===//
+
+#include "ChanleakCheck.h"
+#include "chanleak/Model/ModelFile.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/Attr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/StringSet.h"
+#include <map>
+#include <mutex>
+
+using namespace clang;
+using namespace clang::ast_matchers;
+
+namespace chanleak::tidy {
+
+namespace {
+
+/// Adds a semicolon-separated list of qualified names as channels with the
+/// common op names (push/send/write, pop/recv/receive/read, close, try_*).
+void addChannelTypes(ApiModel &Model, llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef, 4> Names;
+  List.split(Names, ';', -1, false);
+  for (llvm::StringRef Name : Names) {
+    ChannelModel M;
+    M.TypeName = Name.trim().str();
+    M.Family = "option";
+    M.Capacity.DefaultKind = CapacityKind::Rendezvous;
+    M.Capacity.Arg = 0;
+    for (llvm::StringRef Send : {"push", "send", "write", "Push", "Send", "Write"})
+      M.Methods[Send] = OpKind::Send;
+    for (llvm::StringRef Recv : {"pop", "recv", "receive", "read", "Pop", "Recv", "Receive", "Read"})
+      M.Methods[Recv] = OpKind::Recv;
+    for (llvm::StringRef Close : {"close", "Close"})
+      M.Methods[Close] = OpKind::Close;
+    for (llvm::StringRef Try : {"try_push", "try_send", "TryPush", "TrySend"})
+      M.Methods[Try] = OpKind::TrySend;
+    for (llvm::StringRef Try : {"try_pop", "try_recv", "TryPop", "TryRecv"})
+      M.Methods[Try] = OpKind::TryRecv;
+    M.ReceiveStatus = RecvStatus::Bool;
+    M.RangeIterable = true;
+    Model.addChannel(std::move(M));
+  }
+}
+
+void addSpawnerFunctions(ApiModel &Model, llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef, 4> Names;
+  List.split(Names, ';', -1, false);
+  for (llvm::StringRef Name : Names) {
+    SpawnerModel S;
+    S.Name = Name.trim().str();
+    S.Family = "option";
+    S.CallableArg = 0;
+    S.FirstForwardedArg = 1;
+    Model.addSpawner(std::move(S));
+  }
+}
+
+/// One index per distinct configuration, shared by every check using it.
+std::shared_ptr<const ModelIndex>
+sharedIndex(llvm::StringRef ModelFile, llvm::StringRef ChannelTypes,
+            llvm::StringRef SpawnerFunctions, std::string &Error) {
+  static std::mutex Lock;
+  static std::map<std::string, std::weak_ptr<const ModelIndex>> Indexes;
+  static llvm::StringSet<> ReportedErrors;
+  std::lock_guard<std::mutex> Guard(Lock);
+  std::string Key =
+      (ModelFile + "\n" + ChannelTypes + "\n" + SpawnerFunctions).str();
+  if (auto Existing = Indexes[Key].lock())
+    return Existing;
+
+  ApiModel Model = ApiModel::builtin();
+  if (!ModelFile.empty()) {
+    llvm::Expected<ApiModel> User = loadModelFile(ModelFile);
+    if (User)
+      Model.merge(*User);
+    else {
+      std::string Message = llvm::toString(User.takeError());
+      // Every check shares the file: say it once.
+      if (ReportedErrors.insert(Message).second)
+        Error = Message;
+    }
+  }
+  addChannelTypes(Model, ChannelTypes);
+  addSpawnerFunctions(Model, SpawnerFunctions);
+  auto Index = std::make_shared<const ModelIndex>(std::move(Model));
+  Indexes[Key] = Index;
+  return Index;
+}
+
+} // namespace
+
+ChanleakCheck::ChanleakCheck(llvm::StringRef Name,
+                             clang::tidy::ClangTidyContext *Context)
+    : ClangTidyCheck(Name, Context),
+      ModelFile(Options.getLocalOrGlobal("ModelFile", "")),
+      ChannelTypes(Options.getLocalOrGlobal("ChannelTypes", "")),
+      SpawnerFunctions(Options.getLocalOrGlobal("SpawnerFunctions", "")) {
+  std::string Error;
+  Index = sharedIndex(ModelFile, ChannelTypes, SpawnerFunctions, Error);
+  if (!Error.empty())
+    configurationDiag("chanleak: %0; using the built-in model only",
+                      DiagnosticIDs::Error)
+        << Error;
+}
+
+void ChanleakCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) {
+  Options.store(Opts, "ModelFile", ModelFile);
+  Options.store(Opts, "ChannelTypes", ChannelTypes);
+  Options.store(Opts, "SpawnerFunctions", SpawnerFunctions);
+}
+
+void ChanleakCheck::registerMatchers(MatchFinder *Finder) {
+  // Lambda bodies are analysed as part of the function that spawns them.
+  Finder->addMatcher(
+      functionDecl(isDefinition(), isExpansionInMainFile(),
+                   unless(cxxMethodDecl(ofClass(cxxRecordDecl(isLambda())))))
+          .bind("function"),
+      this);
+}
+
+void ChanleakCheck::onStartOfTranslationUnit() {
+  AnalysisSession::startTranslationUnit();
+  Index->startTranslationUnit();
+  Reported.clear();
+}
+
+void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
+  const auto *FD = Result.Nodes.getNodeAs<FunctionDecl>("function");
+  if (!FD || FD->isDependentContext() || FD->isInvalidDecl() || !FD->getBody())
+    return;
+  // Broken code gives a broken AST: say nothing rather than guess.
+  if (Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
+    return;
+  Ctx = Result.Context;
+  AnalysisSession &Session = AnalysisSession::get(*Ctx);
+  analyze(Session.facts(*FD, *Index), Session);
+}
+
+bool ChanleakCheck::isSuppressed(const Stmt *At) const {
+  auto Matches = [&](const SuppressAttr *A) {
+    if (A->diagnosticIdentifiers_size() == 0)
+      return true;
+    for (llvm::StringRef Id : A->diagnosticIdentifiers())
+      if (Id == getID() || Id == "chanleak" || getID().starts_with(Id))
+        return true;
+    return false;
+  };
+  llvm::SmallVector<DynTypedNode, 8> Work{DynTypedNode::create(*At)};
+  for (unsigned Steps = 0; !Work.empty() && Steps < 256; ++Steps) {
+    DynTypedNode Node = Work.pop_back_val();
+    if (const auto *Attributed = Node.get<AttributedStmt>())
+      for (const Attr *A : Attributed->getAttrs())
+        if (const auto *Suppress = dyn_cast<SuppressAttr>(A); Suppress && Matches(Suppress))
+          return true;
+    if (const auto *D = Node.get<Decl>())
+      for (const auto *Suppress : D->specific_attrs<SuppressAttr>())
+        if (Matches(Suppress))
+          return true;
+    for (const DynTypedNode &Parent : Ctx->getParents(Node))
+      Work.push_back(Parent);
+  }
+  return false;
+}
+
+bool ChanleakCheck::report(const Stmt *At, llvm::StringRef Message,
+                           llvm::ArrayRef<FixItHint> Fixes) {
+  Reporting = false;
+  SourceLocation Loc = At->getBeginLoc();
+  if (Loc.isInvalid() || isSuppressed(At) ||
+      !Reported.insert(Loc.getRawEncoding()).second)
+    return false;
+  auto Diag = diag(Loc, Message);
+  for (const FixItHint &Fix : Fixes)
+    Diag << Fix;
+  Reporting = true;
+  return true;
+}
+
+void ChanleakCheck::note(SourceLocation Loc, llvm::StringRef Message) {
+  if (Reporting && Loc.isValid())
+    diag(Loc, Message, DiagnosticIDs::Note);
+}
+
+void ChanleakCheck::note(const Stmt *At, llvm::StringRef Message) {
+  if (At)
+    note(At->getBeginLoc(), Message);
+}
+
+void ChanleakCheck::noteSpawn(const Thread &T) {
+  if (!T.Origin)
+    return;
+  const Spawn &S = *T.Origin;
+  std::string Message = "thread spawned here";
+  if (S.Loop)
+    Message = S.TripCount ? ("thread spawned here, " + llvm::Twine(*S.TripCount) +
+                             " times in a loop").str()
+                          : "thread spawned here, once per loop iteration";
+  note(S.Site.Site, Message);
+}
+
+void ChanleakCheck::noteExit(const PathExit &Exit, const Thread &Leaving,
+                             llvm::StringRef Without) {
+  std::string Who = Leaving.Origin ? "the thread" : "'" + threadName(Leaving) + "'";
+  if (Exit.Event && isa<CXXThrowExpr>(Exit.Event))
+    note(Exit.Event, "exception thrown here leaves " + Who + " " + Without.str());
+  else if (Exit.Event)
+    note(Exit.Event, Who + " returns here " + Without.str());
+  else if (Leaving.Body)
+    note(Leaving.Body->getEndLoc(), Who + " ends here " + Without.str());
+}
+
+std::string quoted(const NamedDecl *D) {
+  return D ? "'" + D->getNameAsString() + "'" : std::string("the channel");
+}
+
+} // namespace chanleak::tidy

@@ -1,0 +1,72 @@
+//===- ChanleakCheck.h - Common base of the chanleak checks -----*- C++ -*-===//
+//
+// Every chanleak check analyses whole functions: it matches each function
+// definition of the main file, asks the shared AnalysisSession for its
+// concurrency facts, and reports through report(), which applies
+// [[clang::suppress]] and drops duplicates. Options shared by all checks
+// (ModelFile, ChannelTypes, SpawnerFunctions) are read here.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_TIDY_CHANLEAKCHECK_H
+#define CHANLEAK_TIDY_CHANLEAKCHECK_H
+
+#include "chanleak/Analysis/LeakQueries.h"
+#include "clang-tidy/ClangTidyCheck.h"
+#include "llvm/ADT/DenseSet.h"
+
+namespace chanleak::tidy {
+
+class ChanleakCheck : public clang::tidy::ClangTidyCheck {
+public:
+  ChanleakCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+
+  void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
+  void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
+  void onStartOfTranslationUnit() override;
+  void storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts) override;
+  bool isLanguageVersionSupported(const clang::LangOptions &LangOpts) const override {
+    return LangOpts.CPlusPlus;
+  }
+
+protected:
+  /// Reports this check's findings among the facts of one function.
+  virtual void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) = 0;
+
+  /// Starts a warning at the blocking operation unless it is suppressed with
+  /// [[clang::suppress]] or was reported already; notes follow with note().
+  /// Returns false when the finding is dropped.
+  bool report(const clang::Stmt *At, llvm::StringRef Message,
+              llvm::ArrayRef<clang::FixItHint> Fixes = {});
+  void note(clang::SourceLocation Loc, llvm::StringRef Message);
+  void note(const clang::Stmt *At, llvm::StringRef Message);
+
+  /// The "thread spawned here" note every finding in a spawned thread has.
+  void noteSpawn(const Thread &T);
+
+  /// The note at the event that strands a peer: the early return, the
+  /// throw, or the end of the function. `Without` says what was skipped
+  /// ("without receiving from 'results'").
+  void noteExit(const PathExit &Exit, const Thread &Leaving,
+                llvm::StringRef Without);
+
+  clang::ASTContext &context() const { return *Ctx; }
+
+private:
+  bool isSuppressed(const clang::Stmt *At) const;
+
+  std::string ModelFile;
+  std::string ChannelTypes;
+  std::string SpawnerFunctions;
+  std::shared_ptr<const ModelIndex> Index;
+  clang::ASTContext *Ctx = nullptr;
+  bool Reporting = false;
+  llvm::DenseSet<unsigned> Reported;
+};
+
+/// "'name'" for a declaration, for messages.
+std::string quoted(const clang::NamedDecl *D);
+
+} // namespace chanleak::tidy
+
+#endif

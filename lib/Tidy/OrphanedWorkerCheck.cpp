@@ -1,0 +1,79 @@
+//===- OrphanedWorkerCheck.cpp - chanleak-orphaned-worker -----------------===//
+
+#include "OrphanedWorkerCheck.h"
+#include "clang/AST/Expr.h"
+
+using namespace clang;
+
+namespace chanleak::tidy {
+
+void OrphanedWorkerCheck::analyze(const ConcurrencyFacts &Facts,
+                                  AnalysisSession &Session) {
+  reportUnstoppedWorkers(Facts, Session);
+  reportEndlessThreads(Facts, Session);
+}
+
+void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,
+                                                 AnalysisSession &Session) {
+  const ModelIndex &Index = Facts.index();
+  for (const Op &Start : Facts.ops()) {
+    const auto *Worker = dyn_cast_or_null<VarDecl>(Start.Object);
+    if (Start.Kind != OpKind::Start || !Worker || !Worker->hasLocalStorage() ||
+        Worker->getType()->isReferenceType() || isa<ParmVarDecl>(Worker))
+      continue;
+    const LifecycleModel *Life = Index.lifecycleForType(Worker->getType());
+    if (!Life || Life->DestructorStops)
+      continue;
+    llvm::SmallVector<const Op *, 4> Stops;
+    for (const Op &O : Facts.ops())
+      if (O.Kind == OpKind::Stop && O.Object == Worker && O.In == Start.In)
+        Stops.push_back(&O);
+    const ThreadPaths &P = Session.paths(*Start.In);
+    auto Elements = elementsOf(Stops, P);
+    std::optional<PathExit> Exit = P.pathToExitAvoiding(
+        P.elementFor(Start.Anchor),
+        [&](const Stmt *S) { return Elements.count(S) != 0; },
+        [](const Stmt *) { return false; });
+    if (!Exit)
+      continue;
+    std::string Name = quoted(Worker);
+    if (!report(Start.Call, Name + " is started but not stopped on every path: "
+                                   "its worker thread outlives it"))
+      continue;
+    noteExit(*Exit, *Start.In, "without stopping " + Name);
+  }
+}
+
+void OrphanedWorkerCheck::reportEndlessThreads(const ConcurrencyFacts &Facts,
+                                               AnalysisSession &Session) {
+  for (const Thread &T : Facts.threads()) {
+    if (!endlessThreadLeaks(Facts, T) || !neverEnds(T, Session))
+      continue;
+    // A sleeping loop is chanleak-looping-timer's; a receive loop over a
+    // channel nobody closes is chanleak-range-without-close's.
+    if (opInLoop(Facts, T, [](const Op &O) { return O.Kind == OpKind::Sleep; }))
+      continue;
+    if (opInLoop(Facts, T, [&](const Op &O) {
+          const Channel *C = O.Channel ? Facts.channel(O.Channel) : nullptr;
+          return O.LoopsUntilClosed && C && !C->Escapes;
+        }))
+      continue;
+    const Op *Blocking = opInLoop(Facts, T, [](const Op &O) { return opBlocks(O.Kind); });
+    const Stmt *At = Blocking ? static_cast<const Stmt *>(Blocking->Call) : T.Body;
+    const Spawn &S = *T.Origin;
+    std::string Message;
+    if (S.Site.Spawner->PassesStopToken && !S.ReadsStopToken)
+      Message = "thread never ends: its loop ignores its stop_token, so the "
+                "destructor of its " + S.Site.Spawner->Name + " waits forever";
+    else if (S.Site.Spawner->JoinsOnDestroy && S.Handle)
+      Message = "thread never ends: its loop has no exit, so the destructor of " +
+                quoted(S.Handle) + " waits forever";
+    else
+      Message = "thread never ends: its loop has no exit and nothing can stop it";
+    if (!report(At, Message))
+      continue;
+    noteSpawn(T);
+  }
+}
+
+} // namespace chanleak::tidy
