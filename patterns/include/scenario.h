@@ -10,9 +10,12 @@
 //      never ends, an io_context whose run() keeps waiting for a stranded
 //      coroutine);
 //   2. poll /proc/self/task for up to CHANLEAK_SCENARIO_SETTLE_MS (default
-//      1000) until no thread other than main and the harness thread is left.
-//      Threads of a correct program finish within a few milliseconds; a
-//      stranded thread never does, so the poll cannot flip a leaky outcome.
+//      1000) until no thread but main is left (the harness thread included:
+//      having returned, it must be able to exit). Threads of a correct
+//      program finish within a few milliseconds; a stranded thread never
+//      does, so the poll cannot flip a leaky outcome. If fn did not return,
+//      the verdict is already "leaked" and the threads other than main and
+//      the stuck harness thread are only counted for the report.
 //
 // It prints one line
 //     chanleak-scenario: leaked=<N> scenario-returned=<yes|no>
@@ -152,10 +155,14 @@ inline std::string read_small(const std::string &path) {
   if (!returned)
     std::this_thread::sleep_for(std::chrono::milliseconds(settle_ms));
   const auto deadline = clock::now() + std::chrono::milliseconds(settle_ms);
-  std::vector<long> left = other_threads(harness_tid);
+  // Once the scenario has returned, the harness thread has nothing left to do
+  // but exit, so it is counted too: a thread that cannot finish (Boost.Fiber
+  // waits at thread exit for the fibers it hosts, stranded or not) leaked.
+  const long excluded = returned ? 0 : harness_tid;
+  std::vector<long> left = other_threads(excluded);
   while (!left.empty() && clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
-    left = other_threads(harness_tid);
+    left = other_threads(excluded);
   }
 
   for (long tid : left) {
