@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Install what is missing, build chanleak against LLVM 19 in build/, and run
+# its clang-tidy checks over the bundled patterns/ catalogue, printing the
+# findings.
+#
+#   scripts/chanleak-catalogue.sh [extra args for test/patterns/check_catalogue.py]
+#
+# Environment: CHANLEAK_LLVM_VERSION (default 19), CHANLEAK_BUILD_DIR
+# (default build for 19, build-llvm<N> otherwise).
+set -euo pipefail
+# shellcheck source=lib/common.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+v=${CHANLEAK_LLVM_VERSION:-19}
+if [ "$v" = 19 ]; then default_dir=$CHANLEAK_ROOT/build; else default_dir=$CHANLEAK_ROOT/build-llvm$v; fi
+dir=${CHANLEAK_BUILD_DIR:-$default_dir}
+
+# shellcheck disable=SC2046
+chanleak_ensure_packages "${CHANLEAK_BASE_PACKAGES[@]}" $(chanleak_llvm_packages "$v")
+chanleak_build "$dir" "$v"
+
+clang_tidy=/usr/lib/llvm-$v/bin/clang-tidy
+plugin=$dir/lib/libchanleak-tidy.so
+cd "$CHANLEAK_ROOT"
+if [ -f test/patterns/check_catalogue.py ]; then
+  chanleak_log "chanleak findings over patterns/"
+  exec python3 test/patterns/check_catalogue.py --list --clang-tidy "$clang_tidy" \
+    --plugin "$plugin" -p "$dir" --patterns patterns "$@"
+fi
+
+# Fallback while the catalogue driver is not there: every program in
+# patterns/, with the flags from the build's compilation database.
+chanleak_log "chanleak findings over patterns/ (plain clang-tidy run)"
+find patterns -name '*.cpp' | sort | while read -r f; do
+  "$clang_tidy" --quiet --load="$plugin" '-checks=-*,chanleak-*' -p "$dir" "$f" 2>/dev/null || true
+done
