@@ -1,0 +1,52 @@
+// Metrics buffer: samples are batched in memory and a background jthread
+// flushes each batch as it becomes ready.
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "scenario.h"
+
+class MetricsBuffer {
+public:
+  void Record(std::string sample) {
+    {
+      std::lock_guard<std::mutex> lk(mu_);
+      pending_.push_back(std::move(sample));
+    }
+    ready_.notify_one();
+  }
+
+  std::size_t flushed() {
+    std::lock_guard<std::mutex> lk(mu_);
+    return flushed_;
+  }
+
+private:
+  void FlushLoop(std::stop_token stop) {
+    std::unique_lock<std::mutex> lk(mu_);
+    for (;;) {
+      if (!ready_.wait(lk, stop, [this] { return !pending_.empty(); }))
+        return; // the destructor asked us to stop
+      flushed_ += pending_.size();
+      pending_.clear();
+    }
+  }
+
+  std::mutex mu_;
+  std::condition_variable_any ready_;
+  std::vector<std::string> pending_;
+  std::size_t flushed_ = 0;
+  std::jthread flusher_{[this](std::stop_token stop) { FlushLoop(stop); }};
+};
+
+void HandleRequests() {
+  MetricsBuffer metrics;
+  for (int i = 0; i < 3; ++i)
+    metrics.Record("latency_ms=" + std::to_string(10 + i));
+}
+
+CHANLEAK_SCENARIO_MAIN(HandleRequests)
