@@ -382,6 +382,24 @@ bool preScan(llvm::StringRef Text, llvm::StringRef BufferName,
     return Position{Line, Col};
   };
 
+  // SourceMgr must only see locations inside the buffer.
+  auto ReportAt = [&](llvm::SMLoc Loc, const llvm::Twine &Msg) {
+    const char *P = Loc.getPointer();
+    if (!P || P < Text.begin() || P > Text.end())
+      P = Text.begin();
+    SM.PrintMessage(llvm::SMLoc::getFromPointer(P), llvm::SourceMgr::DK_Error,
+                    Msg);
+  };
+  // yaml::Input cannot follow aliases. The parser places an alias node at
+  // the next token; its name points into the buffer, just after the '*'.
+  auto ReportAlias = [&](AliasNode *Alias) {
+    llvm::StringRef Name = Alias->getName();
+    ReportAt(Name.data() ? llvm::SMLoc::getFromPointer(Name.data() - 1)
+                         : Alias->getSourceRange().Start,
+             "YAML aliases are not supported in model files");
+    return false;
+  };
+
   struct Frame {
     Frame(Node *N, unsigned Depth) : N(N), Depth(Depth) {}
     Node *N;
@@ -398,6 +416,8 @@ bool preScan(llvm::StringRef Text, llvm::StringRef BufferName,
     if (!Root || S.failed())
       return false;
     std::vector<Frame> Stack;
+    if (auto *Alias = llvm::dyn_cast<AliasNode>(Root))
+      return ReportAlias(Alias);
     if (llvm::isa<SequenceNode, MappingNode>(Root))
       Stack.emplace_back(Root, 1);
     // Children are visited in document order and each collection is fully
@@ -449,25 +469,15 @@ bool preScan(llvm::StringRef Text, llvm::StringRef BufferName,
         Stack.pop_back();
         continue;
       }
-      if (auto *Alias = llvm::dyn_cast<AliasNode>(Next)) {
-        // yaml::Input cannot follow aliases. The parser places the node at
-        // the next token; the name points into the buffer, after the '*'.
-        llvm::StringRef Name = Alias->getName();
-        const char *Star = Name.data() - 1;
-        if (Name.data() > Text.begin() && Star < Text.end())
-          S.printError(llvm::SMRange(llvm::SMLoc::getFromPointer(Star),
-                                     llvm::SMLoc::getFromPointer(Star)),
-                       "YAML aliases are not supported in model files");
-        else
-          S.printError(Next, "YAML aliases are not supported in model files");
-        return false;
-      }
+      if (auto *Alias = llvm::dyn_cast<AliasNode>(Next))
+        return ReportAlias(Alias);
       if (llvm::isa<KeyValueNode>(Next)) {
         Stack.emplace_back(Next, Depth);
       } else if (llvm::isa<SequenceNode, MappingNode>(Next)) {
         if (Depth + 1 > MaxNesting) {
-          S.printError(Next, "nesting deeper than " + llvm::Twine(MaxNesting) +
-                                 " levels");
+          ReportAt(Next->getSourceRange().Start,
+                   "nesting deeper than " + llvm::Twine(MaxNesting) +
+                       " levels");
           return false;
         }
         Stack.emplace_back(Next, Depth + 1);
@@ -558,7 +568,7 @@ llvm::Expected<ApiModel> chanleak::parseModelFile(llvm::StringRef Text,
       llvm::yaml::yamlize(In, Doc, true, Empty);
       // A second document would otherwise be ignored silently.
       if (!In.error() && !Diag.Seen && In.nextDocument() &&
-          In.setCurrentDocument())
+          In.setCurrentDocument() && In.getCurrentNode())
         static_cast<llvm::yaml::IO &>(In).setError(
             "a model file holds one YAML document; remove the second one");
     }

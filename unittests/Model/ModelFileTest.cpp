@@ -558,6 +558,12 @@ TEST(ModelFileTest, NeverCrashesOnOddInputs) {
       "channels:\n- type: x\n  ops: {a: send, a: recv}\n",
       "channels:\n  - type: X\n    ops: { ? [a] : send }\n",
       "channels:\n  - type: X\n    ops: { : send }\n",
+      // Found by libFuzzer: a node made during error recovery, and an alias
+      // as the root of a second document.
+      "functions:\n  -  - hannels:\n  - type: X\n    o ra: X\n    sX\n"
+      "    o\n%    family: mylicrkerslsb\n    cape-wakes-senders: Nai",
+      " { }*Pp:n ",
+      "channels: []\n--- *a\n",
   };
   for (const std::string &Text : Inputs) {
     llvm::Expected<ApiModel> M = parseModelFile(Text, "odd.yaml");
