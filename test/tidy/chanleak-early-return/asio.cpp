@@ -1,0 +1,88 @@
+// chanleak-early-return on standalone Asio's experimental channel (real
+// header): a coroutine spawned with co_spawn sends; close() does not free a
+// pending sender (asio issue 1318), cancel() does.
+// REQUIRES: asio-channel
+// RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -DASIO_HAS_CO_AWAIT=1 -DASIO_HAS_STD_COROUTINE=1
+
+#include <asio.hpp>
+#include <asio/experimental/channel.hpp>
+#include <memory>
+#include <string>
+
+using Chan = asio::experimental::channel<void(asio::error_code, std::string)>;
+
+asio::awaitable<void> MakeThumbnail(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+  // CHECK-NOTES: :[[@LINE-1]]:12: warning: send on 'thumbs' blocks forever: 'HandleUpload' can leave without receiving from 'thumbs' [chanleak-early-return]
+}
+
+asio::awaitable<void> HandleUpload(std::string image, bool bad, std::string &response) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor);
+  asio::co_spawn(executor, MakeThumbnail(thumbs, image), asio::detached);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  if (bad) {
+    response = "415";
+    co_return;
+    // CHECK-NOTES: :[[@LINE-1]]:5: note: 'HandleUpload' returns here without receiving from 'thumbs'
+  }
+  response = co_await thumbs->async_receive(asio::use_awaitable);
+}
+
+asio::awaitable<void> SendFixed(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+}
+asio::awaitable<void> Fixed(std::string image, bool bad, std::string &response) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor);
+  asio::co_spawn(executor, SendFixed(thumbs, image), asio::detached);
+  response = co_await thumbs->async_receive(asio::use_awaitable);
+  if (bad)
+    co_return;
+}
+
+// close() completes only waiting receivers: the pending send stays queued.
+asio::awaitable<void> SendClosedStillLeaks(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+  // CHECK-NOTES: :[[@LINE-1]]:12: warning: send on 'closed' blocks forever: 'ClosedStillLeaks' can leave without receiving from 'closed' [chanleak-early-return]
+}
+asio::awaitable<void> ClosedStillLeaks(std::string image, bool bad, std::string &response) {
+  auto executor = co_await asio::this_coro::executor;
+  auto closed = std::make_shared<Chan>(executor);
+  asio::co_spawn(executor, SendClosedStillLeaks(closed, image), asio::detached);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  if (bad) {
+    closed->close();
+    co_return;
+    // CHECK-NOTES: :[[@LINE-1]]:5: note: 'ClosedStillLeaks' returns here without receiving from 'closed'
+  }
+  response = co_await closed->async_receive(asio::use_awaitable);
+}
+
+// cancel() fails the pending send with channel_cancelled.
+asio::awaitable<void> SendCancelFrees(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+}
+asio::awaitable<void> CancelFrees(std::string image, bool bad, std::string &response) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor);
+  asio::co_spawn(executor, SendCancelFrees(thumbs, image), asio::detached);
+  if (bad) {
+    thumbs->cancel();
+    co_return;
+  }
+  response = co_await thumbs->async_receive(asio::use_awaitable);
+}
+
+// max_buffer_size 1: the one send fits.
+asio::awaitable<void> SendBuffered(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+}
+asio::awaitable<void> Buffered(std::string image, bool bad, std::string &response) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor, 1);
+  asio::co_spawn(executor, SendBuffered(thumbs, image), asio::detached);
+  if (bad)
+    co_return;
+  response = co_await thumbs->async_receive(asio::use_awaitable);
+}
