@@ -7,6 +7,7 @@
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
+#include "llvm/Support/raw_ostream.h"
 
 using namespace clang;
 
@@ -113,6 +114,14 @@ bool ownsChannel(const ValueDecl *D) {
   if (T->isReferenceType() || T->isPointerType() || isa<ParmVarDecl>(D))
     return false;
   return true;
+}
+
+/// Whether D belongs to the standard library, members of std classes too.
+bool isStandardLibrary(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      return true;
+  return false;
 }
 
 bool isInSystemHeader(const Decl *D, const SourceManager &SM) {
@@ -248,7 +257,7 @@ private:
       if (!O.Channel)
         O.Object = declOf(M.Object);
     }
-    if (O.Channel && opIsRecv(O.Kind)) {
+    if (O.Channel && opIsRecv(O.Kind) && M.Channel->endsReceiveLoops()) {
       // Receive loops: the receive is the loop's condition, or the loop has
       // no other way out than the receive failing.
       const Stmt *Loop = enclosingLoopIn(M.Call, Fr.Body);
@@ -289,7 +298,7 @@ private:
     if (!Body || isInSystemHeader(Def, Ctx.getSourceManager())) {
       // The standard library only moves or stores what it is given (std::ref,
       // std::make_shared, container inserts): not an unknown user.
-      if (!Callee || !Callee->isInStdNamespace())
+      if (!Callee || !isStandardLibrary(Callee))
         for (ChannelId Id : Passed)
           markEscape(Id, Call);
       return;
@@ -349,7 +358,7 @@ private:
     // co_spawn(executor, worker(ch), token): the coroutine call is the body.
     if (const auto *Call = dyn_cast<CallExpr>(E))
       if (const FunctionDecl *FD = Call->getDirectCallee();
-          FD && !FD->isInStdNamespace()) {
+          FD && !isStandardLibrary(FD)) {
         C.Function = FD;
         for (const Expr *Arg : Call->arguments())
           C.Args.push_back(Arg);
@@ -572,6 +581,34 @@ ConcurrencyFacts::opsIn(const Thread &T) const {
     if (O.In == &T)
       Result.push_back(&O);
   return Result;
+}
+
+void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS) {
+  const SourceManager &SM = F.context().getSourceManager();
+  auto Where = [&](const Stmt *S) {
+    return S ? S->getBeginLoc().printToString(SM) : std::string("-");
+  };
+  auto ThreadIndex = [&](const Thread *T) {
+    for (unsigned I = 0; I < F.threads().size(); ++I)
+      if (&F.threads()[I] == T)
+        return I;
+    return ~0u;
+  };
+  OS << "chanleak facts for " << F.root().Function->getQualifiedNameAsString() << "\n";
+  for (const Channel &C : F.channels())
+    OS << "  channel " << channelName(C.Id) << " model=" << C.Model->TypeName
+       << " capacity=" << (C.Capacity.Kind == ChannelCapacity::Known ? std::to_string(C.Capacity.Values)
+                           : C.Capacity.Kind == ChannelCapacity::Unbounded ? "unbounded" : "unknown")
+       << (C.Escapes ? " escapes at " + Where(C.EscapeSite) : "") << "\n";
+  for (const Spawn &S : F.spawns())
+    OS << "  spawn " << S.Site.Spawner->Name << " at " << Where(S.Site.Site)
+       << " in thread " << ThreadIndex(S.Parent) << " -> thread "
+       << ThreadIndex(S.Child) << (S.Loop ? " in loop" : "") << "\n";
+  for (const Op &O : F.ops())
+    OS << "  op " << opKindName(O.Kind) << " on "
+       << (O.Channel ? channelName(O.Channel) : O.Object ? O.Object->getNameAsString() : "-")
+       << " at " << Where(O.Call) << " thread " << ThreadIndex(O.In)
+       << (O.LoopsUntilClosed ? " loops-until-closed" : "") << (O.Loop ? " in-loop" : "") << "\n";
 }
 
 std::string channelName(ChannelId Id) {

@@ -4,6 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include <functional>
 
 using namespace clang;
 
@@ -144,37 +145,74 @@ std::optional<unsigned> receivesOnOnePath(const ConcurrencyFacts &F,
       [&](const Stmt *St) { return Elements.count(St) != 0; });
 }
 
-const std::vector<StrandedSend> &
-AnalysisSession::strandedSends(const ConcurrencyFacts &F) {
+bool rescuesReceiver(const Op &O, const Channel &C) {
+  return O.Channel == C.Id &&
+         (opIsSend(O.Kind) || O.Kind == OpKind::Close || O.Kind == OpKind::Cancel);
+}
+
+std::string blockedPhrase(const Op &Blocked, const Channel &C) {
+  std::string Name = "'" + channelName(C.Id) + "'";
+  if (opIsSend(Blocked.Kind))
+    return "send on " + Name;
+  return (C.Model->isSignal() ? "wait on " : "receive from ") + Name;
+}
+
+std::string rescuePhrase(const Op &Blocked, const Channel &C) {
+  std::string Name = "'" + channelName(C.Id) + "'";
+  if (opIsSend(Blocked.Kind))
+    return "receiving from " + Name;
+  return (C.Model->isSignal() ? "notifying " : "sending to or closing ") + Name;
+}
+
+/// Whether a blocking op of a spawned thread can only be completed by its
+/// parent, and surely blocks without it.
+static bool onlyParentCompletes(const ConcurrencyFacts &F, AnalysisSession &S,
+                                const Op &Blocked, const Channel &C,
+                                const Thread &Parent) {
+  if (Blocked.Kind == OpKind::Send) {
+    // Another thread that receives could still take the value.
+    if (!receivedOnlyBy(F, C.Id, Parent))
+      return false;
+    std::optional<unsigned long long> Sends = spawnedSends(F, S, C.Id);
+    return C.Capacity.Kind == ChannelCapacity::Known &&
+           (Sends ? !C.Capacity.fits(*Sends) : C.Capacity.Values == 0);
+  }
+  if (Blocked.Kind != OpKind::Recv || Blocked.LoopsUntilClosed)
+    return false;
+  // A promise destroyed unset wakes its future with broken_promise.
+  if (C.Model->OneShot)
+    return false;
+  for (const Op *O : F.opsOn(C.Id))
+    if (rescuesReceiver(*O, C) && O->In != &Parent && O->In != Blocked.In)
+      return false;
+  return true;
+}
+
+const std::vector<StrandedOp> &
+AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
   auto [It, Inserted] = Stranded.try_emplace(&F);
   if (!Inserted)
     return It->second;
-  std::vector<StrandedSend> &Result = It->second;
+  std::vector<StrandedOp> &Result = It->second;
 
   for (const Spawn &Sp : F.spawns()) {
     if (!Sp.Child)
       continue;
     const Thread &Parent = *Sp.Parent;
-    for (const Op *Send : F.opsIn(*Sp.Child)) {
-      if (Send->Kind != OpKind::Send || !Send->Channel)
+    for (const Op *Blocked : F.opsIn(*Sp.Child)) {
+      if (!Blocked->Channel || !opBlocks(Blocked->Kind))
         continue;
-      const Channel *C = F.channel(Send->Channel);
-      if (!C || C->Escapes || !C->Model || C->Model->OneShot)
+      const Channel *C = F.channel(Blocked->Channel);
+      if (!C || C->Escapes || !C->Model ||
+          !onlyParentCompletes(F, *this, *Blocked, *C, Parent))
         continue;
-      // Another thread that receives could still take the value.
-      if (!receivedOnlyBy(F, C->Id, Parent))
-        continue;
-      std::optional<unsigned long long> Sends = spawnedSends(F, *this, C->Id);
-      if (C->Capacity.Kind != ChannelCapacity::Known ||
-          (Sends ? C->Capacity.fits(*Sends) : C->Capacity.Values > 0))
-        continue;
-
       const ThreadPaths &P = paths(Parent);
       if (!P.valid())
         continue;
+      bool IsSend = opIsSend(Blocked->Kind);
       llvm::SmallVector<const Op *, 4> Rescues, MayGiveUp;
       for (const Op *O : F.opsIn(Parent)) {
-        if (rescuesSender(*O, *C))
+        if (IsSend ? rescuesSender(*O, *C) : rescuesReceiver(*O, *C))
           Rescues.push_back(O);
         else if (O->Kind == OpKind::TimedRecv || O->Kind == OpKind::TryRecv ||
                  O->Kind == OpKind::TimedWait || O->Kind == OpKind::StopCheck)
@@ -188,7 +226,7 @@ AnalysisSession::strandedSends(const ConcurrencyFacts &F) {
           [&](const Stmt *St) { return Flagged.count(St) != 0; });
       if (!Exit)
         continue;
-      Result.push_back({&Sp, Send, C, *Exit});
+      Result.push_back({&Sp, Blocked, C, *Exit});
     }
   }
   return Result;
@@ -214,6 +252,59 @@ const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
     if (O->Loop && Pred(*O))
       return O;
   return nullptr;
+}
+
+/// Whether E names Field of the object (this->field, field, (*this).field).
+static bool namesField(const Expr *E, const FieldDecl *Field) {
+  E = ignoreWrappers(E);
+  const auto *Member = dyn_cast<MemberExpr>(E);
+  return Member && Member->getMemberDecl() == Field;
+}
+
+std::optional<llvm::SmallVector<const Expr *, 4>>
+memberCloses(const FieldDecl *Field, const ModelIndex &Index) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext())
+    return std::nullopt;
+  llvm::SmallVector<const Expr *, 4> Closes;
+  bool HandedOut = false;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+    if (!S || HandedOut)
+      return;
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      std::optional<ModelOp> Op = Index.classifyCall(Call);
+      if (Op && Op->Object && namesField(Op->Object, Field)) {
+        if (Op->Kind == OpKind::Close || Op->Kind == OpKind::Cancel)
+          Closes.push_back(Call);
+      } else if (!Op) {
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
+        bool Ours = Method && Method->getParent() == Record;
+        for (const Expr *Arg : Call->arguments())
+          if (namesField(Arg, Field) && !Ours)
+            HandedOut = true;
+      }
+    }
+    if (const auto *Ret = dyn_cast<ReturnStmt>(S);
+        Ret && Ret->getRetValue() && namesField(Ret->getRetValue(), Field))
+      HandedOut = true;
+    for (const Stmt *Child : S->children())
+      Walk(Child);
+  };
+  for (const CXXMethodDecl *Method : Record->methods()) {
+    if (Method->isImplicit() || Method->isDeleted() || Method->isDefaulted())
+      continue;
+    const FunctionDecl *Def = Method->getDefinition();
+    if (!Def || !Def->getBody())
+      return std::nullopt;
+    Walk(Def->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        Walk(Init->getInit());
+  }
+  if (HandedOut)
+    return std::nullopt;
+  return Closes;
 }
 
 std::string threadName(const Thread &T) {

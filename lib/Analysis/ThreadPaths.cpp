@@ -87,7 +87,8 @@ static bool isExitEvent(const Stmt *S) {
 
 /// Successors worth following. An edge to the exit that only exists because
 /// a call may throw (and nothing here catches it) is not a path this body
-/// chooses, so it is dropped.
+/// chooses, so it is dropped: such edges leave blocks that have no branch of
+/// their own and do not end in a return or throw.
 static llvm::SmallVector<const CFGBlock *, 4>
 followedSuccessors(const CFGBlock &Block, const CFG &Cfg, bool EndsInEvent) {
   llvm::SmallVector<const CFGBlock *, 4> Result;
@@ -99,7 +100,8 @@ followedSuccessors(const CFGBlock &Block, const CFG &Cfg, bool EndsInEvent) {
     const CFGBlock *Next = Succ.getReachableBlock();
     if (!Next)
       continue;
-    if (Next == &Cfg.getExit() && Reachable > 1 && !EndsInEvent)
+    if (Next == &Cfg.getExit() && Reachable > 1 && !EndsInEvent &&
+        !Block.getTerminatorStmt())
       continue;
     Result.push_back(Next);
   }

@@ -90,6 +90,19 @@ std::optional<OpKind> ChannelModel::opFor(llvm::StringRef Method) const {
   return It->second;
 }
 
+bool ChannelModel::endsReceiveLoops() const {
+  if (RangeIterable || ReceiveStatus != RecvStatus::None)
+    return true;
+  for (const auto &Entry : Methods)
+    if (Entry.second == OpKind::Close)
+      return true;
+  return false;
+}
+
+bool ChannelModel::isSignal() const {
+  return Methods.count("notify_one") != 0;
+}
+
 template <typename T, typename KeyFn>
 static const T *findByName(const std::vector<T> &Items, llvm::StringRef Name,
                            KeyFn Key) {

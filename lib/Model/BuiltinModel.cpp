@@ -101,6 +101,22 @@ ChannelModel oneShot(llvm::StringRef Name, bool SendSide) {
   return M;
 }
 
+/// A condition variable is a signal channel: notify never blocks, a wait
+/// blocks until notified. chanleak assumes the waiter's predicate is what the
+/// notifier makes true.
+ChannelModel conditionVariable(llvm::StringRef Name) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "std";
+  M.Capacity.DefaultKind = CapacityKind::Unbounded;
+  M.Methods["notify_one"] = OpKind::Send;
+  M.Methods["notify_all"] = OpKind::Send;
+  M.Methods["wait"] = OpKind::Recv;
+  M.Methods["wait_for"] = OpKind::TimedRecv;
+  M.Methods["wait_until"] = OpKind::TimedRecv;
+  return M;
+}
+
 SpawnerModel spawner(llvm::StringRef Name, llvm::StringRef Family,
                      bool IsConstructor, unsigned CallableArg,
                      std::optional<unsigned> FirstForwarded) {
@@ -128,6 +144,8 @@ ApiModel ApiModel::builtin() {
   Model.addChannel(oneShot("std::packaged_task", true));
   Model.addChannel(oneShot("std::future", false));
   Model.addChannel(oneShot("std::shared_future", false));
+  Model.addChannel(conditionVariable("std::condition_variable"));
+  Model.addChannel(conditionVariable("std::condition_variable_any"));
 
   Model.addSpawner(spawner("std::thread", "std", true, 0, 1));
   SpawnerModel JThread = spawner("std::jthread", "std", true, 0, 1);
@@ -172,12 +190,6 @@ ApiModel ApiModel::builtin() {
       {"asio::basic_waitable_timer::async_wait", OpKind::Sleep},
       {"boost::asio::basic_waitable_timer::wait", OpKind::Sleep},
       {"boost::asio::basic_waitable_timer::async_wait", OpKind::Sleep},
-      {"std::condition_variable::wait", OpKind::Wait},
-      {"std::condition_variable::wait_for", OpKind::TimedWait},
-      {"std::condition_variable::wait_until", OpKind::TimedWait},
-      {"std::condition_variable_any::wait", OpKind::Wait},
-      {"std::condition_variable_any::wait_for", OpKind::TimedWait},
-      {"std::condition_variable_any::wait_until", OpKind::TimedWait},
       {"std::latch::wait", OpKind::Wait},
       {"std::counting_semaphore::acquire", OpKind::Wait},
       {"std::barrier::arrive_and_wait", OpKind::Wait},

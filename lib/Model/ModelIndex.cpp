@@ -249,6 +249,13 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
         if (FD->isOverloadedOperator() && ObjectArgIndex == 1 &&
             (*Kind == OpKind::Send || *Kind == OpKind::Recv))
           Kind = *Kind == OpKind::Send ? OpKind::Recv : OpKind::Send;
+        // A wait handed a stop_token gives up when stop is requested.
+        if (*Kind == OpKind::Recv &&
+            llvm::any_of(Call->arguments(), [](const Expr *Arg) {
+              const auto *RD = Arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
+              return RD && RD->getName() == "stop_token";
+            }))
+          Kind = OpKind::TimedRecv;
         Op.Kind = *Kind;
         Op.Object = Object;
         Op.Channel = Channel;

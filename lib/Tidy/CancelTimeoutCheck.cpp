@@ -9,19 +9,18 @@ namespace chanleak::tidy {
 
 void CancelTimeoutCheck::analyze(const ConcurrencyFacts &Facts,
                                  AnalysisSession &Session) {
-  for (const StrandedSend &S : Session.strandedSends(Facts)) {
+  for (const StrandedOp &S : Session.strandedOps(Facts)) {
     if (!S.Exit.Flagged)
       continue;
-    std::string Chan = quoted(S.Chan->Id);
-    const Thread &Parent = *S.Origin->Parent;
-    if (!report(S.Send->Call,
-                "send on " + Chan +
-                    " blocks forever once the waiter gives up: nobody receives "
-                    "from " + Chan + " after the timeout or cancellation"))
+    std::string Rescue = rescuePhrase(*S.Blocked, *S.Chan);
+    if (!report(S.Blocked->Call, blockedPhrase(*S.Blocked, *S.Chan) +
+                                     " blocks forever once the waiter gives up: "
+                                     "nobody is left " + Rescue +
+                                     " after the timeout or cancellation"))
       continue;
-    noteSpawn(*S.Send->In);
+    noteSpawn(*S.Blocked->In);
     note(S.Exit.Flagged, "the wait can give up here");
-    noteExit(S.Exit, Parent, "without receiving from " + Chan);
+    noteExit(S.Exit, *S.Origin->Parent, "without " + Rescue);
   }
 }
 

@@ -8,6 +8,8 @@
 #include "clang/AST/ParentMapContext.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/StringSet.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -136,7 +138,11 @@ void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   Ctx = Result.Context;
   AnalysisSession &Session = AnalysisSession::get(*Ctx);
-  analyze(Session.facts(*FD, *Index), Session);
+  const ConcurrencyFacts &Facts = Session.facts(*FD, *Index);
+  static const bool Debug = getenv("CHANLEAK_DEBUG") != nullptr;
+  if (Debug && getID() == "chanleak-early-return")
+    dumpFacts(Facts, llvm::errs());
+  analyze(Facts, Session);
 }
 
 bool ChanleakCheck::isSuppressed(const Stmt *At) const {

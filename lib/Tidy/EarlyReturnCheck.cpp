@@ -9,20 +9,20 @@ namespace chanleak::tidy {
 
 void EarlyReturnCheck::analyze(const ConcurrencyFacts &Facts,
                                AnalysisSession &Session) {
-  for (const StrandedSend &S : Session.strandedSends(Facts)) {
+  for (const StrandedOp &S : Session.strandedOps(Facts)) {
     // A path through a timed wait or stop check is cancel-timeout's.
     if (S.Exit.Flagged)
       continue;
-    std::string Chan = quoted(S.Chan->Id);
     const Thread &Parent = *S.Origin->Parent;
-    if (!report(S.Send->Call, "send on " + Chan +
-                                  " blocks forever: " +
-                                  (Parent.Origin ? std::string("its parent thread")
-                                                 : "'" + threadName(Parent) + "'") +
-                                  " can leave without receiving from it"))
+    std::string Rescue = rescuePhrase(*S.Blocked, *S.Chan);
+    std::string Who = Parent.Origin ? std::string("its parent thread")
+                                    : "'" + threadName(Parent) + "'";
+    if (!report(S.Blocked->Call, blockedPhrase(*S.Blocked, *S.Chan) +
+                                     " blocks forever: " + Who +
+                                     " can leave without " + Rescue))
       continue;
-    noteSpawn(*S.Send->In);
-    noteExit(S.Exit, Parent, "without receiving from " + Chan);
+    noteSpawn(*S.Blocked->In);
+    noteExit(S.Exit, Parent, "without " + Rescue);
     if (const VarDecl *Handle = S.Origin->Handle;
         Handle && S.Origin->Site.Spawner->JoinsOnDestroy)
       note(Handle->getLocation(), "the destructor of " + quoted(Handle) +

@@ -13,8 +13,17 @@ void RangeWithoutCloseCheck::analyze(const ConcurrencyFacts &Facts,
     if (!Loop.LoopsUntilClosed || !Loop.Channel)
       continue;
     const Channel *C = Facts.channel(Loop.Channel);
-    if (!C || C->Escapes || C->Model->OneShot)
+    if (!C || C->Model->OneShot)
       continue;
+    if (C->Escapes) {
+      // A member the class keeps to itself: its methods are all its users.
+      const auto *Field = dyn_cast<FieldDecl>(C->Id);
+      if (!Field || C->EscapeSite)
+        continue;
+      auto Closes = memberCloses(Field, Facts.index());
+      if (!Closes || !Closes->empty())
+        continue;
+    }
     llvm::SmallVector<const Op *, 4> Closes;
     for (const Op *O : Facts.opsOn(C->Id))
       if (O->Kind == OpKind::Close || O->Kind == OpKind::Cancel)

@@ -123,6 +123,9 @@ private:
   std::vector<Channel> Channels;
 };
 
+/// Prints the facts, for CHANLEAK_DEBUG=1 and bug reports.
+void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS);
+
 /// A name for messages: the channel's variable name.
 std::string channelName(ChannelId Id);
 

@@ -15,10 +15,12 @@
 
 namespace chanleak {
 
-/// A blocking send in a spawned thread that its parent can walk away from.
-struct StrandedSend {
+/// A blocking op in a spawned thread that its parent can walk away from: a
+/// send only the parent would receive, or a receive (a condition-variable
+/// wait) only the parent would satisfy.
+struct StrandedOp {
   const Spawn *Origin = nullptr;
-  const Op *Send = nullptr;
+  const Op *Blocked = nullptr;
   const Channel *Chan = nullptr;
   /// How the parent leaves: the return/throw, and the timed wait or stop
   /// check it gave up on when the path went through one.
@@ -37,9 +39,9 @@ public:
                                 const ModelIndex &Index);
   const ThreadPaths &paths(const Thread &T);
 
-  /// Sends stranded when the parent leaves without receiving (early-return
-  /// and cancel-timeout both read this).
-  const std::vector<StrandedSend> &strandedSends(const ConcurrencyFacts &F);
+  /// Ops stranded when the parent leaves without completing them
+  /// (early-return and cancel-timeout both read this).
+  const std::vector<StrandedOp> &strandedOps(const ConcurrencyFacts &F);
 
 private:
   explicit AnalysisSession(clang::ASTContext &Ctx) : Ctx(Ctx) {}
@@ -48,12 +50,21 @@ private:
            std::unique_ptr<ConcurrencyFacts>>
       Facts;
   std::map<const clang::Stmt *, std::unique_ptr<ThreadPaths>> Paths;
-  std::map<const ConcurrencyFacts *, std::vector<StrandedSend>> Stranded;
+  std::map<const ConcurrencyFacts *, std::vector<StrandedOp>> Stranded;
 };
 
 /// Whether an op frees a sender blocked on C: a blocking receive, a receive
 /// loop, a cancel, or a close when the model says close wakes senders.
 bool rescuesSender(const Op &O, const Channel &C);
+
+/// Whether an op completes a receiver blocked on C: a send, a close, a
+/// cancel.
+bool rescuesReceiver(const Op &O, const Channel &C);
+
+/// "send on 'results'", "wait on 'cv'", "receive from 'jobs'".
+std::string blockedPhrase(const Op &Blocked, const Channel &C);
+/// What the parent skipped: "receiving from 'results'", "notifying 'cv'".
+std::string rescuePhrase(const Op &Blocked, const Channel &C);
 
 /// Whether an op receives on its channel (any form, timed or not).
 bool isReceive(const Op &O);
@@ -91,6 +102,13 @@ bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T);
 /// first op of T inside a loop satisfying Pred, or null.
 const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
                    llvm::function_ref<bool(const Op &)> Pred);
+
+/// For a channel held in a member: the close and cancel calls on it in the
+/// class's own methods, when the class keeps it to itself (not public, every
+/// method defined in this translation unit, never handed to other code).
+/// std::nullopt when others may use it.
+std::optional<llvm::SmallVector<const clang::Expr *, 4>>
+memberCloses(const clang::FieldDecl *Field, const ModelIndex &Index);
 
 /// A short name for the function a thread runs, for messages.
 std::string threadName(const Thread &T);

@@ -98,6 +98,11 @@ struct ChannelModel {
   bool OneShot = false; ///< promise/future: one value, ever
 
   std::optional<OpKind> opFor(llvm::StringRef Method) const;
+  /// Whether receivers can learn that no more values come (close, a status
+  /// or range iteration): only then does a receive loop end.
+  bool endsReceiveLoops() const;
+  /// Whether this is a condition variable (notify/wait, no values).
+  bool isSignal() const;
 };
 
 /// A function or constructor that starts a thread or task running a callable.
