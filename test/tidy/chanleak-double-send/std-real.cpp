@@ -1,0 +1,58 @@
+// chanleak-double-send against the real <future> and <thread>: the config
+// loader of the catalogue, with its fix-it.
+// RUN: %check_chanleak_tidy %s chanleak-double-send %t
+
+#include <future>
+#include <string>
+#include <thread>
+#include <utility>
+
+bool Validate(const std::string &text);
+
+std::future<bool> LoadAsync(std::string text) {
+  std::promise<bool> done;
+  auto result = done.get_future();
+  std::thread([done = std::move(done), text]() mutable {
+    if (!Validate(text)) {
+      done.set_value(false);
+    }
+    done.set_value(true);
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: second set_value on 'done' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
+    // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
+  }).detach();
+  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
+  return result;
+}
+// CHECK-FIXES: {{^}}      done.set_value(false); return;{{$}}
+
+std::future<bool> LoadAsyncFixed(std::string text) {
+  std::promise<bool> done;
+  auto result = done.get_future();
+  std::thread([done = std::move(done), text]() mutable {
+    if (!Validate(text)) {
+      done.set_value(false);
+      return;
+    }
+    done.set_value(true);
+  }).detach();
+  return result;
+}
+
+// set_exception then set_value: the same mistake.
+void Compute(std::promise<int> &p, bool bad) {
+  if (bad) {
+    p.set_exception(std::make_exception_ptr(42));
+  }
+  p.set_value(1);
+  // CHECK-NOTES: :[[@LINE-1]]:3: warning: second set_value on 'p' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
+  // CHECK-NOTES: :[[@LINE-4]]:5: note: first send here; this branch goes on without returning
+}
+// CHECK-FIXES: {{^}}    p.set_exception(std::make_exception_ptr(42)); return;{{$}}
+int RunCompute(bool bad) {
+  std::promise<int> p;
+  auto f = p.get_future();
+  std::thread t(Compute, std::ref(p), bad);
+  // CHECK-NOTES: :[[@LINE-1]]:15: note: thread spawned here
+  t.join();
+  return f.get();
+}
