@@ -181,6 +181,11 @@ private:
         walk(Init, Fr);
       return;
     }
+    // co_await repeats its operand in the await_* calls: walk it once.
+    if (const auto *Await = dyn_cast<CoroutineSuspendExpr>(S)) {
+      walk(Await->getOperand(), Fr);
+      return;
+    }
     if (const auto *DS = dyn_cast<DeclStmt>(S))
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D))

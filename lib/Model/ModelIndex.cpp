@@ -56,6 +56,10 @@ const Expr *ignoreWrappers(const Expr *E) {
       E = BTE->getSubExpr();
     if (const auto *FC = dyn_cast<CXXFunctionalCastExpr>(E))
       E = FC->getSubExpr();
+    // static_cast<T&&>(x), as in coroutine parameter moves.
+    if (const auto *Cast = dyn_cast<CXXStaticCastExpr>(E);
+        Cast && Cast->getCastKind() == CK_NoOp)
+      E = Cast->getSubExpr();
     if (const auto *Call = dyn_cast<CallExpr>(E); Call && isStdWrapperCall(Call))
       E = Call->getArg(0);
     // Copies and moves of the same object keep its identity.
@@ -229,7 +233,9 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
   const Expr *Object = nullptr;
   unsigned ObjectArgIndex = 0;
   if (const auto *MC = dyn_cast<CXXMemberCallExpr>(Call)) {
-    Object = MC->getImplicitObjectArgument();
+    // Methods inherited from a base (Asio's channel_send_functions) see the
+    // object through a derived-to-base cast.
+    Object = MC->getImplicitObjectArgument()->IgnoreParenImpCasts();
   } else if (isa<CXXOperatorCallExpr>(Call) || FD->isOverloadedOperator()) {
     for (unsigned I = 0; I < Call->getNumArgs(); ++I)
       if (channelForType(Call->getArg(I)->getType())) {
