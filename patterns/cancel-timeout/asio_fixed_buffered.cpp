@@ -14,6 +14,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 #include <variant>
@@ -25,30 +26,48 @@ using namespace std::chrono_literals;
 using asio::experimental::as_tuple;
 using CityChannel = asio::experimental::channel<void(asio::error_code, std::string)>;
 
-// The geo database answers after 150 ms.
-asio::awaitable<void> LookupCity(std::shared_ptr<CityChannel> out, std::string ip) {
-  asio::steady_timer slow_db(co_await asio::this_coro::executor, 150ms);
-  co_await slow_db.async_wait(asio::use_awaitable);
-  auto [ec] = co_await out->async_send(asio::error_code{}, "Lyon (" + ip + ")", as_tuple(asio::use_awaitable));
+// A geo database that is stalled until Recover() is called.
+class GeoDb {
+public:
+  explicit GeoDb(asio::any_io_executor ex) : stalled_(ex, asio::steady_timer::time_point::max()) {}
+  asio::awaitable<std::string> City(std::string ip) {
+    co_await stalled_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    co_return "Lyon (" + ip + ")";
+  }
+  void Recover() { stalled_.cancel(); }
+
+private:
+  asio::steady_timer stalled_;
+};
+
+asio::awaitable<void> LookupCity(std::shared_ptr<CityChannel> out, GeoDb &db, std::string ip) {
+  std::string city = co_await db.City(ip);
+  auto [ec] = co_await out->async_send(asio::error_code{}, city, as_tuple(asio::use_awaitable));
   (void)ec; // a closed channel means nobody wants the answer any more
 }
 
-asio::awaitable<void> HandleRequest(std::string ip, std::string &city) {
+asio::awaitable<void> HandleRequest(GeoDb &db, std::string ip, std::string &city) {
   auto ex = co_await asio::this_coro::executor;
   auto answer = std::make_shared<CityChannel>(ex, 1); // room for a late answer
-  asio::co_spawn(ex, LookupCity(answer, ip), asio::detached);
+  asio::co_spawn(ex, LookupCity(answer, db, ip), asio::detached);
 
   asio::steady_timer deadline(ex, 20ms);
   auto winner = co_await (answer->async_receive(asio::use_awaitable) ||
                           deadline.async_wait(asio::use_awaitable));
   city = winner.index() == 0 ? std::get<0>(winner) : "unknown";
-  answer->close(); // a send after this completes at once with channel_closed
+  // cancel() completes a send that is already pending (with channel_cancelled;
+  // close() would leave it queued), close() makes any later send fail at once.
+  answer->cancel();
+  answer->close();
 }
 
 void ServeOne() {
   asio::io_context io;
+  GeoDb db(io.get_executor());
   std::string city;
-  asio::co_spawn(io, HandleRequest("192.0.2.7", city), asio::detached);
+  // The database recovers once the request has been answered without it.
+  asio::co_spawn(io, HandleRequest(db, "192.0.2.7", city),
+                 [&db](std::exception_ptr) { db.Recover(); });
   io.run();
 }
 

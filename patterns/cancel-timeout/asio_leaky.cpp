@@ -2,6 +2,7 @@
 // timer and answers without a location when the timer wins.
 #include <asio/co_spawn.hpp>
 #include <asio/detached.hpp>
+#include <asio/experimental/as_tuple.hpp>
 #include <asio/experimental/awaitable_operators.hpp>
 #include <asio/experimental/channel.hpp>
 #include <asio/io_context.hpp>
@@ -9,6 +10,7 @@
 #include <asio/use_awaitable.hpp>
 
 #include <chrono>
+#include <exception>
 #include <memory>
 #include <string>
 #include <variant>
@@ -19,17 +21,29 @@ using namespace asio::experimental::awaitable_operators;
 using namespace std::chrono_literals;
 using CityChannel = asio::experimental::channel<void(asio::error_code, std::string)>;
 
-// The geo database answers after 150 ms.
-asio::awaitable<void> LookupCity(std::shared_ptr<CityChannel> out, std::string ip) {
-  asio::steady_timer slow_db(co_await asio::this_coro::executor, 150ms);
-  co_await slow_db.async_wait(asio::use_awaitable);
-  co_await out->async_send(asio::error_code{}, "Lyon (" + ip + ")", asio::use_awaitable); // CHANLEAK: chanleak-cancel-timeout
+// A geo database that is stalled until Recover() is called.
+class GeoDb {
+public:
+  explicit GeoDb(asio::any_io_executor ex) : stalled_(ex, asio::steady_timer::time_point::max()) {}
+  asio::awaitable<std::string> City(std::string ip) {
+    co_await stalled_.async_wait(asio::experimental::as_tuple(asio::use_awaitable));
+    co_return "Lyon (" + ip + ")";
+  }
+  void Recover() { stalled_.cancel(); }
+
+private:
+  asio::steady_timer stalled_;
+};
+
+asio::awaitable<void> LookupCity(std::shared_ptr<CityChannel> out, GeoDb &db, std::string ip) {
+  std::string city = co_await db.City(ip);
+  co_await out->async_send(asio::error_code{}, city, asio::use_awaitable); // CHANLEAK: chanleak-cancel-timeout
 }
 
-asio::awaitable<void> HandleRequest(std::string ip, std::string &city) {
+asio::awaitable<void> HandleRequest(GeoDb &db, std::string ip, std::string &city) {
   auto ex = co_await asio::this_coro::executor;
   auto answer = std::make_shared<CityChannel>(ex);
-  asio::co_spawn(ex, LookupCity(answer, ip), asio::detached);
+  asio::co_spawn(ex, LookupCity(answer, db, ip), asio::detached);
 
   asio::steady_timer deadline(ex, 20ms);
   auto winner = co_await (answer->async_receive(asio::use_awaitable) ||
@@ -39,8 +53,11 @@ asio::awaitable<void> HandleRequest(std::string ip, std::string &city) {
 
 void ServeOne() {
   asio::io_context io;
+  GeoDb db(io.get_executor());
   std::string city;
-  asio::co_spawn(io, HandleRequest("192.0.2.7", city), asio::detached);
+  // The database recovers once the request has been answered without it.
+  asio::co_spawn(io, HandleRequest(db, "192.0.2.7", city),
+                 [&db](std::exception_ptr) { db.Recover(); });
   io.run();
 }
 
