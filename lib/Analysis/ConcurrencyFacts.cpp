@@ -138,6 +138,14 @@ public:
     const Stmt *Body = Root.getBody();
     F.Threads.push_back({&Root, Body, nullptr, nullptr});
     Thread &T = F.Threads.back();
+    // Member initializers run first: `std::jthread worker_{[this] {...}};`
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(&Root))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->getInit()) {
+          ParentMaps.try_emplace(Init->getInit(), std::make_unique<ParentMap>(
+                                                      const_cast<Expr *>(Init->getInit())));
+          walk(Init->getInit(), Frame{&T, &NoBindings, nullptr, 0, Init->getInit()});
+        }
     // The analysed function's channel parameters belong to its callers.
     for (const ParmVarDecl *P : Root.parameters())
       if (Index.channelForType(P->getType()))
@@ -257,6 +265,7 @@ private:
     O.In = Fr.In;
     O.Anchor = anchor(M.Call, Fr);
     O.Loop = loopAround(O.Anchor, *Fr.In);
+    O.Repeats = O.Loop || enclosingLoopIn(M.Call, Fr.Body);
     if (M.Object) {
       O.Channel = M.Channel ? resolve(M.Object, *Fr.Bound) : nullptr;
       if (!O.Channel)
@@ -551,6 +560,7 @@ private:
   ConcurrencyFacts &F;
   const ModelIndex &Index;
   ASTContext &Ctx;
+  const Bindings NoBindings;
   llvm::DenseMap<const Stmt *, std::unique_ptr<ParentMap>> ParentMaps;
   llvm::SmallVector<const FunctionDecl *, 8> HelperStack;
   llvm::SmallPtrSet<const LambdaExpr *, 8> ConsumedCallables;

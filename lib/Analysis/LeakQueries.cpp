@@ -50,6 +50,13 @@ const ThreadPaths &AnalysisSession::paths(const Thread &T) {
   return *Slot;
 }
 
+const ThreadPaths &AnalysisSession::paths(const FunctionDecl &FD) {
+  auto &Slot = Paths[FD.getBody()];
+  if (!Slot)
+    Slot = std::make_unique<ThreadPaths>(&FD, FD.getBody(), Ctx);
+  return *Slot;
+}
+
 bool isReceive(const Op &O) { return O.Channel && opIsRecv(O.Kind); }
 
 bool rescuesSender(const Op &O, const Channel &C) {
@@ -232,9 +239,31 @@ AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
   return Result;
 }
 
-bool neverEnds(const Thread &T, AnalysisSession &S) {
+bool neverEnds(const ConcurrencyFacts &F, const Thread &T, AnalysisSession &S) {
   const ThreadPaths &P = S.paths(T);
-  return P.valid() && !P.exitReachable();
+  if (!P.valid())
+    return false;
+  if (!P.exitReachable())
+    return true;
+  // Helpers whose own body never returns, called from T's body.
+  llvm::SmallPtrSet<const Stmt *, 4> EndlessCalls;
+  for (const Op &O : F.ops()) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(O.Anchor);
+    if (O.In != &T || O.Anchor == O.Call || !Call)
+      continue;
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+    if (!Def || !Def->getBody())
+      continue;
+    const ThreadPaths &Helper = S.paths(*Def);
+    if (Helper.valid() && !Helper.exitReachable())
+      if (const Stmt *Element = P.elementFor(Call))
+        EndlessCalls.insert(Element);
+  }
+  return !EndlessCalls.empty() &&
+         !P.pathToExitAvoiding(
+             nullptr, [&](const Stmt *St) { return EndlessCalls.count(St) != 0; },
+             [](const Stmt *) { return false; });
 }
 
 bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T) {
@@ -249,7 +278,7 @@ bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T) {
 const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
                    llvm::function_ref<bool(const Op &)> Pred) {
   for (const Op *O : F.opsIn(T))
-    if (O->Loop && Pred(*O))
+    if (O->Repeats && Pred(*O))
       return O;
   return nullptr;
 }

@@ -34,6 +34,7 @@ ThreadPaths::ThreadPaths(const FunctionDecl *FD, const Stmt *Body,
   // throwing call is an early exit through the handler.
   Options.AddEHEdges = containsTry(Body);
   Options.PruneTriviallyFalseEdges = true;
+  Options.AddInitializers = true;
   Options.setAllAlwaysAdd();
   Cfg = CFG::buildCFG(FD, const_cast<Stmt *>(Body), &Ctx, Options);
   if (!Cfg)

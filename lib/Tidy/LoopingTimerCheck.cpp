@@ -10,7 +10,7 @@ namespace chanleak::tidy {
 void LoopingTimerCheck::analyze(const ConcurrencyFacts &Facts,
                                 AnalysisSession &Session) {
   for (const Thread &T : Facts.threads()) {
-    if (!endlessThreadLeaks(Facts, T) || !neverEnds(T, Session))
+    if (!endlessThreadLeaks(Facts, T) || !neverEnds(Facts, T, Session))
       continue;
     const Op *Sleep =
         opInLoop(Facts, T, [](const Op &O) { return O.Kind == OpKind::Sleep; });

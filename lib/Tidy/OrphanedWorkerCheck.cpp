@@ -47,7 +47,7 @@ void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,
 void OrphanedWorkerCheck::reportEndlessThreads(const ConcurrencyFacts &Facts,
                                                AnalysisSession &Session) {
   for (const Thread &T : Facts.threads()) {
-    if (!endlessThreadLeaks(Facts, T) || !neverEnds(T, Session))
+    if (!endlessThreadLeaks(Facts, T) || !neverEnds(Facts, T, Session))
       continue;
     // A sleeping loop is chanleak-looping-timer's; a receive loop over a
     // channel nobody closes is chanleak-range-without-close's.

@@ -254,6 +254,27 @@ TEST_F(BuiltinModelTest, OtherSpawners) {
     EXPECT_EQ(spawner(Name).CallableArg, 1u) << Name.str();
 }
 
+// A condition variable is a signal channel: notify never blocks, wait blocks
+// until notified, and nothing closes it, so a wait loop is not a receive loop.
+TEST_F(BuiltinModelTest, ConditionVariableIsASignalChannel) {
+  for (llvm::StringRef Name :
+       {"std::condition_variable", "std::condition_variable_any"}) {
+    const ChannelModel *CV = Model.findChannel(Name);
+    ASSERT_NE(CV, nullptr) << Name.str();
+    EXPECT_TRUE(CV->isSignal());
+    EXPECT_FALSE(CV->endsReceiveLoops());
+    EXPECT_EQ(CV->opFor("notify_one"), OpKind::Send);
+    EXPECT_EQ(CV->opFor("notify_all"), OpKind::Send);
+    EXPECT_EQ(CV->opFor("wait"), OpKind::Recv);
+    EXPECT_EQ(CV->opFor("wait_for"), OpKind::TimedRecv);
+    EXPECT_EQ(CV->Capacity.effectiveCapacity(std::nullopt), std::nullopt)
+        << "notify must never block";
+    EXPECT_FALSE(Model.findFunctionRole(Name.str() + "::wait").has_value());
+  }
+  EXPECT_FALSE(Model.findChannel("boost::fibers::unbuffered_channel")->isSignal());
+  EXPECT_TRUE(Model.findChannel("boost::fibers::unbuffered_channel")->endsReceiveLoops());
+}
+
 TEST_F(BuiltinModelTest, FunctionRoles) {
   EXPECT_EQ(Model.findFunctionRole("std::this_thread::sleep_for"),
             OpKind::Sleep);
@@ -263,10 +284,6 @@ TEST_F(BuiltinModelTest, FunctionRoles) {
             OpKind::StopCheck);
   EXPECT_EQ(Model.findFunctionRole("std::stop_source::request_stop"),
             OpKind::RequestStop);
-  EXPECT_EQ(Model.findFunctionRole("std::condition_variable::wait"),
-            OpKind::Wait);
-  EXPECT_EQ(Model.findFunctionRole("std::condition_variable_any::wait_for"),
-            OpKind::TimedWait);
   // latch, barrier and counting_semaphore have no cancellation.
   EXPECT_EQ(Model.findFunctionRole("std::latch::wait"), OpKind::Wait);
   EXPECT_EQ(Model.findFunctionRole("std::barrier::arrive_and_wait"),

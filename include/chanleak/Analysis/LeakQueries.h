@@ -38,6 +38,7 @@ public:
   const ConcurrencyFacts &facts(const clang::FunctionDecl &FD,
                                 const ModelIndex &Index);
   const ThreadPaths &paths(const Thread &T);
+  const ThreadPaths &paths(const clang::FunctionDecl &FD);
 
   /// Ops stranded when the parent leaves without completing them
   /// (early-return and cancel-timeout both read this).
@@ -90,8 +91,9 @@ llvm::SmallPtrSet<const clang::Stmt *, 8>
 elementsOf(llvm::ArrayRef<const Op *> Ops, const ThreadPaths &P);
 
 /// Whether a spawned thread can never finish: its body has no path to its
-/// end (an endless loop with no break, return or stop check).
-bool neverEnds(const Thread &T, AnalysisSession &S);
+/// end (an endless loop with no break, return or stop check), or every path
+/// calls a helper of this translation unit that never returns.
+bool neverEnds(const ConcurrencyFacts &F, const Thread &T, AnalysisSession &S);
 
 /// Whether a thread that never ends is still expected to: it was started by
 /// a function other than main (which any caller can call again), or its
@@ -99,7 +101,8 @@ bool neverEnds(const Thread &T, AnalysisSession &S);
 bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T);
 
 /// The blocking op or sleep that an endless thread spends its time in: the
-/// first op of T inside a loop satisfying Pred, or null.
+/// first op of T that repeats in a loop (of T or of a helper) satisfying
+/// Pred, or null.
 const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
                    llvm::function_ref<bool(const Op &)> Pred);
 
