@@ -203,6 +203,9 @@ def main():
     ap.add_argument("--filter", default="", help="only programs whose path contains this")
     ap.add_argument("--extra-arg", action="append", default=[],
                     help="passed to clang-tidy as --extra-arg (repeatable)")
+    ap.add_argument("--known-misses", help="file of programs the checks are known to get "
+                    "wrong today (`pattern/file.cpp  reason` per line): they count as XFAIL; "
+                    "one that passes is an XPASS failure, so the list only shrinks")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per clang-tidy run")
     args = ap.parse_args()
@@ -262,7 +265,15 @@ def main():
               + (f", {broken} compile error(s)" if broken else ""))
         return 1 if broken else 0
 
-    passed = failed = 0
+    known = {}
+    if args.known_misses:
+        with open(args.known_misses, encoding="utf-8") as f:
+            for raw in f:
+                entry = raw.split("#", 1)[0].strip()
+                if entry:
+                    name, _, reason = entry.partition(" ")
+                    known[name] = reason.strip()
+    passed = failed = xfailed = 0
     width = max(len(p.rel) for p in programs)
     print(f"{'result':6}  {'program':{width}}  {'expected':>8}  {'found':>5}  details")
     for p in programs:
@@ -271,16 +282,24 @@ def main():
         lint_here = [pr for pr in problems if pr.startswith(p.rel + ":")]
         details = [pr.split(": ", 1)[1] for pr in lint_here] + details
         ok = ok and not lint_here
-        passed += ok
-        failed += not ok
-        print(f"{'PASS' if ok else 'FAIL':6}  {p.rel:{width}}  {len(p.markers):>8}  "
+        if p.rel in known and not lint_here:
+            verdict = "XPASS" if ok else "XFAIL"
+            details = details + [f"known miss: {known[p.rel]}"] if not ok else \
+                ["listed in --known-misses but now passes: remove it from the list"]
+            xfailed += not ok
+            failed += ok
+        else:
+            verdict = "PASS" if ok else "FAIL"
+            passed += ok
+            failed += not ok
+        print(f"{verdict:6}  {p.rel:{width}}  {len(p.markers):>8}  "
               f"{len(found):>5}  {'; '.join(details)}")
     for pr in problems:
         # Problems of folders or of programs outside the selection.
         if not any(pr.startswith(p.rel + ":") for p in everything) and not args.filter:
             print(f"FAIL    {pr}")
             failed += 1
-    print(f"{passed} passed, {failed} failed")
+    print(f"{passed} passed, {failed} failed" + (f", {xfailed} known misses" if known else ""))
     return 1 if failed else 0
 
 
