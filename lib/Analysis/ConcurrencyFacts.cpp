@@ -219,6 +219,12 @@ private:
       if (ChannelId Id = resolve(Assign->getRHS(), *Fr.Bound))
         if (!isLocal(Assign->getLHS()))
           markEscape(Id, Assign);
+    // `member = ch_ptr;` on a class type (shared_ptr::operator=) stores it too.
+    if (const auto *Assign = dyn_cast<CXXOperatorCallExpr>(S);
+        Assign && Assign->getOperator() == OO_Equal && Assign->getNumArgs() == 2)
+      if (ChannelId Id = resolve(Assign->getArg(1), *Fr.Bound))
+        if (!isLocal(Assign->getArg(0)))
+          markEscape(Id, Assign);
 
     if (const auto *E = dyn_cast<Expr>(S)) {
       if (std::optional<ModelSpawn> Spawn = Index.classifySpawn(E)) {
@@ -266,6 +272,10 @@ private:
     O.Anchor = anchor(M.Call, Fr);
     O.Loop = loopAround(O.Anchor, *Fr.In);
     O.Repeats = O.Loop || enclosingLoopIn(M.Call, Fr.Body);
+    // `co_await (ch.async_receive(...) || timer.async_wait(...))`: the
+    // receive races a timer and may lose.
+    if (O.Kind == OpKind::Recv && racesAnotherOp(M.Call, Fr.Body))
+      O.Kind = OpKind::TimedRecv;
     if (M.Object) {
       O.Channel = M.Channel ? resolve(M.Object, *Fr.Bound) : nullptr;
       if (!O.Channel)
@@ -279,6 +289,18 @@ private:
         O.LoopsUntilClosed = true;
     }
     F.Ops.push_back(O);
+  }
+
+  bool racesAnotherOp(const Stmt *Call, const Stmt *Body) {
+    auto It = ParentMaps.find(Body);
+    if (It == ParentMaps.end())
+      return false;
+    for (const Stmt *Cur = It->second->getParent(Call); Cur && isa<Expr>(Cur);
+         Cur = It->second->getParent(Cur))
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Cur);
+          Op && (Op->getOperator() == OO_PipePipe || Op->getOperator() == OO_AmpAmp))
+        return Op->getOperator() == OO_PipePipe;
+    return false;
   }
 
   /// Follows a call into a helper of this translation unit when it is handed
@@ -388,6 +410,9 @@ private:
     S.Parent = Fr.In;
     S.Anchor = anchor(Site.Site, Fr);
     S.Loop = loopAround(S.Anchor, *Fr.In);
+    // A helper that spawns in a loop, called once.
+    if (!S.Loop && Fr.Anchor)
+      S.Loop = enclosingLoopIn(Site.Site, Fr.Body);
     if (S.Loop)
       S.TripCount = constantTripCount(S.Loop, Ctx);
     S.Handle = handleOf(Site.Site, Fr.Body);

@@ -181,8 +181,20 @@ static bool onlyParentCompletes(const ConcurrencyFacts &F, AnalysisSession &S,
     if (!receivedOnlyBy(F, C.Id, Parent))
       return false;
     std::optional<unsigned long long> Sends = spawnedSends(F, S, C.Id);
-    return C.Capacity.Kind == ChannelCapacity::Known &&
-           (Sends ? !C.Capacity.fits(*Sends) : C.Capacity.Values == 0);
+    if (C.Capacity.Kind != ChannelCapacity::Known ||
+        (Sends ? C.Capacity.fits(*Sends) : C.Capacity.Values > 0))
+      return false;
+    // The sends before this one in its own thread fill the buffer first;
+    // only a send with at least `capacity` sends before it blocks.
+    const ThreadPaths &P = S.paths(*Blocked.In);
+    unsigned long long Before = 0;
+    for (const Op *Other : F.opsIn(*Blocked.In))
+      if (Other != &Blocked && Other->Channel == C.Id && Other->Kind == OpKind::Send &&
+          P.reaches(P.elementFor(Other->Anchor), P.elementFor(Blocked.Anchor)))
+        ++Before;
+    return Blocked.Repeats || Before >= C.Capacity.Values ||
+           (Sends && *Sends > C.Capacity.Values && Blocked.In->Origin &&
+            Blocked.In->Origin->Loop);
   }
   if (Blocked.Kind != OpKind::Recv || Blocked.LoopsUntilClosed)
     return false;

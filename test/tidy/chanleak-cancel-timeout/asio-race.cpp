@@ -3,7 +3,6 @@
 // async_send on the rendezvous channel stays pending forever. This is a
 // cancel-timeout finding (the wait can give up at the race), not an
 // early-return one; today it is reported as early-return (or not at all).
-// XFAIL: *
 // REQUIRES: asio-channel
 // RUN: %check_chanleak_tidy %s chanleak-cancel-timeout,chanleak-early-return %t -- -- -DASIO_HAS_CO_AWAIT=1 -DASIO_HAS_STD_COROUTINE=1
 

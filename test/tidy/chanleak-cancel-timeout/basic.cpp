@@ -48,14 +48,11 @@ int leaky_try_pop() {
   use(v);
   ch.pop(v);
   return v;
-  // CHECK-NOTES: :[[@LINE-7]]:23: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
-  // CHECK-NOTES: :[[@LINE-7]]:7: note: the wait can give up here
-  // CHECK-NOTES: :[[@LINE-7]]:5: note: 'leaky_try_pop' returns here without receiving from 'ch'
-  // CHECK-NOTES: :[[@LINE-11]]:35: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-12]]:3: note: thread spawned here
-  // CHECK-NOTES: :[[@LINE-11]]:7: note: the wait can give up here
-  // CHECK-NOTES: :[[@LINE-11]]:5: note: 'leaky_try_pop' returns here without receiving from 'ch'
+  // The first push fits in the one-value buffer; the second blocks.
+  // CHECK-NOTES: :[[@LINE-8]]:35: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
+  // CHECK-NOTES: :[[@LINE-9]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:7: note: the wait can give up here
+  // CHECK-NOTES: :[[@LINE-8]]:5: note: 'leaky_try_pop' returns here without receiving from 'ch'
 }
 
 // --- a stop_token checked by the parent --------------------------------------

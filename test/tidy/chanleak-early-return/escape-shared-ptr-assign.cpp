@@ -1,7 +1,6 @@
 // A local channel whose shared_ptr is assigned to a member or a global
 // escapes (other code may receive from it), like `g_channel = &ch` does.
 // The assignment is a call of shared_ptr::operator=, not a built-in `=`.
-// XFAIL: *
 // RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -I%S/../Inputs
 
 #include "mock-boost-fiber.h"

@@ -1,7 +1,6 @@
 // The spawning loop sits in a helper of this translation unit that is handed
 // the channel (the catalogue's take-first/msd_leaky.cpp shape): three senders
 // on a channel of capacity 1 whose owner receives once.
-// XFAIL: *
 // RUN: %check_chanleak_tidy %s chanleak-take-first %t -- -- -I%S/../Inputs
 
 #include "mock-boost-fiber.h"
