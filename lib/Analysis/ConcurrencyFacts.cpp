@@ -8,6 +8,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/raw_ostream.h"
+#include <functional>
 
 using namespace clang;
 
@@ -138,6 +139,7 @@ public:
     const Stmt *Body = Root.getBody();
     F.Threads.push_back({&Root, Body, nullptr, nullptr});
     Thread &T = F.Threads.back();
+    Visited.insert(&Root);
     // Member initializers run first: `std::jthread worker_{[this] {...}};`
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(&Root))
       for (const CXXCtorInitializer *Init : Ctor->inits())
@@ -159,6 +161,14 @@ public:
           if (C.capturesVariable())
             if (ChannelId Id = resolveDecl(C.getCapturedVar(), {}))
               markEscape(Id, Lambda);
+    // A member the class keeps to itself is private to the code we saw when
+    // every method that touches it was analysed here.
+    for (Channel &C : F.Channels)
+      if (const auto *Field = dyn_cast<FieldDecl>(C.Id); Field && !C.EscapeSite)
+        if (auto Use = fieldUse(Field, Index))
+          C.Escapes = !llvm::all_of(Use->Users, [&](const FunctionDecl *User) {
+            return Visited.count(User) != 0;
+          });
   }
 
 private:
@@ -342,6 +352,7 @@ private:
     if (Fr.Depth >= MaxDepth || llvm::is_contained(HelperStack, Def))
       return;
     HelperStack.push_back(Def);
+    Visited.insert(Def);
     Bindings Merged = *Fr.Bound;
     for (auto &[Param, Id] : Bound)
       Merged[Param] = Id;
@@ -451,6 +462,7 @@ private:
       ++ParamIndex;
     }
     F.Threads.push_back({Def, Body, &S, Fr.In});
+    Visited.insert(Def);
     S.Child = &F.Threads.back();
     walkThread(*S.Child, Body, Bound, Fr.Depth + 1);
   }
@@ -588,6 +600,8 @@ private:
   const Bindings NoBindings;
   llvm::DenseMap<const Stmt *, std::unique_ptr<ParentMap>> ParentMaps;
   llvm::SmallVector<const FunctionDecl *, 8> HelperStack;
+  /// The functions whose bodies this analysis walked.
+  llvm::SmallPtrSet<const FunctionDecl *, 8> Visited;
   llvm::SmallPtrSet<const LambdaExpr *, 8> ConsumedCallables;
   llvm::SmallPtrSet<const LambdaExpr *, 8> SpawnedLambdas;
   llvm::SmallVector<const LambdaExpr *, 8> UnspawnedLambdas;
@@ -621,6 +635,61 @@ ConcurrencyFacts::opsIn(const Thread &T) const {
     if (O.In == &T)
       Result.push_back(&O);
   return Result;
+}
+
+/// Whether E names Field (this->field, field, p->field).
+static bool namesField(const Expr *E, const FieldDecl *Field) {
+  E = ignoreWrappers(E);
+  const auto *Member = dyn_cast<MemberExpr>(E);
+  return Member && Member->getMemberDecl() == Field;
+}
+
+std::optional<FieldUse> fieldUse(const FieldDecl *Field,
+                                 const ModelIndex &Index) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext())
+    return std::nullopt;
+  FieldUse Use;
+  bool HandedOut = false;
+  const FunctionDecl *Current = nullptr;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+    if (!S || HandedOut)
+      return;
+    if (const auto *Member = dyn_cast<MemberExpr>(S); Member && Member->getMemberDecl() == Field)
+      Use.Users.insert(Current);
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      std::optional<ModelOp> Op = Index.classifyCall(Call);
+      if (Op && Op->Object && namesField(Op->Object, Field) &&
+          (Op->Kind == OpKind::Close || Op->Kind == OpKind::Cancel))
+        Use.Closes.push_back(Call);
+      const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee());
+      bool Ours = Method && Method->getParent() == Record;
+      for (const Expr *Arg : Call->arguments())
+        if (!Op && !Ours && namesField(Arg, Field) &&
+            !(Call->getDirectCallee() && isStandardLibrary(Call->getDirectCallee())))
+          HandedOut = true;
+    }
+    if (const auto *Ret = dyn_cast<ReturnStmt>(S);
+        Ret && Ret->getRetValue() && namesField(Ret->getRetValue(), Field))
+      HandedOut = true;
+    for (const Stmt *Child : S->children())
+      Walk(Child);
+  };
+  for (const CXXMethodDecl *Method : Record->methods()) {
+    if (Method->isImplicit() || Method->isDeleted() || Method->isDefaulted())
+      continue;
+    const FunctionDecl *Def = Method->getDefinition();
+    if (!Def || !Def->getBody())
+      return std::nullopt;
+    Current = Def;
+    Walk(Def->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        Walk(Init->getInit());
+  }
+  if (HandedOut)
+    return std::nullopt;
+  return Use;
 }
 
 void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS) {

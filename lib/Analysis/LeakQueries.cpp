@@ -295,59 +295,6 @@ const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
   return nullptr;
 }
 
-/// Whether E names Field of the object (this->field, field, (*this).field).
-static bool namesField(const Expr *E, const FieldDecl *Field) {
-  E = ignoreWrappers(E);
-  const auto *Member = dyn_cast<MemberExpr>(E);
-  return Member && Member->getMemberDecl() == Field;
-}
-
-std::optional<llvm::SmallVector<const Expr *, 4>>
-memberCloses(const FieldDecl *Field, const ModelIndex &Index) {
-  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
-  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext())
-    return std::nullopt;
-  llvm::SmallVector<const Expr *, 4> Closes;
-  bool HandedOut = false;
-  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
-    if (!S || HandedOut)
-      return;
-    if (const auto *Call = dyn_cast<CallExpr>(S)) {
-      std::optional<ModelOp> Op = Index.classifyCall(Call);
-      if (Op && Op->Object && namesField(Op->Object, Field)) {
-        if (Op->Kind == OpKind::Close || Op->Kind == OpKind::Cancel)
-          Closes.push_back(Call);
-      } else if (!Op) {
-        const FunctionDecl *Callee = Call->getDirectCallee();
-        const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Callee);
-        bool Ours = Method && Method->getParent() == Record;
-        for (const Expr *Arg : Call->arguments())
-          if (namesField(Arg, Field) && !Ours)
-            HandedOut = true;
-      }
-    }
-    if (const auto *Ret = dyn_cast<ReturnStmt>(S);
-        Ret && Ret->getRetValue() && namesField(Ret->getRetValue(), Field))
-      HandedOut = true;
-    for (const Stmt *Child : S->children())
-      Walk(Child);
-  };
-  for (const CXXMethodDecl *Method : Record->methods()) {
-    if (Method->isImplicit() || Method->isDeleted() || Method->isDefaulted())
-      continue;
-    const FunctionDecl *Def = Method->getDefinition();
-    if (!Def || !Def->getBody())
-      return std::nullopt;
-    Walk(Def->getBody());
-    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
-      for (const CXXCtorInitializer *Init : Ctor->inits())
-        Walk(Init->getInit());
-  }
-  if (HandedOut)
-    return std::nullopt;
-  return Closes;
-}
-
 std::string threadName(const Thread &T) {
   if (!T.Function)
     return "<thread>";

@@ -20,8 +20,8 @@ void RangeWithoutCloseCheck::analyze(const ConcurrencyFacts &Facts,
       const auto *Field = dyn_cast<FieldDecl>(C->Id);
       if (!Field || C->EscapeSite)
         continue;
-      auto Closes = memberCloses(Field, Facts.index());
-      if (!Closes || !Closes->empty())
+      auto Use = fieldUse(Field, Facts.index());
+      if (!Use || !Use->Closes.empty())
         continue;
     }
     llvm::SmallVector<const Op *, 4> Closes;

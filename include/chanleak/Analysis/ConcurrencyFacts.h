@@ -126,6 +126,20 @@ private:
   std::vector<Channel> Channels;
 };
 
+/// How a class uses a member channel it keeps to itself.
+struct FieldUse {
+  /// The methods that touch the member.
+  llvm::SmallPtrSet<const clang::FunctionDecl *, 4> Users;
+  /// The close and cancel calls on it.
+  llvm::SmallVector<const clang::Expr *, 2> Closes;
+};
+
+/// How its class uses a member channel, when the class keeps it to itself
+/// (not public, every method defined in this translation unit, never handed
+/// to other code); std::nullopt when others may use it.
+std::optional<FieldUse> fieldUse(const clang::FieldDecl *Field,
+                                 const ModelIndex &Index);
+
 /// Prints the facts, for CHANLEAK_DEBUG=1 and bug reports.
 void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS);
 

@@ -106,13 +106,6 @@ bool endlessThreadLeaks(const ConcurrencyFacts &F, const Thread &T);
 const Op *opInLoop(const ConcurrencyFacts &F, const Thread &T,
                    llvm::function_ref<bool(const Op &)> Pred);
 
-/// For a channel held in a member: the close and cancel calls on it in the
-/// class's own methods, when the class keeps it to itself (not public, every
-/// method defined in this translation unit, never handed to other code).
-/// std::nullopt when others may use it.
-std::optional<llvm::SmallVector<const clang::Expr *, 4>>
-memberCloses(const clang::FieldDecl *Field, const ModelIndex &Index);
-
 /// A short name for the function a thread runs, for messages.
 std::string threadName(const Thread &T);
 
