@@ -229,20 +229,28 @@ AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
       if (!P.valid())
         continue;
       bool IsSend = opIsSend(Blocked->Kind);
-      llvm::SmallVector<const Op *, 4> Rescues, MayGiveUp;
+      llvm::SmallVector<const Op *, 4> Rescues, MayGiveUp, ReceivesIfNotGivenUp;
       for (const Op *O : F.opsIn(Parent)) {
         if (IsSend ? rescuesSender(*O, *C) : rescuesReceiver(*O, *C))
           Rescues.push_back(O);
         else if (O->Kind == OpKind::TimedRecv || O->Kind == OpKind::TryRecv ||
-                 O->Kind == OpKind::TimedWait || O->Kind == OpKind::StopCheck)
+                 O->Kind == OpKind::TimedWait || O->Kind == OpKind::StopCheck) {
           MayGiveUp.push_back(O);
+          // A timed receive of the stranded value takes it unless it gives up.
+          if (IsSend && O->Channel == C->Id && O->Anchor == O->Call)
+            ReceivesIfNotGivenUp.push_back(O);
+        }
       }
       auto Blocking = elementsOf(Rescues, P);
       auto Flagged = elementsOf(MayGiveUp, P);
+      llvm::SmallPtrSet<const Stmt *, 4> TimedReceives;
+      for (const Op *O : ReceivesIfNotGivenUp)
+        TimedReceives.insert(O->Call);
       std::optional<PathExit> Exit = P.pathToExitAvoiding(
           P.elementFor(Sp.Anchor),
           [&](const Stmt *St) { return Blocking.count(St) != 0; },
-          [&](const Stmt *St) { return Flagged.count(St) != 0; });
+          [&](const Stmt *St) { return Flagged.count(St) != 0; },
+          [&](const Stmt *St) { return TimedReceives.count(St) != 0; });
       if (!Exit)
         continue;
       Result.push_back({&Sp, Blocked, C, *Exit});

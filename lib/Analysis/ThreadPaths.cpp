@@ -5,6 +5,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
+#include "chanleak/Model/ApiModel.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/SmallVector.h"
 #include <deque>
@@ -109,9 +110,53 @@ followedSuccessors(const CFGBlock &Block, const CFG &Cfg, bool EndsInEvent) {
   return Result;
 }
 
+/// Whether `Cond` is true when `Call` (a timed op inside it) gave up: its
+/// status compared with a failure enumerator, or its bool result negated.
+/// std::nullopt when the condition does not say.
+static std::optional<bool> conditionMeansGaveUp(const Expr *Cond, const Stmt *Call) {
+  bool Negated = false;
+  const Expr *E = Cond;
+  while (true) {
+    E = E->IgnoreParenImpCasts();
+    if (E == Call)
+      return Negated; // `if (PopFor(v))` is true on success
+    if (const auto *Not = dyn_cast<UnaryOperator>(E); Not && Not->getOpcode() == UO_LNot) {
+      Negated = !Negated;
+      E = Not->getSubExpr();
+      continue;
+    }
+    const Expr *LHS = nullptr, *RHS = nullptr;
+    bool Equal = true;
+    if (const auto *Bin = dyn_cast<BinaryOperator>(E); Bin && Bin->isEqualityOp()) {
+      LHS = Bin->getLHS(), RHS = Bin->getRHS(), Equal = Bin->getOpcode() == BO_EQ;
+    } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E);
+               Op && Op->getNumArgs() == 2 &&
+               (Op->getOperator() == OO_EqualEqual || Op->getOperator() == OO_ExclaimEqual)) {
+      LHS = Op->getArg(0), RHS = Op->getArg(1), Equal = Op->getOperator() == OO_EqualEqual;
+    } else {
+      return std::nullopt;
+    }
+    for (auto [Side, Other] : {std::pair{LHS, RHS}, std::pair{RHS, LHS}}) {
+      if (Side->IgnoreParenImpCasts() != Call)
+        continue;
+      const auto *Ref = dyn_cast<DeclRefExpr>(Other->IgnoreParenImpCasts());
+      const auto *Enumerator = Ref ? dyn_cast<EnumConstantDecl>(Ref->getDecl()) : nullptr;
+      if (!Enumerator)
+        return std::nullopt;
+      std::optional<bool> Success = statusMeansSuccess(Enumerator->getName());
+      if (!Success)
+        return std::nullopt;
+      // `== timeout` is true on giving up; `!= success` too.
+      return (Equal != *Success) != Negated;
+    }
+    return std::nullopt;
+  }
+}
+
 std::optional<PathExit> ThreadPaths::pathToExitAvoiding(
     const Stmt *From, llvm::function_ref<bool(const Stmt *)> Blocks,
-    llvm::function_ref<bool(const Stmt *)> Flag) const {
+    llvm::function_ref<bool(const Stmt *)> Flag,
+    llvm::function_ref<bool(const Stmt *)> RescuesOnSuccess) const {
   if (!Cfg)
     return std::nullopt;
   std::optional<Position> Start =
@@ -124,6 +169,8 @@ std::optional<PathExit> ThreadPaths::pathToExitAvoiding(
     const CFGBlock *Block;
     unsigned Index;
     PathExit Exit;
+    /// A timed receive passed whose failure branch is still to be taken.
+    const Stmt *Pending = nullptr;
   };
   std::deque<State> Work{{Start->Block, From ? Start->Index + 1 : 0, {}}};
   // A block is worth visiting twice: once unflagged, once flagged.
@@ -144,6 +191,8 @@ std::optional<PathExit> ThreadPaths::pathToExitAvoiding(
       }
       if (!Cur.Exit.Flagged && Flag(S))
         Cur.Exit.Flagged = S;
+      if (RescuesOnSuccess(S))
+        Cur.Pending = S;
       if (isExitEvent(S)) {
         Cur.Exit.Event = S;
         EndsInEvent = true;
@@ -151,7 +200,21 @@ std::optional<PathExit> ThreadPaths::pathToExitAvoiding(
     }
     if (Dead)
       continue;
-    for (const CFGBlock *Next : followedSuccessors(*Cur.Block, *Cfg, EndsInEvent)) {
+    auto Successors = followedSuccessors(*Cur.Block, *Cfg, EndsInEvent);
+    // At the branch on a pending timed receive, only its give-up side leaks.
+    if (const Expr *Cond = Cur.Pending ? Cur.Block->getLastCondition() : nullptr;
+        Cond && Cur.Block->succ_size() == 2) {
+      std::optional<bool> TrueGaveUp = conditionMeansGaveUp(Cond, Cur.Pending);
+      if (TrueGaveUp) {
+        const CFGBlock *GaveUp =
+            (Cur.Block->succ_begin() + (*TrueGaveUp ? 0 : 1))->getReachableBlock();
+        Successors.clear();
+        if (GaveUp)
+          Successors.push_back(GaveUp);
+      }
+      Cur.Pending = nullptr;
+    }
+    for (const CFGBlock *Next : Successors) {
       if (Next == &Cfg->getExit()) {
         if (Cur.Exit.Flagged)
           return Cur.Exit;
@@ -165,7 +228,7 @@ std::optional<PathExit> ThreadPaths::pathToExitAvoiding(
       PathExit Carried = Cur.Exit;
       // The exit event belongs to the block that ends the path; a return in
       // a block that flows on (into a destructor block) is carried along.
-      Work.push_back({Next, 0, Carried});
+      Work.push_back({Next, 0, Carried, Cur.Pending});
     }
   }
   return Unflagged;

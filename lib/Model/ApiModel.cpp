@@ -31,6 +31,13 @@ std::optional<OpKind> parseOpKind(llvm::StringRef Name) {
   return std::nullopt;
 }
 
+std::optional<bool> statusMeansSuccess(llvm::StringRef Enumerator) {
+  return llvm::StringSwitch<std::optional<bool>>(Enumerator)
+      .Cases("success", "ready", "no_timeout", true)
+      .Cases("timeout", "empty", "closed", "full", "deferred", false)
+      .Default(std::nullopt);
+}
+
 bool opBlocks(OpKind K) {
   switch (K) {
   case OpKind::Send:

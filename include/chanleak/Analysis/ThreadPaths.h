@@ -44,14 +44,18 @@ public:
   /// conservatively (no path, exit reachable).
   bool valid() const { return Cfg != nullptr; }
 
-  /// Finds a path from just after `From` (from the entry when null) to the exit of the body on which no
-  /// element satisfies `Blocks`. Prefers paths through an element that
-  /// satisfies `Flag`. Exceptional edges count only when a handler in this
-  /// body catches them.
-  std::optional<PathExit>
-  pathToExitAvoiding(const clang::Stmt *From,
-                     llvm::function_ref<bool(const clang::Stmt *)> Blocks,
-                     llvm::function_ref<bool(const clang::Stmt *)> Flag) const;
+  /// Finds a path from just after `From` (from the entry when null) to the
+  /// exit of the body on which no element satisfies `Blocks`. Prefers paths
+  /// through an element that satisfies `Flag`. A flagged call that
+  /// `RescuesOnSuccess` (a timed receive of the awaited value) only lets the
+  /// path on along the branch where its result says it gave up. Exceptional
+  /// edges count only when a handler in this body catches them.
+  std::optional<PathExit> pathToExitAvoiding(
+      const clang::Stmt *From,
+      llvm::function_ref<bool(const clang::Stmt *)> Blocks,
+      llvm::function_ref<bool(const clang::Stmt *)> Flag,
+      llvm::function_ref<bool(const clang::Stmt *)> RescuesOnSuccess =
+          [](const clang::Stmt *) { return false; }) const;
 
   /// The largest number of elements satisfying `Counts` on one path from the
   /// entry to the exit, not going around loops.

@@ -46,6 +46,12 @@ enum class OpKind {
 llvm::StringRef opKindName(OpKind K);
 std::optional<OpKind> parseOpKind(llvm::StringRef Name);
 
+/// What a status enumerator returned by a timed op says: true for success
+/// (boost::fibers::channel_op_status::success, std::future_status::ready,
+/// std::cv_status::no_timeout), false for giving up (timeout, empty, closed,
+/// full), std::nullopt when unknown.
+std::optional<bool> statusMeansSuccess(llvm::StringRef Enumerator);
+
 /// True for ops that can leave their thread blocked forever.
 bool opBlocks(OpKind K);
 bool opIsSend(OpKind K);

@@ -2,7 +2,6 @@
 // pop_wait_for returned `success` must not count as leaving without
 // receiving. Both fixes below (close on the timeout path, or receive anyway)
 // are flagged today, at the `return v;` of the success path.
-// XFAIL: *
 // RUN: %check_chanleak_tidy %s chanleak-cancel-timeout,chanleak-early-return %t -- -- -I%S/../Inputs
 
 #include "mock-boost-fiber.h"
