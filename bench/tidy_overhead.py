@@ -20,6 +20,7 @@ Not part of ctest. See docs/building.md.
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -50,33 +51,45 @@ def catalogue_sources(build):
     return [f for f in files if f.startswith(patterns)]
 
 
+def child_cpu():
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
 def run_once(cmd):
+    """Wall time and CPU time (user + sys) of one clang-tidy run, and its stdout."""
+    cpu0 = child_cpu()
     start = time.perf_counter()
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    cpu = child_cpu() - cpu0
     err = proc.stderr.decode(errors="replace")
     if proc.returncode < 0 or "Stack dump:" in err or "No checks enabled" in err or "error: chanleak:" in err:
         sys.exit("error: clang-tidy failed (%d):\n%s\n%s" % (proc.returncode, " ".join(cmd), err[-3000:]))
-    return elapsed, proc.stdout.decode(errors="replace")
+    return elapsed, cpu, proc.stdout.decode(errors="replace")
 
 
 def measure(name, ours_cmd, base_cmd, runs):
-    ours, base = [], []
-    findings = 0
+    wall = {"ours": [], "base": []}
+    cpu = {"ours": [], "base": []}
     # One warm-up of each (page cache, dynamic loader), not counted.
     run_once(base_cmd)
-    _, out = run_once(ours_cmd)
+    _, _, out = run_once(ours_cmd)
     findings = sum(1 for line in out.splitlines() if "warning:" in line and "[chanleak-" in line)
     for r in range(runs):
         pair = [("base", base_cmd), ("ours", ours_cmd)]
         if r % 2:
             pair.reverse()
         for which, cmd in pair:
-            t, _ = run_once(cmd)
-            (ours if which == "ours" else base).append(t)
-        print("  %s run %d/%d: parse-only %.2fs, chanleak %.2fs" % (name, r + 1, runs, base[-1], ours[-1]), flush=True)
-    mo, mb = statistics.median(ours), statistics.median(base)
-    return {"name": name, "ours": mo, "base": mb, "ratio": mo / mb, "findings": findings}
+            t, c, _ = run_once(cmd)
+            wall[which].append(t)
+            cpu[which].append(c)
+        print("  %s run %d/%d: parse-only %.2fs (cpu %.2fs), chanleak %.2fs (cpu %.2fs)"
+              % (name, r + 1, runs, wall["base"][-1], cpu["base"][-1], wall["ours"][-1], cpu["ours"][-1]), flush=True)
+    med = {k: statistics.median(v) for k, v in wall.items()}
+    cmed = {k: statistics.median(v) for k, v in cpu.items()}
+    return {"name": name, "ours": med["ours"], "base": med["base"], "ratio": med["ours"] / med["base"],
+            "cpu_ratio": cmed["ours"] / cmed["base"], "findings": findings}
 
 
 def main():
@@ -122,10 +135,12 @@ def main():
         results.append(measure("large-tu", common + [ours_checks] + cmd, common + [base_checks] + cmd, args.runs))
 
     print()
-    print("%-10s %12s %12s %8s %9s %9s" % ("input", "parse-only", "chanleak", "ratio", "overhead", "findings"))
+    print("median wall time; the CPU-time ratio (user + sys) is less sensitive to other load on the machine")
+    print("%-10s %12s %12s %11s %9s %10s %9s"
+          % ("input", "parse-only", "chanleak", "wall ratio", "overhead", "cpu ratio", "findings"))
     for r in results:
-        print("%-10s %11.2fs %11.2fs %8.3f %+8.1f%% %9d"
-              % (r["name"], r["base"], r["ours"], r["ratio"], (r["ratio"] - 1) * 100, r["findings"]))
+        print("%-10s %11.2fs %11.2fs %11.3f %+8.1f%% %10.3f %9d"
+              % (r["name"], r["base"], r["ours"], r["ratio"], (r["ratio"] - 1) * 100, r["cpu_ratio"], r["findings"]))
 
 
 if __name__ == "__main__":
