@@ -143,10 +143,12 @@ public:
     // Member initializers run first: `std::jthread worker_{[this] {...}};`
     if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(&Root))
       for (const CXXCtorInitializer *Init : Ctor->inits())
-        if (Init->getInit()) {
-          ParentMaps.try_emplace(Init->getInit(), std::make_unique<ParentMap>(
-                                                      const_cast<Expr *>(Init->getInit())));
-          walk(Init->getInit(), Frame{&T, &NoBindings, nullptr, 0, Init->getInit()});
+        if (const Expr *E = Init->getInit()) {
+          // An implicit constructor uses the default member initializer.
+          if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(E))
+            E = Default->getExpr();
+          ParentMaps.try_emplace(E, std::make_unique<ParentMap>(const_cast<Expr *>(E)));
+          walk(E, Frame{&T, &NoBindings, nullptr, 0, E});
         }
     // The analysed function's channel parameters belong to its callers.
     for (const ParmVarDecl *P : Root.parameters())

@@ -1,11 +1,28 @@
 //===- OrphanedWorkerCheck.cpp - chanleak-orphaned-worker -----------------===//
 
 #include "OrphanedWorkerCheck.h"
+#include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMapContext.h"
 
 using namespace clang;
 
 namespace chanleak::tidy {
+
+/// Whether Worker is handed to other code in Body (bound to a reference, a
+/// scope guard, a call argument): that code may stop it.
+static bool handedOut(const VarDecl *Worker, const Stmt *Body, ASTContext &Ctx) {
+  if (!Body)
+    return false;
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Body); Ref && Ref->getDecl() == Worker) {
+    auto Parents = Ctx.getParents(*Ref);
+    return Parents.empty() || !Parents[0].get<MemberExpr>();
+  }
+  for (const Stmt *Child : Body->children())
+    if (handedOut(Worker, Child, Ctx))
+      return true;
+  return false;
+}
 
 void OrphanedWorkerCheck::analyze(const ConcurrencyFacts &Facts,
                                   AnalysisSession &Session) {
@@ -22,7 +39,8 @@ void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,
         Worker->getType()->isReferenceType() || isa<ParmVarDecl>(Worker))
       continue;
     const LifecycleModel *Life = Index.lifecycleForType(Worker->getType());
-    if (!Life || Life->DestructorStops)
+    if (!Life || Life->DestructorStops ||
+        handedOut(Worker, Start.In->Body, context()))
       continue;
     llvm::SmallVector<const Op *, 4> Stops;
     for (const Op &O : Facts.ops())
