@@ -148,7 +148,7 @@ public:
           if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(E))
             E = Default->getExpr();
           ParentMaps.try_emplace(E, std::make_unique<ParentMap>(const_cast<Expr *>(E)));
-          walk(E, Frame{&T, &NoBindings, nullptr, 0, E});
+          walk(E, Frame{&T, &NoBindings, nullptr, 0, E, &Root});
         }
     // The analysed function's channel parameters belong to its callers.
     for (const ParmVarDecl *P : Root.parameters())
@@ -180,13 +180,14 @@ private:
     const Stmt *Anchor; // the helper call in In's body, when inside a helper
     unsigned Depth;
     const Stmt *Body; // the body being walked (In's or a helper's)
+    const FunctionDecl *Function; // the function Body belongs to
   };
 
   void walkThread(const Thread &T, const Stmt *Body, const Bindings &Bound,
                   unsigned Depth) {
     if (!Body)
       return;
-    Frame Fr{&T, &Bound, nullptr, Depth, Body};
+    Frame Fr{&T, &Bound, nullptr, Depth, Body, T.Function};
     ParentMaps.try_emplace(Body, std::make_unique<ParentMap>(const_cast<Stmt *>(Body)));
     walk(Body, Fr);
   }
@@ -215,6 +216,7 @@ private:
       if (ChannelId Id = resolve(Range->getRangeInit(), *Fr.Bound)) {
         Op O{OpKind::Recv, Range->getRangeInit(), Id, nullptr, Fr.In,
              anchor(Range, Fr), /*LoopsUntilClosed=*/true, nullptr};
+        O.Function = Fr.Function;
         O.Loop = loopAround(O.Anchor, *Fr.In);
         if (!Fr.Anchor)
           O.Loop = Range;
@@ -282,6 +284,7 @@ private:
     O.Call = M.Call;
     O.In = Fr.In;
     O.Anchor = anchor(M.Call, Fr);
+    O.Function = Fr.Function;
     O.Loop = loopAround(O.Anchor, *Fr.In);
     O.Repeats = O.Loop || enclosingLoopIn(M.Call, Fr.Body);
     // `co_await (ch.async_receive(...) || timer.async_wait(...))`: the
@@ -358,7 +361,7 @@ private:
     Bindings Merged = *Fr.Bound;
     for (auto &[Param, Id] : Bound)
       Merged[Param] = Id;
-    Frame Inner{Fr.In, &Merged, anchor(Call, Fr), Fr.Depth + 1, Body};
+    Frame Inner{Fr.In, &Merged, anchor(Call, Fr), Fr.Depth + 1, Body, Def};
     ParentMaps.try_emplace(Body, std::make_unique<ParentMap>(const_cast<Stmt *>(Body)));
     walk(Body, Inner);
     HelperStack.pop_back();

@@ -99,6 +99,14 @@ void ModelIndex::startTranslationUnit() const {
   AnnotatedChannels.clear();
   AnnotatedLifecycles.clear();
   AnnotatedSpawners.clear();
+  Names.clear();
+}
+
+const std::string &ModelIndex::nameOf(const NamedDecl *D) const {
+  auto [It, Inserted] = Names.try_emplace(D);
+  if (Inserted)
+    It->second = modelName(D);
+  return It->second;
 }
 
 /// The record a value of type T refers to, through references, pointers and
@@ -138,7 +146,7 @@ const SpawnerModel *ModelIndex::spawnerForType(QualType T) const {
   const CXXRecordDecl *RD = pointeeRecord(T);
   if (!RD)
     return nullptr;
-  const SpawnerModel *S = Model.findSpawner(modelName(RD));
+  const SpawnerModel *S = Model.findSpawner(nameOf(RD));
   return S && S->IsConstructor ? S : nullptr;
 }
 
@@ -146,7 +154,7 @@ const ChannelModel *
 ModelIndex::channelForRecord(const CXXRecordDecl *RD) const {
   if (!RD)
     return nullptr;
-  if (const ChannelModel *M = Model.findChannel(modelName(RD)))
+  if (const ChannelModel *M = Model.findChannel(nameOf(RD)))
     return M;
   auto Cached = AnnotatedChannels.find(RD);
   if (Cached != AnnotatedChannels.end())
@@ -185,7 +193,7 @@ const LifecycleModel *
 ModelIndex::lifecycleForRecord(const CXXRecordDecl *RD) const {
   if (!RD)
     return nullptr;
-  if (const LifecycleModel *M = Model.findLifecycle(modelName(RD)))
+  if (const LifecycleModel *M = Model.findLifecycle(nameOf(RD)))
     return M;
   auto Cached = AnnotatedLifecycles.find(RD);
   if (Cached != AnnotatedLifecycles.end())
@@ -283,7 +291,7 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
     }
   }
 
-  std::optional<OpKind> Role = Model.findFunctionRole(modelName(FD));
+  std::optional<OpKind> Role = Model.findFunctionRole(nameOf(FD));
   if (!Role)
     Role = annotatedOp(FD);
   if (!Role)
@@ -336,7 +344,7 @@ std::optional<ModelSpawn> ModelIndex::classifySpawn(const Expr *E) const {
     const CXXConstructorDecl *Ctor = Construct->getConstructor();
     if (Ctor->isCopyOrMoveConstructor())
       return std::nullopt;
-    Spawner = Model.findSpawner(modelName(Ctor->getParent()));
+    Spawner = Model.findSpawner(nameOf(Ctor->getParent()));
     if (Spawner && !Spawner->IsConstructor)
       Spawner = nullptr;
     Callee = Ctor;
@@ -346,7 +354,7 @@ std::optional<ModelSpawn> ModelIndex::classifySpawn(const Expr *E) const {
     Callee = Call->getDirectCallee();
     if (!Callee)
       return std::nullopt;
-    Spawner = Model.findSpawner(modelName(Callee));
+    Spawner = Model.findSpawner(nameOf(Callee));
     if (Spawner && Spawner->IsConstructor)
       Spawner = nullptr;
     for (const Expr *Arg : Call->arguments())

@@ -13,7 +13,7 @@ void CancelTimeoutCheck::analyze(const ConcurrencyFacts &Facts,
     if (!S.Exit.Flagged)
       continue;
     std::string Rescue = rescuePhrase(*S.Blocked, *S.Chan);
-    if (!report(S.Blocked->Call, blockedPhrase(*S.Blocked, *S.Chan) +
+    if (!report(S.Blocked->Call, S.Blocked->Function, blockedPhrase(*S.Blocked, *S.Chan) +
                                      " blocks forever once the waiter gives up: "
                                      "nobody is left " + Rescue +
                                      " after the timeout or cancellation"))

@@ -33,10 +33,12 @@ protected:
   /// Reports this check's findings among the facts of one function.
   virtual void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) = 0;
 
-  /// Starts a warning at the blocking operation unless it is suppressed with
-  /// [[clang::suppress]] or was reported already; notes follow with note().
-  /// Returns false when the finding is dropped.
-  bool report(const clang::Stmt *At, llvm::StringRef Message,
+  /// Starts a warning at the blocking operation `At`, a statement of the
+  /// body of `Within`, unless it is suppressed with [[clang::suppress]] or
+  /// was reported already; notes follow with note(). Returns false when the
+  /// finding is dropped.
+  bool report(const clang::Stmt *At, const clang::FunctionDecl *Within,
+              llvm::StringRef Message,
               llvm::ArrayRef<clang::FixItHint> Fixes = {});
   void note(clang::SourceLocation Loc, llvm::StringRef Message);
   void note(const clang::Stmt *At, llvm::StringRef Message);
@@ -53,7 +55,7 @@ protected:
   clang::ASTContext &context() const { return *Ctx; }
 
 private:
-  bool isSuppressed(const clang::Stmt *At) const;
+  bool isSuppressed(const clang::Stmt *At, const clang::FunctionDecl *Within) const;
 
   std::string ModelFile;
   std::string ChannelTypes;

@@ -2,7 +2,7 @@
 
 #include "DoubleSendCheck.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/ParentMapContext.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Lex/Lexer.h"
 
@@ -19,24 +19,19 @@ static std::optional<FixItHint> missingReturnFix(const Op &First,
       isa<CoroutineBodyStmt>(T.Body) || First.Anchor != First.Call)
     return std::nullopt;
   // The statement holding the send, and the branch it ends.
+  ParentMap Parents(const_cast<Stmt *>(T.Body));
   const Stmt *Statement = First.Call;
-  for (int Depth = 0; Depth < 8; ++Depth) {
-    auto Parents = Ctx.getParents(*Statement);
-    if (Parents.size() != 1)
-      return std::nullopt;
-    if (const auto *Block = Parents[0].get<CompoundStmt>()) {
-      if (Block->body_back() != Statement)
-        return std::nullopt;
-      auto Outer = Ctx.getParents(*Block);
-      if (Outer.size() != 1 || !Outer[0].get<IfStmt>())
+  for (int Depth = 0;; ++Depth) {
+    const Stmt *Parent = Parents.getParent(Statement);
+    if (!Parent || Depth == 8 || isa<IfStmt>(Parent))
+      return std::nullopt; // an unbraced branch: the fix needs braces
+    if (const auto *Block = dyn_cast<CompoundStmt>(Parent)) {
+      if (Block->body_back() != Statement ||
+          !isa_and_nonnull<IfStmt>(Parents.getParent(Block)))
         return std::nullopt;
       break;
     }
-    if (Parents[0].get<IfStmt>())
-      return std::nullopt; // an unbraced branch: the fix needs braces
-    Statement = Parents[0].get<Stmt>();
-    if (!Statement)
-      return std::nullopt;
+    Statement = Parent;
   }
   const SourceManager &SM = Ctx.getSourceManager();
   SourceLocation AfterSemi = Lexer::findLocationAfterToken(
@@ -86,7 +81,7 @@ void DoubleSendCheck::analyze(const ConcurrencyFacts &Facts,
         llvm::SmallVector<FixItHint, 1> Fixes;
         if (auto Fix = missingReturnFix(*First, T, context()))
           Fixes.push_back(*Fix);
-        if (!report(Second->Call, Message, Fixes))
+        if (!report(Second->Call, Second->Function, Message, Fixes))
           continue;
         note(First->Call, "first send here; this branch goes on without returning");
         noteSpawn(T);

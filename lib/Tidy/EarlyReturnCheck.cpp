@@ -17,7 +17,7 @@ void EarlyReturnCheck::analyze(const ConcurrencyFacts &Facts,
     std::string Rescue = rescuePhrase(*S.Blocked, *S.Chan);
     std::string Who = Parent.Origin ? std::string("its parent thread")
                                     : "'" + threadName(Parent) + "'";
-    if (!report(S.Blocked->Call, blockedPhrase(*S.Blocked, *S.Chan) +
+    if (!report(S.Blocked->Call, S.Blocked->Function, blockedPhrase(*S.Blocked, *S.Chan) +
                                      " blocks forever: " + Who +
                                      " can leave without " + Rescue))
       continue;

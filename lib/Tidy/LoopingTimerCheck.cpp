@@ -17,7 +17,7 @@ void LoopingTimerCheck::analyze(const ConcurrencyFacts &Facts,
     if (!Sleep)
       continue;
     std::string Starter = "'" + threadName(*T.Parent) + "'";
-    if (!report(Sleep->Call,
+    if (!report(Sleep->Call, Sleep->Function,
                 "thread sleeps in a loop forever with no stop condition: every "
                 "call of " + Starter + " leaks another thread"))
       continue;

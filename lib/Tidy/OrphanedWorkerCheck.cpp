@@ -1,25 +1,23 @@
 //===- OrphanedWorkerCheck.cpp - chanleak-orphaned-worker -----------------===//
 
 #include "OrphanedWorkerCheck.h"
-#include "clang/AST/ASTContext.h"
 #include "clang/AST/Expr.h"
-#include "clang/AST/ParentMapContext.h"
 
 using namespace clang;
 
 namespace chanleak::tidy {
 
-/// Whether Worker is handed to other code in Body (bound to a reference, a
-/// scope guard, a call argument): that code may stop it.
-static bool handedOut(const VarDecl *Worker, const Stmt *Body, ASTContext &Ctx) {
-  if (!Body)
+/// Whether Worker is handed to other code in S (bound to a reference, a
+/// scope guard, a call argument): that code may stop it. Uses of its own
+/// members (worker.Start()) are not.
+static bool handedOut(const VarDecl *Worker, const Stmt *S,
+                      const Stmt *Parent = nullptr) {
+  if (!S)
     return false;
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(Body); Ref && Ref->getDecl() == Worker) {
-    auto Parents = Ctx.getParents(*Ref);
-    return Parents.empty() || !Parents[0].get<MemberExpr>();
-  }
-  for (const Stmt *Child : Body->children())
-    if (handedOut(Worker, Child, Ctx))
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(S); Ref && Ref->getDecl() == Worker)
+    return !isa_and_nonnull<MemberExpr>(Parent);
+  for (const Stmt *Child : S->children())
+    if (handedOut(Worker, Child, S))
       return true;
   return false;
 }
@@ -40,7 +38,7 @@ void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,
       continue;
     const LifecycleModel *Life = Index.lifecycleForType(Worker->getType());
     if (!Life || Life->DestructorStops ||
-        handedOut(Worker, Start.In->Body, context()))
+        handedOut(Worker, Start.In->Body))
       continue;
     llvm::SmallVector<const Op *, 4> Stops;
     for (const Op &O : Facts.ops())
@@ -55,7 +53,7 @@ void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,
     if (!Exit)
       continue;
     std::string Name = quoted(Worker);
-    if (!report(Start.Call, Name + " is started but not stopped on every path: "
+    if (!report(Start.Call, Start.Function, Name + " is started but not stopped on every path: "
                                    "its worker thread outlives it"))
       continue;
     noteExit(*Exit, *Start.In, "without stopping " + Name);
@@ -88,7 +86,7 @@ void OrphanedWorkerCheck::reportEndlessThreads(const ConcurrencyFacts &Facts,
                 quoted(S.Handle) + " waits forever";
     else
       Message = "thread never ends: its loop has no exit and nothing can stop it";
-    if (!report(At, Message))
+    if (!report(At, Blocking ? Blocking->Function : T.Function, Message))
       continue;
     noteSpawn(T);
   }

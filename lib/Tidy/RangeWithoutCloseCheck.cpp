@@ -53,7 +53,7 @@ void RangeWithoutCloseCheck::analyze(const ConcurrencyFacts &Facts,
         "receive loop over " + Chan + " never ends: " +
         (Closes.empty() ? "nothing closes " + Chan
                         : Chan + " is not closed on every path");
-    if (!report(Loop.Call, Message))
+    if (!report(Loop.Call, Loop.Function, Message))
       continue;
     noteSpawn(*Loop.In);
     if (Unclosed)

@@ -32,7 +32,7 @@ void TakeFirstCheck::analyze(const ConcurrencyFacts &Facts,
       std::string Chan = quoted(C->Id);
       std::string Senders =
           Sent ? std::to_string(*Sent) + " sends" : std::string("one send per loop iteration");
-      if (!report(Send->Call,
+      if (!report(Send->Call, Send->Function,
                   "send on " + Chan + " blocks forever: " + Senders + " on " +
                       Chan + " but only " + std::to_string(*Received) +
                       (*Received == 1 ? " value is" : " values are") + " received"))

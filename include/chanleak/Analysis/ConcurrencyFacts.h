@@ -80,6 +80,8 @@ struct Op {
   bool LoopsUntilClosed = false;
   /// The innermost loop around Anchor in In's body, if any.
   const clang::Stmt *Loop = nullptr;
+  /// The function whose body holds Call (In's, or a helper's).
+  const clang::FunctionDecl *Function = nullptr;
   /// Whether the op repeats in a loop of its own function (which may be a
   /// helper called once from In's body).
   bool Repeats = false;

@@ -94,6 +94,9 @@ private:
   const ChannelModel *channelForRecord(const clang::CXXRecordDecl *RD) const;
   const LifecycleModel *lifecycleForRecord(const clang::CXXRecordDecl *RD) const;
   std::optional<OpKind> annotatedOp(const clang::FunctionDecl *FD) const;
+  /// modelName(), computed once per declaration: it is asked for every call
+  /// and construction the analysis walks.
+  const std::string &nameOf(const clang::NamedDecl *D) const;
 
   ApiModel Model;
   /// Models synthesised from annotations, owned here and cached per class.
@@ -106,6 +109,7 @@ private:
   mutable llvm::DenseMap<const clang::FunctionDecl *,
                          std::unique_ptr<SpawnerModel>>
       AnnotatedSpawners;
+  mutable llvm::DenseMap<const clang::NamedDecl *, std::string> Names;
 };
 
 /// The name the model uses for a declaration: qualified, without template
