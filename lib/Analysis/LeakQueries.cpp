@@ -207,6 +207,19 @@ static bool onlyParentCompletes(const ConcurrencyFacts &F, AnalysisSession &S,
   return true;
 }
 
+std::optional<unsigned long long> totalReceives(const ConcurrencyFacts &F,
+                                                AnalysisSession &S, ChannelId C) {
+  unsigned long long Total = 0;
+  for (const Thread &T : F.threads()) {
+    std::optional<unsigned> PerRun = receivesOnOnePath(F, S, C, T);
+    std::optional<unsigned long long> Times = timesRun(T);
+    if (!PerRun || !Times)
+      return std::nullopt;
+    Total += *PerRun * *Times;
+  }
+  return Total;
+}
+
 const std::vector<StrandedOp> &
 AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
   auto [It, Inserted] = Stranded.try_emplace(&F);

@@ -67,11 +67,11 @@ void DoubleSendCheck::analyze(const ConcurrencyFacts &Facts,
           Message = "second " + std::string(First->Kind == OpKind::SetValue ? "set_value" : "send") +
                     " on " + Chan + " throws std::future_error (promise_already_satisfied)";
         } else {
-          if (!receivedOnlyBy(Facts, C->Id, *T.Parent) ||
-              C->Capacity.Kind != ChannelCapacity::Known)
+          if (C->Capacity.Kind != ChannelCapacity::Known)
             continue;
-          std::optional<unsigned> Received =
-              receivesOnOnePath(Facts, Session, C->Id, *T.Parent);
+          // Receivers in any thread we analysed: the parent, or a sibling.
+          std::optional<unsigned long long> Received =
+              totalReceives(Facts, Session, C->Id);
           std::optional<unsigned long long> Sent = spawnedSends(Facts, Session, C->Id);
           if (!Received || !Sent || *Sent <= *Received + C->Capacity.Values)
             continue;

@@ -86,6 +86,11 @@ std::optional<unsigned> receivesOnOnePath(const ConcurrencyFacts &F,
                                           AnalysisSession &S, ChannelId C,
                                           const Thread &T);
 
+/// The most values all threads together receive from C, or nullopt when
+/// some thread receives in a loop or runs an unknown number of times.
+std::optional<unsigned long long> totalReceives(const ConcurrencyFacts &F,
+                                                AnalysisSession &S, ChannelId C);
+
 /// The CFG element statements of T's body at which the given ops happen.
 llvm::SmallPtrSet<const clang::Stmt *, 8>
 elementsOf(llvm::ArrayRef<const Op *> Ops, const ThreadPaths &P);
