@@ -143,6 +143,8 @@ const LifecycleModel *ModelIndex::lifecycleForType(QualType T) const {
 }
 
 const SpawnerModel *ModelIndex::spawnerForType(QualType T) const {
+  if (T.isNull())
+    return nullptr;
   const CXXRecordDecl *RD = pointeeRecord(T);
   if (!RD)
     return nullptr;
@@ -301,6 +303,16 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
   return Op;
 }
 
+/// The element type of a standard container (its first template argument).
+static QualType containerElementType(QualType Container) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Container.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace() || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return QualType();
+  return Spec->getTemplateArgs()[0].getAsType();
+}
+
 /// Launch policies, allocator tags and similar leading arguments are not the
 /// callable.
 static bool isPolicyOrTag(const Expr *Arg) {
@@ -357,6 +369,11 @@ std::optional<ModelSpawn> ModelIndex::classifySpawn(const Expr *E) const {
     Spawner = Model.findSpawner(nameOf(Callee));
     if (Spawner && Spawner->IsConstructor)
       Spawner = nullptr;
+    // `threads.emplace_back(f, args...)` constructs a std::thread in place.
+    if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
+        !Spawner && Member && Callee->getName().starts_with("emplace"))
+      Spawner = spawnerForType(containerElementType(
+          Member->getImplicitObjectArgument()->getType()));
     for (const Expr *Arg : Call->arguments())
       ArgStorage.push_back(Arg);
   } else {
