@@ -22,15 +22,6 @@ chanleak_build "$dir" "$v"
 clang_tidy=/usr/lib/llvm-$v/bin/clang-tidy
 plugin=$dir/lib/libchanleak-tidy.so
 cd "$CHANLEAK_ROOT"
-if [ -f test/patterns/check_catalogue.py ]; then
-  chanleak_log "chanleak findings over patterns/"
-  exec python3 test/patterns/check_catalogue.py --list --clang-tidy "$clang_tidy" \
-    --plugin "$plugin" -p "$dir" --patterns patterns "$@"
-fi
-
-# Fallback while the catalogue driver is not there: every program in
-# patterns/, with the flags from the build's compilation database.
-chanleak_log "chanleak findings over patterns/ (plain clang-tidy run)"
-find patterns -name '*.cpp' | sort | while read -r f; do
-  "$clang_tidy" --quiet --load="$plugin" '-checks=-*,chanleak-*' -p "$dir" "$f" 2>/dev/null || true
-done
+chanleak_log "chanleak findings over patterns/"
+exec python3 test/patterns/check_catalogue.py --list --clang-tidy "$clang_tidy" \
+  --plugin "$plugin" -p "$dir" --patterns patterns "$@"
