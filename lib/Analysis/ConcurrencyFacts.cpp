@@ -154,14 +154,14 @@ public:
     for (const ParmVarDecl *P : Root.parameters())
       if (Index.channelForType(P->getType()))
         markEscape(P, nullptr);
-    walkThread(T, Body, {}, 0);
+    walkThread(T, Body, NoBindings, 0);
     // A lambda that captures a channel but is never spawned runs at a time
     // we cannot see.
     for (const LambdaExpr *Lambda : UnspawnedLambdas)
       if (!SpawnedLambdas.count(Lambda))
         for (const LambdaCapture &C : Lambda->captures())
           if (C.capturesVariable())
-            if (ChannelId Id = resolveDecl(C.getCapturedVar(), {}))
+            if (ChannelId Id = resolveDecl(C.getCapturedVar(), NoBindings))
               markEscape(Id, Lambda);
     // A member the class keeps to itself is private to the code we saw when
     // every method that touches it was analysed here.

@@ -1,7 +1,6 @@
 //===- ApiModel.cpp - Op vocabulary and model lookups ---------------------===//
 
 #include "chanleak/Model/ApiModel.h"
-#include "llvm/ADT/StringSwitch.h"
 
 namespace chanleak {
 
@@ -32,10 +31,13 @@ std::optional<OpKind> parseOpKind(llvm::StringRef Name) {
 }
 
 std::optional<bool> statusMeansSuccess(llvm::StringRef Enumerator) {
-  return llvm::StringSwitch<std::optional<bool>>(Enumerator)
-      .Cases("success", "ready", "no_timeout", true)
-      .Cases("timeout", "empty", "closed", "full", "deferred", false)
-      .Default(std::nullopt);
+  for (llvm::StringRef Success : {"success", "ready", "no_timeout"})
+    if (Enumerator == Success)
+      return true;
+  for (llvm::StringRef GaveUp : {"timeout", "empty", "closed", "full", "deferred"})
+    if (Enumerator == GaveUp)
+      return false;
+  return std::nullopt;
 }
 
 bool opBlocks(OpKind K) {
