@@ -4,7 +4,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
-#include <functional>
+#include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
 
 using namespace clang;
 
@@ -38,8 +39,13 @@ void AnalysisSession::startTranslationUnit() {
 const ConcurrencyFacts &AnalysisSession::facts(const FunctionDecl &FD,
                                                const ModelIndex &Index) {
   auto &Slot = Facts[{&FD, &Index}];
-  if (!Slot)
+  if (!Slot) {
     Slot = std::make_unique<ConcurrencyFacts>(FD, Index, Ctx);
+    // Once per function, whichever check asks first.
+    static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
+    if (Debug)
+      dumpFacts(*Slot, llvm::errs());
+  }
   return *Slot;
 }
 

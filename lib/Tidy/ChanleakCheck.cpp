@@ -8,8 +8,6 @@
 #include "clang/AST/ParentMap.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/Support/raw_ostream.h"
-#include <cstdlib>
 #include <map>
 #include <mutex>
 
@@ -138,11 +136,7 @@ void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
     return;
   Ctx = Result.Context;
   AnalysisSession &Session = AnalysisSession::get(*Ctx);
-  const ConcurrencyFacts &Facts = Session.facts(*FD, *Index);
-  static const bool Debug = getenv("CHANLEAK_DEBUG") != nullptr;
-  if (Debug && getID() == "chanleak-early-return")
-    dumpFacts(Facts, llvm::errs());
-  analyze(Facts, Session);
+  analyze(Session.facts(*FD, *Index), Session);
 }
 
 /// The lambda expression whose call operator is Operator, in Body.
