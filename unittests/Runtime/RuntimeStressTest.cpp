@@ -1,0 +1,263 @@
+//===- RuntimeStressTest.cpp - the runtime under load, exits, malloc, fork ===//
+//
+// Find() signals every thread it reports and unwinds it in a signal handler.
+// These tests make that hard: many threads, threads exiting during the scan,
+// threads inside (or stuck holding the lock of) the allocator, fork().
+// A hang is a failure too: ctest's timeout catches it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "TestThreads.h"
+
+#include "gtest/gtest.h"
+
+#include <atomic>
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <thread>
+#include <vector>
+
+#include <malloc.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+using namespace chanleak;
+using namespace chanleak::testing_support;
+
+namespace {
+
+TEST(RuntimeStress, FindsEachOfAThousandBlockedThreadsOnce) {
+  constexpr size_t Count = 1000;
+  Option Baseline = IgnoreCurrent();
+  const long Creator = currentTid();
+  Gate Release;
+  TidRegistry Started;
+  std::vector<std::thread> Threads;
+  Threads.reserve(Count);
+  for (size_t I = 0; I < Count; ++I)
+    Threads.emplace_back([&] {
+      Started.add(currentTid());
+      Release.wait();
+    });
+  const std::set<long> Expected = Started.waitFor(Count);
+
+  std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+  std::multiset<long> Found = tidsOf(Leaked);
+  EXPECT_EQ(Found.size(), Count) << "lost or duplicated threads";
+  EXPECT_EQ(std::set<long>(Found.begin(), Found.end()), Expected);
+  size_t Complete = 0;
+  for (const LeakedThread &T : Leaked) {
+    EXPECT_EQ(T.CreatorTid, Creator) << "thread " << T.Tid;
+    EXPECT_FALSE(T.CreationStack.empty()) << "thread " << T.Tid;
+    Complete += T.StackComplete;
+  }
+  EXPECT_EQ(Complete, Count) << "threads whose stack the scan did not get";
+
+  Release.open();
+  for (std::thread &T : Threads)
+    T.join();
+  EXPECT_TRUE(Find({Baseline}).empty()) << "joined threads still reported";
+}
+
+TEST(RuntimeStress, ThreadsExitingDuringTheScan) {
+  Option Baseline = IgnoreCurrent();
+  std::atomic<bool> Stop{false};
+  std::atomic<long> Spawned{0};
+  TidRegistry Churners;
+  auto Churn = [&] {
+    Churners.add(currentTid());
+    while (!Stop) {
+      // Some joined, some detached: both kinds vanish while Find looks.
+      std::thread([] {}).detach();
+      std::thread([] {}).join();
+      Spawned += 2;
+    }
+  };
+  std::thread A(Churn), B(Churn);
+  const std::set<long> ChurnerTids = Churners.waitFor(2);
+
+  for (int Round = 0; Round < 100; ++Round)
+    for (const LeakedThread &T : Find({Baseline, NoRetry()}))
+      EXPECT_TRUE(ChurnerTids.count(T.Tid) || ChurnerTids.count(T.CreatorTid))
+          << "thread " << T.Tid << " created by " << T.CreatorTid
+          << " belongs to nobody in this test";
+  Stop = true;
+  A.join();
+  B.join();
+  std::printf("[ info ] %ld threads came and went during 100 scans\n", Spawned.load());
+  EXPECT_GT(Spawned.load(), 0);
+  EXPECT_TRUE(Find({Baseline}).empty()) << "exited threads still reported";
+}
+
+TEST(RuntimeStress, RepeatedFindReturnsTheSameThreads) {
+  constexpr size_t Count = 8;
+  Option Baseline = IgnoreCurrent();
+  Gate Release;
+  TidRegistry Started;
+  std::vector<std::thread> Threads;
+  for (size_t I = 0; I < Count; ++I)
+    Threads.emplace_back([&] {
+      Started.add(currentTid());
+      Release.wait();
+    });
+  const std::set<long> Expected = Started.waitFor(Count);
+  const std::multiset<long> ExpectedOnce(Expected.begin(), Expected.end());
+  for (int Round = 0; Round < 200; ++Round) {
+    std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+    ASSERT_EQ(tidsOf(Leaked), ExpectedOnce) << "round " << Round;
+    for (const LeakedThread &T : Leaked)
+      ASSERT_TRUE(T.StackComplete) << "round " << Round << ", thread " << T.Tid;
+  }
+  Release.open();
+  for (std::thread &T : Threads)
+    T.join();
+}
+
+// Threads allocating in a tight loop are often inside malloc, holding their
+// arena's lock, when the stack signal arrives: a handler that allocates
+// deadlocks on that lock and Find never returns.
+TEST(RuntimeStress, ThreadsInsideMallocAnswerTheStackSignal) {
+  constexpr size_t Count = 4;
+  Option Baseline = IgnoreCurrent();
+  std::atomic<bool> Stop{false};
+  TidRegistry Started;
+  std::vector<std::thread> Threads;
+  for (size_t I = 0; I < Count; ++I)
+    Threads.emplace_back([&, I] {
+      Started.add(currentTid());
+      size_t Size = 16 + I;
+      while (!Stop) {
+        void *P = std::malloc(Size);
+        *static_cast<volatile char *>(P) = 1;
+        std::free(P);
+        Size = Size * 7 % 40000 + 16; // small and large: tcache and arena
+      }
+    });
+  const std::set<long> Expected = Started.waitFor(Count);
+  const std::multiset<long> ExpectedOnce(Expected.begin(), Expected.end());
+  for (int Round = 0; Round < 200; ++Round) {
+    std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+    ASSERT_EQ(tidsOf(Leaked), ExpectedOnce) << "round " << Round;
+    for (const LeakedThread &T : Leaked)
+      ASSERT_TRUE(T.StackComplete) << "round " << Round << ", thread " << T.Tid;
+  }
+  Stop = true;
+  for (std::thread &T : Threads)
+    T.join();
+}
+
+// The strongest case we can force without malloc hooks (gone from glibc):
+// malloc_stats() prints while it holds the main arena's lock, and its first
+// write goes to a stream whose writer blocks. That thread then holds the lock
+// until released, and Find(), from a thread with an arena of its own, must
+// still get its stack. Runs in a fresh process (a death test re-executes the
+// binary) so that the finder's arena is surely not the main one.
+namespace HeldMallocLock {
+Gate *WriterRelease;
+std::atomic<bool> WriterEntered{false};
+
+ssize_t blockingWrite(void *, const char *, size_t Size) {
+  WriterEntered = true;
+  WriterRelease->wait();
+  return static_cast<ssize_t>(Size);
+}
+
+[[noreturn]] void run() {
+  mallopt(M_ARENA_MAX, 64);
+  Option Baseline = IgnoreCurrent();
+  Gate Release, StartFinding;
+  WriterRelease = &Release;
+  TidRegistry Started;
+  std::vector<LeakedThread> Leaked;
+  std::FILE *RealStderr = stderr;
+  std::FILE *DevNull = std::fopen("/dev/null", "w");
+  cookie_io_functions_t Blocking{};
+  Blocking.write = blockingWrite;
+  std::FILE *BlockingStream = fopencookie(nullptr, "w", Blocking);
+  std::setvbuf(BlockingStream, nullptr, _IONBF, 0);
+
+  std::thread Finder([&] {
+    std::free(std::malloc(5000)); // attach to an arena of its own
+    StartFinding.wait();
+    for (int Round = 0; Round < 20; ++Round)
+      Leaked = Find({Baseline, NoRetry()});
+  });
+  std::thread Holder([&] {
+    Started.add(currentTid());
+    stderr = BlockingStream;
+    malloc_stats(); // blocks in its first write, main arena locked
+  });
+  const long HolderTid = *Started.waitFor(1).begin();
+  while (!WriterEntered)
+    std::this_thread::yield();
+  // From here until Release, this thread must not allocate. Whatever is
+  // printed meanwhile (malloc_stats' next lines) goes nowhere.
+  stderr = DevNull;
+  StartFinding.open();
+  Finder.join();
+  Release.open();
+  Holder.join();
+  stderr = RealStderr;
+
+  bool Ok = Leaked.size() == 1 && Leaked[0].Tid == HolderTid && Leaked[0].StackComplete;
+  if (!Ok)
+    std::fprintf(stderr, "expected the lock holder %ld with its stack, got:\n%s", HolderTid,
+                 FormatReport(Leaked).c_str());
+  std::fflush(stderr);
+  std::_Exit(Ok ? 0 : 1);
+}
+} // namespace HeldMallocLock
+
+TEST(RuntimeStress, ThreadHoldingTheMallocLockAnswersTheStackSignal) {
+  GTEST_FLAG_SET(death_test_style, "threadsafe");
+  EXPECT_EXIT(HeldMallocLock::run(), ::testing::ExitedWithCode(0), "");
+}
+
+// fork() in a test: the child sees only itself (and what it creates), can
+// scan and exit; the parent's view is unchanged.
+TEST(RuntimeStress, ForkDuringATest) {
+  Option Baseline = IgnoreCurrent();
+  Gate Release;
+  TidRegistry Started;
+  std::thread Blocked([&] {
+    Started.add(currentTid());
+    Release.wait();
+  });
+  const long BlockedTid = *Started.waitFor(1).begin();
+
+  pid_t Child = ::fork();
+  ASSERT_NE(Child, -1);
+  if (Child == 0) {
+    // Exit codes: 0 fine, 1 the parent's thread reported, 2 own thread missed.
+    if (!Find({NoRetry()}).empty())
+      ::_exit(1);
+    Gate ChildRelease;
+    TidRegistry ChildStarted;
+    std::thread Own([&] {
+      ChildStarted.add(currentTid());
+      ChildRelease.wait();
+    });
+    const long OwnTid = *ChildStarted.waitFor(1).begin();
+    std::vector<LeakedThread> Leaked = Find({NoRetry()});
+    const bool FoundOwn = Leaked.size() == 1 && Leaked[0].Tid == OwnTid &&
+                          Leaked[0].CreatorTid == static_cast<long>(::getpid());
+    ChildRelease.open();
+    Own.join();
+    ::_exit(FoundOwn ? 0 : 2);
+  }
+  int Status = 0;
+  ASSERT_EQ(::waitpid(Child, &Status, 0), Child);
+  ASSERT_TRUE(WIFEXITED(Status)) << "child died of signal " << WTERMSIG(Status);
+  EXPECT_EQ(WEXITSTATUS(Status), 0)
+      << (WEXITSTATUS(Status) == 1 ? "the child reported the parent's threads"
+                                   : "the child missed the thread it created");
+
+  std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+  ASSERT_EQ(Leaked.size(), 1u);
+  EXPECT_EQ(Leaked[0].Tid, BlockedTid);
+  Release.open();
+  Blocked.join();
+}
+
+} // namespace
