@@ -28,7 +28,7 @@ public:
   explicit AvatarFetch(ImageStore &store) : store_(store) {}
 
   std::string GetOrDefault(const std::string &user, std::chrono::milliseconds wait) {
-    std::thread(&AvatarFetch::Fetch, shared_from_this(), user).detach();
+    std::thread(&AvatarFetch::Fetch, shared_from_this(), user).detach(); // CHANLEAK-SPAWN
     std::string image;
     if (!result_.PopFor(image, wait))
       return "png:default";

@@ -30,7 +30,7 @@ using StockChannel = boost::fibers::unbuffered_channel<int>;
 std::optional<int> StockWithin(Inventory &inventory, const std::string &sku,
                                std::chrono::milliseconds budget) {
   auto result = std::make_shared<StockChannel>();
-  std::thread([result, &inventory, sku] {
+  std::thread([result, &inventory, sku] { // CHANLEAK-SPAWN
     int n = inventory.Stock(sku);
     result->push(n); // CHANLEAK: chanleak-cancel-timeout
   }).detach();

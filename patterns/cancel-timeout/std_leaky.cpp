@@ -32,7 +32,7 @@ std::optional<double> PriceWithin(QuoteService &quotes, const std::string &symbo
   std::optional<std::optional<double>> slot;
   bool taken = false;
 
-  std::jthread lookup([&](std::stop_token stop) {
+  std::jthread lookup([&](std::stop_token stop) { // CHANLEAK-SPAWN
     auto price = quotes.Lookup(symbol, stop);
     std::unique_lock<std::mutex> lk(mu);
     slot = price;

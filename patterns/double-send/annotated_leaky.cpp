@@ -21,7 +21,7 @@ void Respond(work::Handoff<Reply> &out, const std::string &method) {
 }
 
 int Dispatch(work::Handoff<Reply> &replies, const std::string &method) {
-  std::thread(Respond, std::ref(replies), method).detach();
+  std::thread(Respond, std::ref(replies), method).detach(); // CHANLEAK-SPAWN
   Reply r;
   replies.Pop(r);
   return r.status;

@@ -19,7 +19,7 @@ using QuoteChannel = boost::fibers::unbuffered_channel<Quote>;
 double LastTrade(const std::string &symbol) { return symbol == "ACME" ? 12.5 : -1; }
 
 void RequestQuote(std::shared_ptr<QuoteChannel> out, std::string symbol) {
-  std::thread([out, symbol] {
+  std::thread([out, symbol] { // CHANLEAK-SPAWN
     double p = LastTrade(symbol);
     if (p < 0) {
       out->push(Quote{symbol, 0, "unknown symbol"});

@@ -22,7 +22,7 @@ bool Validate(const std::string &text, std::string &why) {
 std::future<LoadResult> LoadAsync(std::string text) {
   std::promise<LoadResult> done;
   auto result = done.get_future();
-  std::thread([done = std::move(done), text]() mutable {
+  std::thread([done = std::move(done), text]() mutable { // CHANLEAK-SPAWN
     std::string why;
     if (!Validate(text, why)) {
       done.set_value(LoadResult{false, why});

@@ -17,7 +17,7 @@ class Checkout {
 public:
   int Run(const Order &order) {
     auto score = std::make_shared<work::Handoff<int>>();
-    std::thread(&Checkout::ScoreFraud, this, score, order).detach();
+    std::thread(&Checkout::ScoreFraud, this, score, order).detach(); // CHANLEAK-SPAWN
 
     if (order.card.empty())
       throw std::runtime_error("card declined");

@@ -19,7 +19,7 @@ long CountRows(const std::string &table) { return static_cast<long>(table.size()
 
 std::optional<std::string> BuildReport(const Request &req) {
   auto rows = std::make_shared<boost::fibers::unbuffered_channel<long>>();
-  std::thread([rows, table = req.table] {
+  std::thread([rows, table = req.table] { // CHANLEAK-SPAWN
     rows->push(CountRows(table)); // CHANLEAK: chanleak-early-return
   }).detach();
 

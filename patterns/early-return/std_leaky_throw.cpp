@@ -23,7 +23,7 @@ void UploadBatch(const std::vector<File> &files) {
   bool finished = false;
   std::size_t sent = 0;
 
-  std::jthread summary([&] {
+  std::jthread summary([&] { // CHANLEAK-SPAWN
     std::unique_lock<std::mutex> lk(mu);
     cv.wait(lk, [&] { return finished; }); // CHANLEAK: chanleak-early-return
     g_last_batch = sent;

@@ -128,7 +128,7 @@ inline std::string read_small(const std::string &path) {
 [[noreturn]] inline void run(void (*scenario)(), const char *name) {
   std::set_terminate(on_terminate);
   HarnessState &st = state();
-  std::thread([scenario, name, &st] {
+  std::thread([scenario, name, &st] { // CHANLEAK-SPAWN
     {
       std::lock_guard<std::mutex> lk(st.mu);
       st.harness_tid = current_tid();

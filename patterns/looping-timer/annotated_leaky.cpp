@@ -26,7 +26,7 @@ private:
   };
 
   void StartSweeper() {
-    std::thread([state = state_] {
+    std::thread([state = state_] { // CHANLEAK-SPAWN
       for (;;) {
         work::SleepFor(std::chrono::milliseconds(10)); // CHANLEAK: chanleak-looping-timer
         std::lock_guard<std::mutex> lk(state->mu);

@@ -17,7 +17,7 @@ struct Replica {
 };
 
 void MonitorLag(std::shared_ptr<Replica> replica, std::chrono::milliseconds period) {
-  std::thread([replica, period] {
+  std::thread([replica, period] { // CHANLEAK-SPAWN
     for (;;) {
       boost::this_fiber::sleep_for(period); // CHANLEAK: chanleak-looping-timer
       replica->samples.fetch_add(1);

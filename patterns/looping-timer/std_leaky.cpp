@@ -15,7 +15,7 @@ struct PoolStats {
 };
 
 void StartReporter(std::shared_ptr<PoolStats> stats, std::chrono::milliseconds period) {
-  std::thread([stats, period] {
+  std::thread([stats, period] { // CHANLEAK-SPAWN
     for (;;) {
       std::this_thread::sleep_for(period); // CHANLEAK: chanleak-looping-timer
       stats->reports.fetch_add(1);

@@ -11,7 +11,7 @@
 
 class Dispatcher : public std::enable_shared_from_this<Dispatcher> {
 public:
-  void Start() { std::thread(&Dispatcher::Loop, shared_from_this()).detach(); }
+  void Start() { std::thread(&Dispatcher::Loop, shared_from_this()).detach(); } // CHANLEAK-SPAWN
   void Stop() { inbox_.close(); }
   void Notify(std::string msg) { inbox_.push(std::move(msg)); }
 

@@ -21,7 +21,7 @@ private:
 
   msd::channel<std::string> clicks_;
   std::map<std::string, int> per_page_;
-  std::jthread worker_{[this] { Aggregate(); }};
+  std::jthread worker_{[this] { Aggregate(); }}; // CHANLEAK-SPAWN
 };
 
 void BrowseSession() {

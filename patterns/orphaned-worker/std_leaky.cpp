@@ -39,7 +39,7 @@ private:
   std::condition_variable_any ready_;
   std::vector<std::string> pending_;
   std::size_t flushed_ = 0;
-  std::jthread flusher_{[this] { FlushLoop(); }};
+  std::jthread flusher_{[this] { FlushLoop(); }}; // CHANLEAK-SPAWN
 };
 
 void HandleRequests() {

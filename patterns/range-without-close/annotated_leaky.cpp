@@ -11,7 +11,7 @@
 
 class Indexer {
 public:
-  Indexer() : thread_(&Indexer::Run, this) {}
+  Indexer() : thread_(&Indexer::Run, this) {} // CHANLEAK-SPAWN
 
   void Add(std::string doc) { docs_.Push(std::move(doc)); }
 

@@ -17,7 +17,7 @@ class ThumbnailPool {
 public:
   explicit ThumbnailPool(unsigned threads) {
     for (unsigned i = 0; i < threads; ++i)
-      workers_.emplace_back([this] { Drain(); });
+      workers_.emplace_back([this] { Drain(); }); // CHANLEAK-SPAWN
   }
 
   void RenderAll(const std::vector<std::string> &paths) {

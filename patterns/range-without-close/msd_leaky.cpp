@@ -19,7 +19,7 @@ using AuditLog = msd::channel<AuditEvent>;
 
 std::shared_ptr<std::vector<std::string>> StartWriter(std::shared_ptr<AuditLog> log) {
   auto stored = std::make_shared<std::vector<std::string>>();
-  std::thread([log, stored] {
+  std::thread([log, stored] { // CHANLEAK-SPAWN
     for (auto &event : *log) // CHANLEAK: chanleak-range-without-close
       stored->push_back(event.user + ":" + event.action);
   }).detach();

@@ -17,7 +17,7 @@ void Suggest(Suggestions &out, const std::string &backend, const std::string &pr
 std::string FirstSuggestion(const std::vector<std::string> &backends, const std::string &prefix) {
   auto results = std::make_shared<Suggestions>(1);
   for (const auto &b : backends)
-    std::thread([results, b, prefix] { Suggest(*results, b, prefix); }).detach();
+    std::thread([results, b, prefix] { Suggest(*results, b, prefix); }).detach(); // CHANLEAK-SPAWN
   auto &q = *results;
   std::string first;
   q.Pop(first);

@@ -23,7 +23,7 @@ Quote AskCarrier(const std::string &carrier, int grams) {
 void RequestQuotes(const std::shared_ptr<QuoteChannel> &quotes,
                    const std::vector<std::string> &carriers, int grams) {
   for (const auto &c : carriers) {
-    std::thread([quotes, c, grams] {
+    std::thread([quotes, c, grams] { // CHANLEAK-SPAWN
       *quotes << AskCarrier(c, grams); // CHANLEAK: chanleak-take-first
     }).detach();
   }

@@ -37,7 +37,7 @@ CHECKS = (
 )
 FAMILIES = ("std", "boost_fiber", "asio", "msd", "annotated")
 NAME = re.compile(r"^(%s)_(leaky|fixed)((?:_[a-z0-9_]+)?)\.cpp$" % "|".join(FAMILIES))
-MARKER = re.compile(r"//\s*CHANLEAK:\s*(.*?)\s*$")
+MARKER = re.compile(r"//\s*CHANLEAK:\s*(.*?)\s*(?://.*)?$")  # another // comment may follow
 DIAG = re.compile(
     r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): "
     r"(?P<sev>warning|error|fatal error|note): (?P<msg>.*?)(?: \[(?P<checks>[^\]]+)\])?$")

@@ -156,7 +156,7 @@ public:
   Poller &operator=(const Poller &) = delete;
 
   CHANLEAK_START void Start() {
-    std::thread([s = state_] {
+    std::thread([s = state_] { // CHANLEAK-SPAWN
       std::unique_lock<std::mutex> lk(s->mu);
       while (!s->stopping) {
         if (s->cv.wait_for(lk, s->period, [&] { return s->stopping; }))
