@@ -278,30 +278,67 @@ AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
   return Result;
 }
 
+bool neverClosed(const ConcurrencyFacts &F, const Channel &C) {
+  if (C.Escapes) {
+    const auto *Field = llvm::dyn_cast<FieldDecl>(C.Id);
+    if (!Field || C.EscapeSite)
+      return false;
+    std::optional<FieldUse> Use = fieldUse(Field, F.index());
+    if (!Use || !Use->Closes.empty())
+      return false;
+  }
+  return llvm::none_of(F.opsOn(C.Id), [](const Op *O) {
+    return O->Kind == OpKind::Close || O->Kind == OpKind::Cancel;
+  });
+}
+
+bool receivesForever(const ConcurrencyFacts &F, const Op &O) {
+  if (!O.LoopsUntilClosed || !O.Channel)
+    return false;
+  const Channel *C = F.channel(O.Channel);
+  return C && !C->Model->OneShot && neverClosed(F, *C);
+}
+
+const Op *endlessReceiveLoop(const ConcurrencyFacts &F, const Thread &T) {
+  for (const Op *O : F.opsIn(T))
+    if (receivesForever(F, *O))
+      return O;
+  return nullptr;
+}
+
+bool ignoresStopToken(const Thread &T) {
+  return T.Origin && T.Origin->Site.Spawner->PassesStopToken &&
+         !T.Origin->ReadsStopToken;
+}
+
 bool neverEnds(const ConcurrencyFacts &F, const Thread &T, AnalysisSession &S) {
   const ThreadPaths &P = S.paths(T);
   if (!P.valid())
     return false;
   if (!P.exitReachable())
     return true;
-  // Helpers whose own body never returns, called from T's body.
-  llvm::SmallPtrSet<const Stmt *, 4> EndlessCalls;
-  for (const Op &O : F.ops()) {
-    const auto *Call = dyn_cast_or_null<CallExpr>(O.Anchor);
-    if (O.In != &T || O.Anchor == O.Call || !Call)
-      continue;
-    const FunctionDecl *Callee = Call->getDirectCallee();
-    const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
-    if (!Def || !Def->getBody())
-      continue;
-    const ThreadPaths &Helper = S.paths(*Def);
-    if (Helper.valid() && !Helper.exitReachable())
-      if (const Stmt *Element = P.elementFor(Call))
-        EndlessCalls.insert(Element);
+  // Steps of T's body that never finish: calls of helpers whose own body
+  // never returns, and receive loops over channels nobody closes.
+  llvm::SmallPtrSet<const Stmt *, 4> EndlessSteps;
+  for (const Op *O : F.opsIn(T)) {
+    const auto *Call = dyn_cast_or_null<CallExpr>(O->Anchor);
+    if (O->Anchor != O->Call && Call) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+      if (Def && Def->getBody()) {
+        const ThreadPaths &Helper = S.paths(*Def);
+        if (Helper.valid() && !Helper.exitReachable())
+          if (const Stmt *Element = P.elementFor(Call))
+            EndlessSteps.insert(Element);
+      }
+    }
+    if (receivesForever(F, *O))
+      if (const Stmt *Element = P.elementFor(O->Anchor))
+        EndlessSteps.insert(Element);
   }
-  return !EndlessCalls.empty() &&
+  return !EndlessSteps.empty() &&
          !P.pathToExitAvoiding(
-             nullptr, [&](const Stmt *St) { return EndlessCalls.count(St) != 0; },
+             nullptr, [&](const Stmt *St) { return EndlessSteps.count(St) != 0; },
              [](const Stmt *) { return false; });
 }
 

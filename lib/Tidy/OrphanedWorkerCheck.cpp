@@ -66,19 +66,19 @@ void OrphanedWorkerCheck::reportEndlessThreads(const ConcurrencyFacts &Facts,
     if (!endlessThreadLeaks(Facts, T) || !neverEnds(Facts, T, Session))
       continue;
     // A sleeping loop is chanleak-looping-timer's; a receive loop over a
-    // channel nobody closes is chanleak-range-without-close's.
+    // channel nobody closes is chanleak-range-without-close's, unless the
+    // thread ignores the stop token that was meant to end it.
     if (opInLoop(Facts, T, [](const Op &O) { return O.Kind == OpKind::Sleep; }))
       continue;
-    if (opInLoop(Facts, T, [&](const Op &O) {
-          const Channel *C = O.Channel ? Facts.channel(O.Channel) : nullptr;
-          return O.LoopsUntilClosed && C && !C->Escapes;
-        }))
+    const Op *Blocking = endlessReceiveLoop(Facts, T);
+    if (Blocking && !ignoresStopToken(T))
       continue;
-    const Op *Blocking = opInLoop(Facts, T, [](const Op &O) { return opBlocks(O.Kind); });
+    if (!Blocking)
+      Blocking = opInLoop(Facts, T, [](const Op &O) { return opBlocks(O.Kind); });
     const Stmt *At = Blocking ? static_cast<const Stmt *>(Blocking->Call) : T.Body;
     const Spawn &S = *T.Origin;
     std::string Message;
-    if (S.Site.Spawner->PassesStopToken && !S.ReadsStopToken)
+    if (ignoresStopToken(T))
       Message = "thread never ends: its loop ignores its stop_token, so the "
                 "destructor of its " + S.Site.Spawner->Name + " waits forever";
     else if (S.Site.Spawner->JoinsOnDestroy && S.Handle)

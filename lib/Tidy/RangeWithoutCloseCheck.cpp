@@ -12,18 +12,20 @@ void RangeWithoutCloseCheck::analyze(const ConcurrencyFacts &Facts,
   for (const Op &Loop : Facts.ops()) {
     if (!Loop.LoopsUntilClosed || !Loop.Channel)
       continue;
+    // A loop in a function that starts no thread is judged where that
+    // function runs: in the facts of the code that spawns or calls it.
+    if (!Loop.In->Origin && Facts.spawns().empty())
+      continue;
     const Channel *C = Facts.channel(Loop.Channel);
     if (!C || C->Model->OneShot)
       continue;
-    if (C->Escapes) {
-      // A member the class keeps to itself: its methods are all its users.
-      const auto *Field = dyn_cast<FieldDecl>(C->Id);
-      if (!Field || C->EscapeSite)
-        continue;
-      auto Use = fieldUse(Field, Facts.index());
-      if (!Use || !Use->Closes.empty())
-        continue;
-    }
+    bool Unclosable = neverClosed(Facts, *C);
+    if (C->Escapes && !Unclosable)
+      continue;
+    // A std::jthread that ignores its stop token is
+    // chanleak-orphaned-worker's: the fix is to honour the stop request.
+    if (Unclosable && ignoresStopToken(*Loop.In))
+      continue;
     llvm::SmallVector<const Op *, 4> Closes;
     for (const Op *O : Facts.opsOn(C->Id))
       if (O->Kind == OpKind::Close || O->Kind == OpKind::Cancel)

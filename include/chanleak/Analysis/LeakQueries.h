@@ -95,9 +95,27 @@ std::optional<unsigned long long> totalReceives(const ConcurrencyFacts &F,
 llvm::SmallPtrSet<const clang::Stmt *, 8>
 elementsOf(llvm::ArrayRef<const Op *> Ops, const ThreadPaths &P);
 
+/// Whether every user of C is visible and none of them closes or cancels it,
+/// so a loop receiving until C is closed never ends: a local nobody closes, or
+/// a member its class keeps to itself and never closes.
+bool neverClosed(const ConcurrencyFacts &F, const Channel &C);
+
+/// Whether O is a loop that receives until its channel is closed, on a
+/// channel that is never closed.
+bool receivesForever(const ConcurrencyFacts &F, const Op &O);
+
+/// T's first loop that receives until its channel is closed, on a channel
+/// that is never closed; null when there is none.
+const Op *endlessReceiveLoop(const ConcurrencyFacts &F, const Thread &T);
+
+/// Whether T was started with a stop token (std::jthread) that its body never
+/// reads: a stop request, its handle's destructor included, cannot end it.
+bool ignoresStopToken(const Thread &T);
+
 /// Whether a spawned thread can never finish: its body has no path to its
 /// end (an endless loop with no break, return or stop check), or every path
-/// calls a helper of this translation unit that never returns.
+/// calls a helper of this translation unit that never returns or enters a
+/// receive loop over a channel nobody closes.
 bool neverEnds(const ConcurrencyFacts &F, const Thread &T, AnalysisSession &S);
 
 /// Whether a thread that never ends is still expected to: it was started by
