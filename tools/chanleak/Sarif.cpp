@@ -235,6 +235,7 @@ sarifLog(const TranslationUnitDiagnostics &Document,
 namespace {
 
 /// Reads a location object; returns false (with P reported) when malformed.
+/// json::Path links to its parents, so every step is kept in a named Path.
 bool readLocation(const json::Value &V, SarifLocation &Out, json::Path P) {
   const json::Object *Location = V.getAsObject();
   if (!Location) {
@@ -246,19 +247,21 @@ bool readLocation(const json::Value &V, SarifLocation &Out, json::Path P) {
   const json::Object *Physical = Location->getObject("physicalLocation");
   if (!Physical)
     return true; // a logical location only: nothing to match by file
-  json::Path PP = P.field("physicalLocation");
+  json::Path PhysicalPath = P.field("physicalLocation");
   const json::Object *Artifact = Physical->getObject("artifactLocation");
   std::optional<llvm::StringRef> Uri =
       Artifact ? Artifact->getString("uri") : std::nullopt;
   if (!Uri) {
-    PP.field("artifactLocation").report("expected an object with a string \"uri\"");
+    PhysicalPath.field("artifactLocation")
+        .report("expected an object with a string \"uri\"");
     return false;
   }
   Out.File = pathFromUri(*Uri);
   if (const json::Object *Region = Physical->getObject("region")) {
     std::optional<int64_t> Line = Region->getInteger("startLine");
     if (!Line || *Line < 1) {
-      PP.field("region").field("startLine").report("expected a positive integer");
+      json::Path RegionPath = PhysicalPath.field("region");
+      RegionPath.field("startLine").report("expected a positive integer");
       return false;
     }
     Out.Line = static_cast<unsigned>(*Line);
@@ -281,10 +284,11 @@ readSarifFindings(const json::Value &Log) {
   if (!Top)
     return Fail(P, "expected a SARIF log object");
   const json::Array *Runs = Top->getArray("runs");
+  json::Path RunsPath = P.field("runs");
   if (!Runs)
-    return Fail(P.field("runs"), "expected an array of runs");
+    return Fail(RunsPath, "expected an array of runs");
   for (size_t RunIndex = 0; RunIndex < Runs->size(); ++RunIndex) {
-    json::Path RunPath = P.field("runs").index(RunIndex);
+    json::Path RunPath = RunsPath.index(RunIndex);
     const json::Object *Run = (*Runs)[RunIndex].getAsObject();
     if (!Run)
       return Fail(RunPath, "expected a run object");
@@ -292,10 +296,11 @@ readSarifFindings(const json::Value &Log) {
     if (!ResultsValue)
       continue;
     const json::Array *Results = ResultsValue->getAsArray();
+    json::Path ResultsPath = RunPath.field("results");
     if (!Results)
-      return Fail(RunPath.field("results"), "expected an array");
+      return Fail(ResultsPath, "expected an array");
     for (size_t ResultIndex = 0; ResultIndex < Results->size(); ++ResultIndex) {
-      json::Path ResultPath = RunPath.field("results").index(ResultIndex);
+      json::Path ResultPath = ResultsPath.index(ResultIndex);
       const json::Object *Result = (*Results)[ResultIndex].getAsObject();
       if (!Result)
         return Fail(ResultPath, "expected a result object");
@@ -306,17 +311,16 @@ readSarifFindings(const json::Value &Log) {
       if (const json::Object *Message = Result->getObject("message"))
         Finding.Message = Message->getString("text").value_or("").str();
       const json::Array *Locations = Result->getArray("locations");
+      json::Path LocationsPath = ResultPath.field("locations");
       if (!Locations || Locations->empty())
-        return Fail(ResultPath.field("locations"),
-                    "expected a non-empty array of locations");
-      if (!readLocation(Locations->front(), Finding.Primary,
-                        ResultPath.field("locations").index(0)))
+        return Fail(LocationsPath, "expected a non-empty array of locations");
+      if (!readLocation(Locations->front(), Finding.Primary, LocationsPath.index(0)))
         return Root.getError();
+      json::Path RelatedPath = ResultPath.field("relatedLocations");
       if (const json::Array *Related = Result->getArray("relatedLocations"))
         for (size_t I = 0; I < Related->size(); ++I) {
           SarifLocation Location;
-          if (!readLocation((*Related)[I], Location,
-                            ResultPath.field("relatedLocations").index(I)))
+          if (!readLocation((*Related)[I], Location, RelatedPath.index(I)))
             return Root.getError();
           Finding.Related.push_back(std::move(Location));
         }

@@ -52,12 +52,18 @@ bool anyFrameAt(const std::vector<ReportFrame> &Frames,
          });
 }
 
+/// Headers and sources of the system and its libraries, not the user's.
+bool isSystemFile(llvm::StringRef File) {
+  return File.starts_with("/usr/include/") || File.starts_with("/usr/lib/") ||
+         File.starts_with("/usr/local/include/") || File.starts_with("/lib/") ||
+         File.starts_with("./") || File.contains("/include/c++/");
+}
+
 /// The frame that best shows where a thread is in the user's code: the
-/// innermost with a file in the program itself, else the innermost with one.
-const ReportFrame *userFrame(const std::vector<ReportFrame> &Frames,
-                             const LeakReport &Report, PathResolver &Paths) {
+/// innermost with a file outside the system's, else the innermost with one.
+const ReportFrame *userFrame(const std::vector<ReportFrame> &Frames) {
   for (const ReportFrame &F : Frames)
-    if (!F.File.empty() && Paths.same(F.Module, Report.Program))
+    if (!F.File.empty() && !isSystemFile(F.File))
       return &F;
   for (const ReportFrame &F : Frames)
     if (!F.File.empty())
@@ -125,9 +131,9 @@ VerifyResult matchFindings(const std::vector<SarifFinding> &Findings,
 }
 
 static json::Object missedResult(const ReportThread &Thread,
-                                 const LeakReport &Report, PathResolver &Paths) {
-  const ReportFrame *Blocked = userFrame(Thread.Stack, Report, Paths);
-  const ReportFrame *Created = userFrame(Thread.CreationStack, Report, Paths);
+                                 const LeakReport &Report) {
+  const ReportFrame *Blocked = userFrame(Thread.Stack);
+  const ReportFrame *Created = userFrame(Thread.CreationStack);
   std::string Message = llvm::formatv(
       "thread {0} ({1}) is still blocked at exit: {2}{3}", Thread.Tid,
       Thread.Name, describeState(Thread),
@@ -195,9 +201,8 @@ void annotateSarif(json::Value &Log, const VerifyResult &Result,
   if (!Run.getArray("results"))
     Run["results"] = json::Array{};
   json::Array &Results = *Run.getArray("results");
-  PathResolver Paths;
   for (const ReportThread *Thread : Result.Missed)
-    Results.push_back(missedResult(*Thread, Report, Paths));
+    Results.push_back(missedResult(*Thread, Report));
 }
 
 void printSummary(const VerifyResult &Result, const LeakReport &Report,
@@ -228,12 +233,11 @@ void printSummary(const VerifyResult &Result, const LeakReport &Report,
   if (Result.Missed.empty())
     return;
   OS << "missed by static analysis:\n";
-  PathResolver Paths;
   for (const ReportThread *Thread : Result.Missed)
     OS << llvm::formatv("  thread {0} ({1}): {2} at {3}, created at {4}\n",
                         Thread->Tid, Thread->Name, describeState(*Thread),
-                        displayFrame(userFrame(Thread->Stack, Report, Paths)),
-                        displayFrame(userFrame(Thread->CreationStack, Report, Paths)));
+                        displayFrame(userFrame(Thread->Stack)),
+                        displayFrame(userFrame(Thread->CreationStack)));
 }
 
 } // namespace chanleak

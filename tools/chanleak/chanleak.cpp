@@ -59,6 +59,10 @@ cl::opt<std::string> TidySarif("sarif", cl::desc("Write the findings as SARIF to
 cl::list<std::string> TidyExtraArgs("extra-arg",
                                     cl::desc("Pass this argument to the compiler (as clang-tidy's --extra-arg)"),
                                     cl::sub(TidyCmd), cl::cat(ChanleakCategory));
+cl::opt<std::string> TidyHeaderFilter("header-filter",
+                                      cl::desc("Also report findings in headers matching this regex (as clang-tidy's)"),
+                                      cl::value_desc("regex"), cl::sub(TidyCmd),
+                                      cl::cat(ChanleakCategory));
 cl::opt<std::string> TidyClangTidy("clang-tidy",
                                    cl::desc("clang-tidy to run (default: the one of the LLVM chanleak was built for)"),
                                    cl::init(CHANLEAK_CLANG_TIDY), cl::sub(TidyCmd),
@@ -143,14 +147,22 @@ std::string besideTool(const char *Argv0, const Twine &Relative) {
   return std::string(Path);
 }
 
+/// A library of this build (bin/../lib) or installation (bin/../<libdir>);
+/// the build tree's path when neither exists, for the error message.
+std::string chanleakLibrary(const char *Argv0, StringRef Name) {
+  std::string Built = besideTool(Argv0, "lib/" + Name);
+  std::string Installed = besideTool(Argv0, CHANLEAK_INSTALL_LIBDIR "/" + Name);
+  return !sys::fs::exists(Built) && sys::fs::exists(Installed) ? Installed : Built;
+}
+
 SarifToolInfo toolInfo(const char *Argv0) {
-  std::string Installed = besideTool(Argv0, "share/doc/chanleak");
+  std::string Installed = besideTool(Argv0, CHANLEAK_INSTALL_DOCDIR);
   return {sys::fs::is_directory(Installed + "/checks") ? Installed
                                                        : std::string(CHANLEAK_SOURCE_DOCS_DIR)};
 }
 
 int runTidy(const char *Argv0) {
-  std::string Plugin = besideTool(Argv0, "lib/libchanleak-tidy.so");
+  std::string Plugin = chanleakLibrary(Argv0, "libchanleak-tidy.so");
   if (!sys::fs::exists(Plugin))
     return fail("the clang-tidy plugin " + Plugin + " is missing; build the target chanleak-tidy");
   if (!sys::fs::can_execute(TidyClangTidy))
@@ -170,6 +182,8 @@ int runTidy(const char *Argv0) {
                                    "--export-fixes=" + std::string(Fixes)};
   if (!TidyBuildPath.empty())
     Args.insert(Args.end(), {"-p", TidyBuildPath});
+  if (!TidyHeaderFilter.empty())
+    Args.push_back("--header-filter=" + TidyHeaderFilter);
   for (const std::string &Arg : TidyExtraArgs)
     Args.push_back("--extra-arg=" + Arg);
   Args.insert(Args.end(), TidyFiles.begin(), TidyFiles.end());
@@ -212,10 +226,12 @@ int runSarif(const char *Argv0) {
   return 0;
 }
 
-/// Runs the verify command under the runtime and returns its report's path.
-Expected<std::string> runUnderRuntime(const char *Argv0, StringRef ReportPath) {
+/// Runs the verify command under the runtime. Returns whether it wrote its
+/// report to ReportPath: libchanleak-rt writes one only when threads leaked,
+/// so a command that exits with 0 and no report leaked nothing.
+Expected<bool> runUnderRuntime(const char *Argv0, StringRef ReportPath) {
   std::string Runtime = VerifyRuntime.empty()
-                            ? besideTool(Argv0, "lib/libchanleak-rt.so")
+                            ? chanleakLibrary(Argv0, "libchanleak-rt.so")
                             : std::string(VerifyRuntime);
   if (!sys::fs::exists(Runtime))
     return createStringError(std::errc::no_such_file_or_directory,
@@ -275,12 +291,12 @@ Expected<std::string> runUnderRuntime(const char *Argv0, StringRef ReportPath) {
     WithColor::warning(errs(), "chanleak") << Program << ": " << ErrMsg << "\n";
   else
     errs() << "chanleak verify: " << Program << " exited with status " << Status << "\n";
-  if (!HaveReport)
+  if (!HaveReport && (TimedOut || Status != 0))
     return createStringError(std::errc::io_error,
                              "%s wrote no leak report (was %s loaded? did the program "
                              "reach exit?)",
                              Program.c_str(), Runtime.c_str());
-  return ReportPath.str();
+  return HaveReport;
 }
 
 int runVerify(const char *Argv0) {
@@ -299,40 +315,50 @@ int runVerify(const char *Argv0) {
     Model.merge(*UserModel);
   }
 
-  std::string ReportPath = VerifyFromReport;
-  SmallString<128> TempReport;
-  std::optional<FileRemover> RemoveReport;
-  if (ReportPath.empty()) {
+  LeakReport Report;
+  auto Read = [&Report](StringRef Path) -> Error {
+    Expected<LeakReport> Parsed = readLeakReport(Path);
+    if (!Parsed)
+      return Parsed.takeError();
+    Report = std::move(*Parsed);
+    return Error::success();
+  };
+  if (VerifyFromReport.empty()) {
+    SmallString<128> TempReport;
     if (std::error_code EC = sys::fs::createTemporaryFile("chanleak-report", "json", TempReport))
       return fail("cannot create a temporary file: " + EC.message());
-    RemoveReport.emplace(TempReport);
-    sys::fs::remove(TempReport); // the runtime creates it: empty means unwritten
+    FileRemover RemoveReport(TempReport);
+    sys::fs::remove(TempReport); // the runtime creates it: absent means unwritten
     auto Written = runUnderRuntime(Argv0, TempReport);
     if (!Written)
       return fail(Written.takeError());
-    ReportPath = *Written;
+    if (*Written) {
+      if (Error E = Read(TempReport))
+        return fail(std::move(E));
+    } else {
+      Report.Program = VerifyCommand.front();
+    }
   } else if (!VerifyCommand.empty()) {
     return fail("--from-report and a command exclude each other");
+  } else if (Error E = Read(VerifyFromReport)) {
+    return fail(std::move(E));
   }
-  Expected<LeakReport> Report = readLeakReport(ReportPath);
-  if (!Report)
-    return fail(Report.takeError());
-  symbolizeReport(*Report);
-  nameApiStates(*Report, buildApiStateTable(Model));
+  symbolizeReport(Report);
+  nameApiStates(Report, buildApiStateTable(Model));
 
-  VerifyResult Result = matchFindings(*Findings, *Report);
-  printSummary(Result, *Report, outs());
+  VerifyResult Result = matchFindings(*Findings, Report);
+  printSummary(Result, Report, outs());
   if (!VerifyReportOut.empty())
-    if (Error E = writeJsonFile(toJSON(*Report), VerifyReportOut))
+    if (Error E = writeJsonFile(toJSON(Report), VerifyReportOut))
       return fail(std::move(E));
   if (!VerifySarifOut.empty()) {
-    annotateSarif(*Log, Result, *Report, toolInfo(Argv0));
+    annotateSarif(*Log, Result, Report, toolInfo(Argv0));
     if (Error E = writeJsonFile(*Log, VerifySarifOut))
       return fail(std::move(E));
   }
   if (VerifyFail == VerifyFailOn::Confirmed && Result.confirmedCount())
     return ExitFailOn;
-  if (VerifyFail == VerifyFailOn::Leak && !Report->Threads.empty())
+  if (VerifyFail == VerifyFailOn::Leak && !Report.Threads.empty())
     return ExitFailOn;
   return 0;
 }
