@@ -4,6 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
@@ -169,6 +170,14 @@ public:
       if (const auto *Field = dyn_cast<FieldDecl>(C.Id); Field && !C.EscapeSite)
         if (auto Use = fieldUse(Field, Index))
           C.Escapes = !llvm::all_of(Use->Users, [&](const FunctionDecl *User) {
+            return Visited.count(User) != 0;
+          });
+    // Likewise a global no other translation unit can name.
+    for (Channel &C : F.Channels)
+      if (const auto *Global = dyn_cast<VarDecl>(C.Id);
+          Global && !C.EscapeSite && Global->hasGlobalStorage() && !Global->isLocalVarDecl())
+        if (auto Users = globalUsers(Global, Ctx))
+          C.Escapes = !llvm::all_of(*Users, [&](const FunctionDecl *User) {
             return Visited.count(User) != 0;
           });
   }
@@ -695,6 +704,62 @@ std::optional<FieldUse> fieldUse(const FieldDecl *Field,
   if (HandedOut)
     return std::nullopt;
   return Use;
+}
+
+namespace {
+/// Collects the functions of the main file that name a global; gives up on
+/// a use outside any function (another global's initializer).
+class GlobalUseFinder : public RecursiveASTVisitor<GlobalUseFinder> {
+public:
+  GlobalUseFinder(const VarDecl *Global, const SourceManager &SM)
+      : Global(Global), SM(SM) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
+    const FunctionDecl *Outer = Current;
+    if (FD && FD->doesThisDeclarationHaveABody())
+      Current = FD;
+    bool Continue = RecursiveASTVisitor::TraverseDecl(D);
+    Current = Outer;
+    return Continue;
+  }
+
+  bool VisitDeclRefExpr(DeclRefExpr *Ref) {
+    if (Ref->getDecl()->getCanonicalDecl() != Global->getCanonicalDecl())
+      return true;
+    if (!Current) {
+      Unknown = true;
+      return false;
+    }
+    Users.insert(Current);
+    return true;
+  }
+
+  const VarDecl *Global;
+  const SourceManager &SM;
+  const FunctionDecl *Current = nullptr;
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
+  bool Unknown = false;
+};
+} // namespace
+
+std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
+globalUsers(const VarDecl *Global, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  // Another translation unit names a global only through a declaration,
+  // which it gets from a header; a global declared only in the main file is
+  // private to it, as -Wmissing-variable-declarations assumes.
+  for (const VarDecl *Redecl : Global->redecls())
+    if (!SM.isInMainFile(SM.getExpansionLoc(Redecl->getLocation())))
+      return std::nullopt;
+  GlobalUseFinder Finder(Global, SM);
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  if (Finder.Unknown)
+    return std::nullopt;
+  return Finder.Users;
 }
 
 void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS) {

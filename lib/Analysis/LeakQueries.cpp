@@ -260,6 +260,10 @@ AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
             ReceivesIfNotGivenUp.push_back(O);
         }
       }
+      // One helper call that both spawns and rescues: the order of the two
+      // is inside the helper, judged by the helper's own facts.
+      if (llvm::any_of(Rescues, [&](const Op *O) { return O->Anchor == Sp.Anchor; }))
+        continue;
       auto Blocking = elementsOf(Rescues, P);
       auto Flagged = elementsOf(MayGiveUp, P);
       llvm::SmallPtrSet<const Stmt *, 4> TimedReceives;

@@ -142,6 +142,12 @@ struct FieldUse {
 std::optional<FieldUse> fieldUse(const clang::FieldDecl *Field,
                                  const ModelIndex &Index);
 
+/// The functions that use a global channel, when no other translation unit
+/// can (internal linkage, or no declaration outside the main file) and no
+/// other global's initializer names it; std::nullopt otherwise.
+std::optional<llvm::SmallPtrSet<const clang::FunctionDecl *, 4>>
+globalUsers(const clang::VarDecl *Global, clang::ASTContext &Ctx);
+
 /// Prints the facts, for CHANLEAK_DEBUG=1 and bug reports.
 void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS);
 
