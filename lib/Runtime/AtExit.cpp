@@ -1,0 +1,142 @@
+//===- AtExit.cpp - Whole-program mode: CHANLEAK_VERIFY_AT_EXIT=1 ---------===//
+//
+// "At exit" means before static destructors: a leaked thread parked on a
+// global's condition variable makes that global's destructor wait forever,
+// so the report must come out first. main's return is caught by wrapping
+// __libc_start_main (glibc calls exit() from inside libc, out of reach of an
+// interposed exit), and explicit exit() calls by interposing exit. When
+// threads leaked the process leaves with _exit(CHANLEAK_EXIT_CODE), without
+// running static destructors; otherwise it exits normally.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeInternal.h"
+
+#include <atomic>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <fstream>
+#include <unistd.h>
+
+using namespace chanleak;
+using namespace chanleak::rt;
+
+namespace {
+
+bool enabledByEnvironment() {
+  const char *Env = std::getenv("CHANLEAK_VERIFY_AT_EXIT");
+  return Env && *Env && std::strcmp(Env, "0") != 0;
+}
+
+int leakExitCode() {
+  const char *Env = std::getenv("CHANLEAK_EXIT_CODE");
+  int Code = Env ? std::atoi(Env) : 0;
+  return Code > 0 && Code < 256 ? Code : 66;
+}
+
+std::string hex(std::uintptr_t Value) {
+  char Buffer[32];
+  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
+  return Buffer;
+}
+
+/// Why running static destructors would hang, or "": a leaked thread waits on
+/// a futex in a module's writable data, i.e. on a global's mutex or
+/// condition variable, and that global's destructor would wait for it.
+std::string hangReason(const std::vector<LeakDetail> &Details) {
+  ModuleMap Modules;
+  for (const LeakDetail &D : Details) {
+    if (!D.InFutexWait)
+      continue;
+    const Module *M = Modules.findWritable(D.FutexAddress);
+    if (!M)
+      continue;
+    std::uintptr_t Offset = D.FutexAddress - M->Bias;
+    std::string Global = symbolizeData(M->Path, Offset);
+    return "the destructor of the global " + (Global.empty() ? "" : "'" + Global + "' ") +
+           "at " + M->Path + "+" + hex(Offset) +
+           " would wait forever; this report was written before static destructors";
+  }
+  return std::string();
+}
+
+void writeJson(const std::string &Json) {
+  const char *Path = std::getenv("CHANLEAK_REPORT");
+  if (!Path || !*Path)
+    return;
+  std::ofstream Out(Path, std::ios::binary | std::ios::trunc);
+  Out << Json;
+  if (!Out.good())
+    warn(std::string("cannot write the report to ") + Path);
+}
+
+std::atomic<bool> Checked{false};
+
+/// Checks once; the exit status to leave with when threads leaked, else 0.
+int verifyOnce() {
+  if (!enabledByEnvironment() || Checked.exchange(true))
+    return 0;
+  std::vector<LeakDetail> Details;
+  std::vector<LeakedThread> Threads = findLeaks({}, &Details);
+  if (Threads.empty())
+    return 0;
+  std::string Report = FormatReport(Threads);
+  std::string Reason = hangReason(Details);
+  if (!Reason.empty())
+    Report += "\nchanleak: " + Reason + "\n";
+  ssize_t Ignored = write(STDERR_FILENO, Report.data(), Report.size());
+  (void)Ignored;
+  writeJson(formatJson(Threads, "exit", Reason));
+  return leakExitCode();
+}
+
+/// Flushes stdout and stderr unless a leaked thread holds their locks.
+void flushStandardStreams() {
+  for (std::FILE *Stream : {stdout, stderr}) {
+    if (ftrylockfile(Stream) == 0) {
+      fflush_unlocked(Stream);
+      funlockfile(Stream);
+    }
+  }
+}
+
+void leaveIfLeaked() {
+  if (int Code = verifyOnce()) {
+    flushStandardStreams();
+    _exit(Code);
+  }
+}
+
+using MainFn = int (*)(int, char **, char **);
+MainFn RealMain = nullptr;
+
+int checkedMain(int Argc, char **Argv, char **Envp) {
+  int Status = RealMain(Argc, Argv, Envp);
+  leaveIfLeaked();
+  return Status;
+}
+
+} // namespace
+
+extern "C" CHANLEAK_EXPORT int chanleak_rt_verify_at_exit(void) { return verifyOnce(); }
+
+extern "C" CHANLEAK_EXPORT void exit(int Status) {
+  using ExitFn = void (*)(int);
+  static ExitFn RealExit = reinterpret_cast<ExitFn>(dlsym(RTLD_NEXT, "exit"));
+  leaveIfLeaked();
+  if (RealExit)
+    RealExit(Status);
+  _exit(Status);
+}
+
+#ifdef __GLIBC__
+extern "C" CHANLEAK_EXPORT int __libc_start_main(MainFn Main, int Argc, char **Argv,
+                                                  void (*Init)(), void (*Fini)(),
+                                                  void (*RtldFini)(), void *StackEnd) {
+  using StartFn = int (*)(MainFn, int, char **, void (*)(), void (*)(), void (*)(), void *);
+  auto RealStart = reinterpret_cast<StartFn>(dlsym(RTLD_NEXT, "__libc_start_main"));
+  RealMain = Main;
+  return RealStart(enabledByEnvironment() ? checkedMain : Main, Argc, Argv, Init, Fini,
+                   RtldFini, StackEnd);
+}
+#endif

@@ -1,0 +1,449 @@
+//===- Find.cpp - Find(), VerifyNone() and their options -----------------===//
+//
+// One look: list /proc/self/task, drop the caller, the ignored snapshot and
+// threads already past their start routine. While something is left and the
+// retry budget allows, look again with exponential backoff (goleak's policy).
+// The last look inspects what is left: kernel state, current stack (signal),
+// creation stack (registry), symbols and the model's API state.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeInternal.h"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+#include <dlfcn.h>
+#include <map>
+#include <mutex>
+#include <thread>
+
+using namespace chanleak;
+using namespace chanleak::rt;
+using std::chrono::microseconds;
+using std::chrono::milliseconds;
+
+/// Who a thread is: its registry serial, or (for threads the registry does not
+/// know) its start time, so that a reused tid is not mistaken for it.
+struct Identity {
+  std::uint64_t Serial = 0;
+  unsigned long long StartTicks = 0;
+};
+
+struct chanleak::Option::Impl {
+  enum class Kind {
+    IgnoreSnapshot,
+    IgnoreTopFunction,
+    IgnoreAnyFunction,
+    IgnoreCreatedBy,
+    OnlyCreatedDuring,
+    Retry,
+    NoRetry,
+    ReportTo
+  };
+  Kind K;
+  std::string Name;
+  std::unordered_map<long, Identity> Snapshot;
+  microseconds Min{0}, Max{0}, Total{0};
+  std::FILE *Stream = nullptr;
+};
+
+namespace {
+
+using Kind = Option::Impl::Kind;
+
+Option makeOption(Option::Impl I) {
+  return Option(std::make_shared<const Option::Impl>(std::move(I)));
+}
+
+Option namedOption(Kind K, std::string Name) {
+  Option::Impl I;
+  I.K = K;
+  I.Name = std::move(Name);
+  return makeOption(std::move(I));
+}
+
+struct Settings {
+  std::vector<const std::unordered_map<long, Identity> *> Snapshots;
+  std::vector<std::string> TopFunctions, AnyFunctions, CreatedBy, OnlyDuring;
+  bool Retry = true;
+  microseconds Min{1}, Max{100000}, Total{430000};
+  std::FILE *Stream = stderr;
+
+  explicit Settings(const std::vector<Option> &Opts) {
+    for (const Option &O : Opts) {
+      const Option::Impl &I = O.impl();
+      switch (I.K) {
+      case Kind::IgnoreSnapshot: Snapshots.push_back(&I.Snapshot); break;
+      case Kind::IgnoreTopFunction: TopFunctions.push_back(I.Name); break;
+      case Kind::IgnoreAnyFunction: AnyFunctions.push_back(I.Name); break;
+      case Kind::IgnoreCreatedBy: CreatedBy.push_back(I.Name); break;
+      case Kind::OnlyCreatedDuring: OnlyDuring.push_back(I.Name); break;
+      case Kind::Retry:
+        Retry = true;
+        Min = std::max(I.Min, microseconds(1));
+        Max = std::max(I.Max, Min);
+        Total = I.Total;
+        break;
+      case Kind::NoRetry: Retry = false; break;
+      case Kind::ReportTo: Stream = I.Stream ? I.Stream : stderr; break;
+      }
+    }
+  }
+
+  bool filtersOnFunctions() const {
+    return !TopFunctions.empty() || !AnyFunctions.empty() || !CreatedBy.empty();
+  }
+};
+
+milliseconds stackTimeout() {
+  static const milliseconds Timeout = [] {
+    const char *Env = std::getenv("CHANLEAK_STACK_TIMEOUT_MS");
+    long Ms = Env ? std::atol(Env) : 0;
+    return milliseconds(Ms > 0 ? Ms : 200);
+  }();
+  return Timeout;
+}
+
+/// The process's threads; the registry's when /proc/self/task is unreadable.
+std::vector<long> allThreads(bool &ProcReadable) {
+  if (std::optional<std::vector<long>> Tasks = listTasks()) {
+    ProcReadable = true;
+    return std::move(*Tasks);
+  }
+  ProcReadable = false;
+  static std::once_flag Warned;
+  std::call_once(Warned, [] {
+    warn(std::string("cannot read /proc/self/task (") + std::strerror(errno) +
+         "): reporting only threads created through pthread_create, without kernel state");
+  });
+  return registeredTids();
+}
+
+bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot, long Tid) {
+  auto It = Snapshot.find(Tid);
+  if (It == Snapshot.end())
+    return false;
+  std::uint64_t Serial = serialOf(Tid);
+  if (It->second.Serial)
+    return Serial == 0 || Serial == It->second.Serial; // 0: it is exiting
+  return Serial == 0 && readStartTicks(Tid) == It->second.StartTicks;
+}
+
+std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
+  long Self = currentTid();
+  std::vector<long> Result;
+  for (long Tid : allThreads(ProcReadable)) {
+    if (Tid == Self || isExiting(Tid))
+      continue;
+    bool Ignored = false;
+    for (const auto *Snapshot : S.Snapshots)
+      Ignored = Ignored || inSnapshot(*Snapshot, Tid);
+    if (!Ignored)
+      Result.push_back(Tid);
+  }
+  if (S.OnlyDuring.empty() || Result.empty())
+    return Result;
+  std::unordered_map<long, CreationInfo> Creations = lookupCreations(Result);
+  std::vector<long> During;
+  for (long Tid : Result) {
+    auto It = Creations.find(Tid);
+    if (It != Creations.end() &&
+        std::find(S.OnlyDuring.begin(), S.OnlyDuring.end(), It->second.Test) !=
+            S.OnlyDuring.end())
+      During.push_back(Tid);
+  }
+  return During;
+}
+
+/// Symbolized frames of call sites, kept across calls (bounded).
+class FrameCache {
+public:
+  std::vector<Frame> frames(const Module *M, std::uintptr_t Pc) {
+    Frame Raw;
+    Raw.Address = Pc;
+    if (!M)
+      return {Raw};
+    Raw.Module = M->Path;
+    Raw.Offset = Pc - M->Bias;
+    std::vector<Frame> Frames;
+    {
+      std::lock_guard<std::mutex> Lock(Mutex);
+      auto It = Cache.find({Raw.Module, Raw.Offset});
+      if (It != Cache.end())
+        Frames = It->second;
+    }
+    if (Frames.empty()) {
+      Frames = symbolizeCode(Raw.Module, Raw.Offset);
+      if (Frames.empty())
+        Frames.push_back(Frame());
+      std::lock_guard<std::mutex> Lock(Mutex);
+      if (Cache.size() > 100000)
+        Cache.clear();
+      Cache[{Raw.Module, Raw.Offset}] = Frames;
+    }
+    for (Frame &F : Frames) {
+      F.Address = Raw.Address;
+      F.Module = Raw.Module;
+      F.Offset = Raw.Offset;
+    }
+    return Frames;
+  }
+
+private:
+  std::mutex Mutex;
+  std::map<std::pair<std::string, std::uintptr_t>, std::vector<Frame>> Cache;
+};
+
+FrameCache &frameCache() {
+  static FrameCache *Cache = new FrameCache;
+  return *Cache;
+}
+
+std::vector<Frame> resolve(const std::vector<std::uintptr_t> &Pcs, const ModuleMap &Modules) {
+  std::vector<Frame> Frames;
+  for (std::uintptr_t Pc : Pcs)
+    for (Frame &F : frameCache().frames(Modules.find(Pc), Pc))
+      Frames.push_back(std::move(F));
+  return Frames;
+}
+
+/// Drops the pthread_create interceptors (a sanitizer's, libc's) at the top
+/// of a creation stack, so that it starts at pthread_create's caller.
+std::vector<std::uintptr_t> fromCreateCaller(std::vector<std::uintptr_t> Pcs) {
+  std::size_t Begin = 0;
+  Dl_info Info;
+  while (Begin < Pcs.size() && dladdr(reinterpret_cast<void *>(Pcs[Begin]), &Info) &&
+         Info.dli_sname && std::strstr(Info.dli_sname, "pthread_create"))
+    ++Begin;
+  Pcs.erase(Pcs.begin(), Pcs.begin() + Begin);
+  return Pcs;
+}
+
+bool isSystemModule(const std::string &Path) {
+  std::string Base = Path.substr(Path.rfind('/') + 1);
+  for (const char *Prefix : {"libc.so", "libc-", "libpthread", "ld-linux", "linux-vdso"})
+    if (Base.compare(0, std::strlen(Prefix), Prefix) == 0)
+      return true;
+  return false;
+}
+
+bool mentions(const Frame &F, const std::vector<std::string> &Names) {
+  for (const std::string &Name : Names)
+    if (F.Function.find(Name) != std::string::npos)
+      return true;
+  return false;
+}
+
+/// IgnoreTopFunction: the innermost symbolized frame, or the innermost one
+/// outside libc (a blocked thread's innermost frames are libc's wrappers).
+bool topMentions(const std::vector<Frame> &Stack, const std::vector<std::string> &Names) {
+  bool SeenSymbolized = false;
+  for (const Frame &F : Stack) {
+    if (F.Function.empty())
+      continue;
+    if (!SeenSymbolized && mentions(F, Names))
+      return true;
+    SeenSymbolized = true;
+    if (!isSystemModule(F.Module))
+      return mentions(F, Names);
+  }
+  return false;
+}
+
+bool anyMentions(const std::vector<Frame> &Stack, const std::vector<std::string> &Names) {
+  for (const Frame &F : Stack)
+    if (mentions(F, Names))
+      return true;
+  return false;
+}
+
+bool ignoredByFunctions(const LeakedThread &T, const Settings &S) {
+  return topMentions(T.Stack, S.TopFunctions) || anyMentions(T.Stack, S.AnyFunctions) ||
+         anyMentions(T.CreationStack, S.CreatedBy);
+}
+
+void classify(LeakedThread &T) {
+  for (const Frame &F : T.Stack) {
+    if (F.Function.empty())
+      continue;
+    std::string Name = modelName(F.Function);
+    if (const char *State = apiStateOf(Name)) {
+      T.ApiState = State;
+      T.ApiFunction = Name;
+      return;
+    }
+  }
+}
+
+std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadable,
+                                  const Settings &S, std::vector<LeakDetail> *Details) {
+  std::vector<long> Alive;
+  std::unordered_map<long, TaskState> States;
+  for (long Tid : Tids) {
+    TaskState State;
+    // The kernel state is read before the signal, which interrupts it.
+    if (readTaskState(Tid, State) || !ProcReadable) {
+      Alive.push_back(Tid);
+      States.emplace(Tid, State);
+    }
+  }
+  // Looked up before the signal: a thread whose system call it interrupts
+  // (poll returns EINTR) may leave the registry before the report is built.
+  std::unordered_map<long, CreationInfo> Creations = lookupCreations(Alive);
+  std::unordered_map<long, StackSample> Samples = sampleStacks(Alive, stackTimeout());
+  ModuleMap Modules;
+  auto Now = Clock::now();
+
+  std::vector<LeakedThread> Threads;
+  for (long Tid : Alive) {
+    auto Sample = Samples.find(Tid);
+    if (Sample == Samples.end())
+      continue; // exited before it could be signalled
+    TaskState Dummy;
+    if (!Sample->second.Complete && ProcReadable && !readTaskState(Tid, Dummy))
+      continue; // exited while it was being signalled
+    const TaskState &State = States[Tid];
+    LeakedThread T;
+    T.Tid = Tid;
+    T.Name = State.Name;
+    T.KernelState = State.State;
+    T.KernelStateText = stateText(State.State);
+    T.WaitChannel = State.WaitChannel;
+    T.Syscall = State.Syscall;
+    if (const char *Name = syscallName(State.Syscall))
+      T.SyscallName = Name;
+    T.Stack = resolve(Sample->second.Pcs, Modules);
+    T.StackComplete = Sample->second.Complete;
+    auto Creation = Creations.find(Tid);
+    if (Creation != Creations.end()) {
+      const CreationInfo &C = Creation->second;
+      T.CreationStack = resolve(fromCreateCaller(C.CreationPcs), Modules);
+      T.CreatorTid = C.CreatorTid;
+      T.CreatorName = C.CreatorName;
+      T.Test = C.Test;
+      T.AgeSeconds = std::chrono::duration<double>(Now - C.Created).count();
+    } else {
+      T.AgeSeconds = ageFromStartTicks(State.StartTicks);
+    }
+    classify(T);
+    if (ignoredByFunctions(T, S))
+      continue;
+    if (Details) {
+      LeakDetail D;
+      D.InFutexWait = isFutexWait(State);
+      D.FutexAddress = D.InFutexWait ? State.SyscallArgs[0] : 0;
+      Details->push_back(D);
+    }
+    Threads.push_back(std::move(T));
+  }
+  return Threads;
+}
+
+} // namespace
+
+namespace chanleak {
+
+Option IgnoreCurrent() {
+  Option::Impl I;
+  I.K = Kind::IgnoreSnapshot;
+  waitForPendingStarts(milliseconds(20));
+  bool ProcReadable;
+  for (long Tid : allThreads(ProcReadable)) {
+    Identity Id;
+    Id.Serial = serialOf(Tid);
+    if (!Id.Serial)
+      Id.StartTicks = readStartTicks(Tid);
+    I.Snapshot.emplace(Tid, Id);
+  }
+  return makeOption(std::move(I));
+}
+
+Option IgnoreTopFunction(std::string Name) {
+  return namedOption(Kind::IgnoreTopFunction, std::move(Name));
+}
+Option IgnoreAnyFunction(std::string Name) {
+  return namedOption(Kind::IgnoreAnyFunction, std::move(Name));
+}
+Option IgnoreCreatedBy(std::string Name) {
+  return namedOption(Kind::IgnoreCreatedBy, std::move(Name));
+}
+Option OnlyCreatedDuring(std::string Test) {
+  return namedOption(Kind::OnlyCreatedDuring, std::move(Test));
+}
+
+Option Retry(microseconds Min, microseconds Max, microseconds Total) {
+  Option::Impl I;
+  I.K = Kind::Retry;
+  I.Min = Min;
+  I.Max = Max;
+  I.Total = Total;
+  return makeOption(std::move(I));
+}
+
+Option NoRetry() {
+  Option::Impl I;
+  I.K = Kind::NoRetry;
+  return makeOption(std::move(I));
+}
+
+Option ReportTo(std::FILE *Stream) {
+  Option::Impl I;
+  I.K = Kind::ReportTo;
+  I.Stream = Stream;
+  return makeOption(std::move(I));
+}
+
+std::vector<LeakedThread> Find(std::initializer_list<Option> Opts) {
+  return rt::findLeaks(std::vector<Option>(Opts), nullptr);
+}
+
+std::vector<LeakedThread> Find(const std::vector<Option> &Opts) {
+  return rt::findLeaks(Opts, nullptr);
+}
+
+bool VerifyNone(std::initializer_list<Option> Opts) {
+  return VerifyNone(std::vector<Option>(Opts));
+}
+
+bool VerifyNone(const std::vector<Option> &Opts) {
+  std::vector<LeakedThread> Threads = rt::findLeaks(Opts, nullptr);
+  if (Threads.empty())
+    return true;
+  std::string Report = FormatReport(Threads);
+  std::FILE *Stream = Settings(Opts).Stream;
+  std::fwrite(Report.data(), 1, Report.size(), Stream);
+  std::fflush(Stream);
+  return false;
+}
+
+namespace rt {
+
+std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
+                                    std::vector<LeakDetail> *Details) {
+  Settings S(Opts);
+  waitForPendingStarts(milliseconds(20));
+  auto Deadline = Clock::now() + S.Total;
+  microseconds Sleep = S.Min;
+  for (;;) {
+    bool ProcReadable;
+    std::vector<long> Tids = candidates(S, ProcReadable);
+    if (Tids.empty())
+      return {};
+    bool LastLook = !S.Retry || Clock::now() + Sleep > Deadline;
+    if (LastLook || S.filtersOnFunctions()) {
+      std::vector<LeakDetail> LookDetails;
+      std::vector<LeakedThread> Threads = inspect(Tids, ProcReadable, S, &LookDetails);
+      if (Threads.empty() || LastLook) {
+        if (Details)
+          *Details = std::move(LookDetails);
+        return Threads;
+      }
+    }
+    std::this_thread::sleep_for(Sleep);
+    Sleep = std::min(Sleep * 2, S.Max);
+  }
+}
+
+} // namespace rt
+} // namespace chanleak

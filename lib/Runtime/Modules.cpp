@@ -1,0 +1,65 @@
+//===- Modules.cpp - Loaded objects and their segments -------------------===//
+#include "RuntimeInternal.h"
+
+#include <climits>
+#include <link.h>
+#include <unistd.h>
+
+using namespace chanleak;
+using namespace chanleak::rt;
+
+namespace {
+
+std::string executablePath() {
+  char Path[PATH_MAX];
+  ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
+  return Size > 0 ? std::string(Path, Size) : std::string();
+}
+
+int addModule(dl_phdr_info *Info, std::size_t, void *Data) {
+  auto *Modules = static_cast<std::vector<Module> *>(Data);
+  Module M;
+  M.Path = Info->dlpi_name ? Info->dlpi_name : "";
+  if (M.Path.empty())
+    M.Path = executablePath(); // the main program has no name here
+  M.Bias = Info->dlpi_addr;
+  for (int I = 0; I < Info->dlpi_phnum; ++I) {
+    const ElfW(Phdr) &Header = Info->dlpi_phdr[I];
+    if (Header.p_type != PT_LOAD)
+      continue;
+    std::uintptr_t Begin = Info->dlpi_addr + Header.p_vaddr;
+    std::pair<std::uintptr_t, std::uintptr_t> Range(Begin, Begin + Header.p_memsz);
+    M.Segments.push_back(Range);
+    if (Header.p_flags & PF_W)
+      M.Writable.push_back(Range);
+  }
+  if (!M.Segments.empty())
+    Modules->push_back(std::move(M));
+  return 0;
+}
+
+bool contains(const std::vector<std::pair<std::uintptr_t, std::uintptr_t>> &Ranges,
+              std::uintptr_t Address) {
+  for (const auto &Range : Ranges)
+    if (Address >= Range.first && Address < Range.second)
+      return true;
+  return false;
+}
+
+} // namespace
+
+ModuleMap::ModuleMap() { dl_iterate_phdr(addModule, &Modules); }
+
+const Module *ModuleMap::find(std::uintptr_t Address) const {
+  for (const Module &M : Modules)
+    if (contains(M.Segments, Address))
+      return &M;
+  return nullptr;
+}
+
+const Module *ModuleMap::findWritable(std::uintptr_t Address) const {
+  for (const Module &M : Modules)
+    if (contains(M.Writable, Address))
+      return &M;
+  return nullptr;
+}

@@ -1,0 +1,160 @@
+//===- Report.cpp - The text and JSON reports ----------------------------===//
+#include "RuntimeInternal.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <unistd.h>
+
+using namespace chanleak;
+using namespace chanleak::rt;
+
+namespace {
+
+std::string hex(std::uintptr_t Value) {
+  char Buffer[32];
+  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
+  return Buffer;
+}
+
+std::string quoted(const std::string &S) { return "\"" + S + "\""; }
+
+/// "function  file:line", or "0x.. (module+0x..)" when not symbolized.
+void appendFrames(std::string &Out, const std::vector<Frame> &Frames) {
+  for (std::size_t I = 0; I < Frames.size(); ++I) {
+    const Frame &F = Frames[I];
+    Out += "  #" + std::to_string(I) + " ";
+    if (!F.Function.empty())
+      Out += F.Function;
+    else
+      Out += hex(F.Address);
+    if (!F.File.empty())
+      Out += "  " + F.File + ":" + std::to_string(F.Line);
+    else if (!F.Module.empty())
+      Out += "  (" + F.Module + "+" + hex(F.Offset) + ")";
+    Out += "\n";
+  }
+}
+
+/// What the thread is doing, in the kernel's words: "futex wait", "poll"...
+std::string kernelActivity(const LeakedThread &T) {
+  if (T.SyscallName == "futex")
+    return "futex wait";
+  if (!T.SyscallName.empty())
+    return T.SyscallName;
+  if (T.Syscall >= 0)
+    return "syscall " + std::to_string(T.Syscall);
+  return T.KernelStateText;
+}
+
+std::string age(double Seconds) {
+  char Buffer[32];
+  std::snprintf(Buffer, sizeof(Buffer), Seconds < 10 ? "%.1fs" : "%.0fs", Seconds);
+  return Buffer;
+}
+
+nlohmann::json frameJson(const Frame &F) {
+  nlohmann::json J = {{"address", hex(F.Address)}, {"module", F.Module},
+                      {"offset", hex(F.Offset)}};
+  if (!F.Function.empty() || !F.File.empty()) {
+    J["function"] = F.Function;
+    J["file"] = F.File;
+    J["line"] = F.Line;
+    J["inlined"] = F.Inlined;
+  }
+  return J;
+}
+
+nlohmann::json framesJson(const std::vector<Frame> &Frames) {
+  nlohmann::json J = nlohmann::json::array();
+  for (const Frame &F : Frames)
+    J.push_back(frameJson(F));
+  return J;
+}
+
+std::string programPath() {
+  char Path[4096];
+  ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
+  return Size > 0 ? std::string(Path, Size) : std::string();
+}
+
+} // namespace
+
+namespace chanleak {
+
+std::string FormatReport(const std::vector<LeakedThread> &Threads) {
+  std::string Out = "chanleak: found " + std::to_string(Threads.size()) + " leaked thread" +
+                    (Threads.size() == 1 ? "" : "s") + "\n";
+  for (const LeakedThread &T : Threads) {
+    std::vector<std::string> Summary;
+    if (!T.ApiState.empty())
+      Summary.push_back(T.ApiState);
+    Summary.push_back(age(T.AgeSeconds));
+    Summary.push_back(kernelActivity(T));
+    std::string Joined;
+    for (const std::string &Part : Summary)
+      Joined += (Joined.empty() ? "" : ", ") + Part;
+    Out += "\nthread " + std::to_string(T.Tid) + " " + quoted(T.Name) + " [" + Joined + "]";
+    Out += "  (state " + std::string(1, T.KernelState) + " " + T.KernelStateText;
+    if (!T.WaitChannel.empty())
+      Out += ", wchan " + T.WaitChannel;
+    Out += ")\n";
+    if (!T.ApiFunction.empty())
+      Out += "  blocked in " + T.ApiFunction + "\n";
+    appendFrames(Out, T.Stack);
+    if (!T.StackComplete)
+      Out += "  (stack not available: the thread did not answer the stack signal in time)\n";
+    if (T.CreatorTid == 0) {
+      Out += "created before chanleak was loaded (no creation stack)\n";
+      continue;
+    }
+    Out += "created by thread " + std::to_string(T.CreatorTid) + " " + quoted(T.CreatorName);
+    if (!T.Test.empty())
+      Out += " (test " + T.Test + ")";
+    Out += " at:\n";
+    appendFrames(Out, T.CreationStack);
+  }
+  return Out;
+}
+
+std::string FormatJsonReport(const std::vector<LeakedThread> &Threads) {
+  return rt::formatJson(Threads, "find", "");
+}
+
+namespace rt {
+
+std::string formatJson(const std::vector<LeakedThread> &Threads, const char *When,
+                       const std::string &HangReason) {
+  nlohmann::json Report = {{"chanleak-report", 1},
+                           {"pid", static_cast<long>(getpid())},
+                           {"program", programPath()},
+                           {"when", When},
+                           {"exit-would-hang", !HangReason.empty()},
+                           {"exit-would-hang-reason", HangReason},
+                           {"threads", nlohmann::json::array()}};
+  for (const LeakedThread &T : Threads) {
+    Report["threads"].push_back({
+        {"tid", T.Tid},
+        {"name", T.Name},
+        {"state", std::string(1, T.KernelState)},
+        {"state-text", T.KernelStateText},
+        {"wchan", T.WaitChannel},
+        {"syscall", T.Syscall},
+        {"syscall-name", T.SyscallName},
+        {"api-state", T.ApiState},
+        {"api-function", T.ApiFunction},
+        {"test", T.Test},
+        {"age-seconds", T.AgeSeconds},
+        {"creator-tid", T.CreatorTid},
+        {"creator-name", T.CreatorName},
+        {"stack-complete", T.StackComplete},
+        {"stack", framesJson(T.Stack)},
+        {"creation-stack", framesJson(T.CreationStack)},
+    });
+  }
+  // Names and paths are bytes, not always UTF-8: replace, never throw.
+  return Report.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+}
+
+} // namespace rt
+} // namespace chanleak

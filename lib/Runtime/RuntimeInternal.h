@@ -1,0 +1,159 @@
+//===- RuntimeInternal.h - libchanleak-rt's internal interfaces -*- C++ -*-===//
+//
+// The pieces of the runtime and how Find() puts them together:
+//   Registry      threads created through pthread_create, their creators
+//   ProcFs        what the kernel says about a thread (/proc/self/task/<tid>)
+//   StackSampler  current stacks, taken by a signal handler in each thread
+//   Modules       loaded objects: address -> module + offset, writable data
+//   Symbolizer    llvm-symbolizer as a subprocess, API states from the model
+//
+//===----------------------------------------------------------------------===//
+#ifndef CHANLEAK_LIB_RUNTIME_RUNTIMEINTERNAL_H
+#define CHANLEAK_LIB_RUNTIME_RUNTIMEINTERNAL_H
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+// The public API is the only thing the library exports (-fvisibility=hidden).
+#pragma GCC visibility push(default)
+#include "chanleak/runtime.h"
+#pragma GCC visibility pop
+
+#define CHANLEAK_EXPORT __attribute__((visibility("default")))
+
+namespace chanleak {
+namespace rt {
+
+using Clock = std::chrono::steady_clock;
+
+long currentTid();
+
+/// Prints "chanleak: <Message>" to stderr with write(2) (no stdio locks).
+void warn(const std::string &Message);
+
+//===--- Registry ---------------------------------------------------------===//
+
+/// What the registry knows about a thread created through pthread_create.
+struct CreationInfo {
+  std::uint64_t Serial = 0; ///< unique per created thread, never reused
+  long CreatorTid = 0;
+  std::string CreatorName;
+  std::string Test;
+  std::vector<std::uintptr_t> CreationPcs; ///< call sites, innermost first
+  Clock::time_point Created;
+};
+
+/// Creation info of the live registered threads among Tids (others absent).
+std::unordered_map<long, CreationInfo> lookupCreations(const std::vector<long> &Tids);
+/// Serial of the registered thread Tid, 0 when it is not registered.
+std::uint64_t serialOf(long Tid);
+/// Tids of every registered live thread (the fallback when /proc is unreadable).
+std::vector<long> registeredTids();
+/// True when Tid has left its start routine (it is in the last steps of exit).
+bool isExiting(long Tid);
+/// Waits (bounded) until threads being created have registered their tids.
+void waitForPendingStarts(std::chrono::milliseconds Bound);
+/// The test that owns threads created now (SetCurrentTest), or "".
+std::string currentTest();
+
+//===--- ProcFs -----------------------------------------------------------===//
+
+/// Tids of the process's threads, or nullopt when /proc/self/task is unreadable.
+std::optional<std::vector<long>> listTasks();
+
+struct TaskState {
+  std::string Name;
+  char State = '?';
+  unsigned long long StartTicks = 0; ///< stat field 22
+  std::string WaitChannel;
+  long Syscall = -1;
+  std::uintptr_t SyscallArgs[6] = {};
+};
+/// Reads /proc/self/task/<Tid>/{comm,stat,wchan,syscall}; false if it is gone.
+bool readTaskState(long Tid, TaskState &State);
+/// stat field 22 of Tid, 0 when unreadable.
+unsigned long long readStartTicks(long Tid);
+/// Seconds since the thread that started at StartTicks started, 0 if unknown.
+double ageFromStartTicks(unsigned long long StartTicks);
+const char *stateText(char State);
+const char *syscallName(long Number);
+/// True for a futex wait (FUTEX_WAIT or FUTEX_WAIT_BITSET).
+bool isFutexWait(const TaskState &State);
+
+//===--- StackSampler -----------------------------------------------------===//
+
+constexpr int MaxFrames = 64;
+
+struct StackSample {
+  std::vector<std::uintptr_t> Pcs; ///< call sites, innermost first
+  bool Complete = false;
+};
+/// Current stacks of Tids (those that exited are absent). Bounded time: a
+/// thread that does not answer within Timeout has Complete == false.
+std::unordered_map<long, StackSample>
+sampleStacks(const std::vector<long> &Tids, std::chrono::milliseconds Timeout);
+/// Call sites of the calling thread, skipping its Skip innermost frames.
+std::vector<std::uintptr_t> captureCurrentStack(int Skip);
+/// Makes sure the stack signal is handled and not blocked in this thread.
+void prepareStackSignal();
+/// Unblocks the stack signal in the calling thread.
+void unblockStackSignal();
+
+//===--- Modules ----------------------------------------------------------===//
+
+struct Module {
+  std::string Path;
+  std::uintptr_t Bias = 0; ///< dlpi_addr
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Segments; ///< [begin, end)
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Writable;
+};
+
+class ModuleMap {
+public:
+  ModuleMap(); ///< a snapshot of the loaded objects (dl_iterate_phdr)
+  const Module *find(std::uintptr_t Address) const;
+  /// The module whose writable segments hold Address, if any.
+  const Module *findWritable(std::uintptr_t Address) const;
+
+private:
+  std::vector<Module> Modules;
+};
+
+//===--- Symbolizer -------------------------------------------------------===//
+
+/// Frames of the call site (Module, Offset); several when calls were inlined,
+/// innermost first. Empty when no symbolizer is available.
+std::vector<Frame> symbolizeCode(const std::string &Module, std::uintptr_t Offset);
+/// The name of the global at (Module, Offset), or "".
+std::string symbolizeData(const std::string &Module, std::uintptr_t Offset);
+/// "ns::Class::method" of a demangled name: no return type, template
+/// arguments, parameters or inline namespaces.
+std::string modelName(const std::string &Demangled);
+/// The API state of the model function Name ("chan send"...), or nullptr.
+const char *apiStateOf(const std::string &ModelName);
+
+//===--- Find and the reports ---------------------------------------------===//
+
+/// Per leaked thread, what the at-exit check needs beyond LeakedThread.
+struct LeakDetail {
+  bool InFutexWait = false;
+  std::uintptr_t FutexAddress = 0;
+};
+
+std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
+                                    std::vector<LeakDetail> *Details);
+
+std::string formatJson(const std::vector<LeakedThread> &Threads, const char *When,
+                       const std::string &HangReason);
+
+} // namespace rt
+} // namespace chanleak
+
+#endif // CHANLEAK_LIB_RUNTIME_RUNTIMEINTERNAL_H

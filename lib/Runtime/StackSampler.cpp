@@ -1,0 +1,280 @@
+//===- StackSampler.cpp - Current stacks of other threads ----------------===//
+//
+// The scanner sends each thread a real-time signal with tgkill. The handler
+// does only async-signal-safe work: it claims a preallocated slot meant for
+// its tid, unwinds into it with _Unwind_Backtrace (no allocation: a thread
+// interrupted inside malloc is fine) and signals completion through an atomic
+// counter and a futex wake. Slots are static and never freed, so a handler
+// that runs after the scanner gave up finds its slot abandoned and writes
+// nothing.
+//
+//===----------------------------------------------------------------------===//
+#include "RuntimeInternal.h"
+
+#include <atomic>
+#include <cerrno>
+#include <climits>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <linux/futex.h>
+#include <mutex>
+#include <sys/syscall.h>
+#include <thread>
+#include <unistd.h>
+#include <unwind.h>
+
+using namespace chanleak;
+using namespace chanleak::rt;
+
+namespace {
+
+/// Threads signalled at once; more are sampled in further batches.
+constexpr int SlotCount = 256;
+
+// A slot's state: (generation << 2) | phase. The generation changes on every
+// arming, so a handler can only complete the arming it was signalled for.
+enum Phase : std::uint64_t { Free = 0, Armed = 1, Writing = 2, Done = 3 };
+constexpr std::uint64_t PhaseMask = 3;
+
+struct Slot {
+  std::atomic<std::uint64_t> State{Free};
+  std::atomic<long> Tid{0};
+  std::uintptr_t Pcs[MaxFrames];
+  int Count = 0;
+};
+
+Slot Slots[SlotCount];
+std::atomic<std::uint32_t> Answers{0}; // futex word, bumped by each handler
+std::atomic<std::uint64_t> Generation{0};
+std::atomic<int> StackSignal{0};
+std::mutex ScanMutex;
+
+struct UnwindState {
+  std::uintptr_t *Pcs;
+  int Count;
+  int Skip;
+  bool SeenSignalFrame; ///< for a handler: frames start after the signal frame
+};
+
+/// Records call sites: the exact pc of an interrupted frame, the return
+/// address minus one (inside the call instruction) of the others.
+_Unwind_Reason_Code recordFrame(_Unwind_Context *Context, void *Arg) {
+  auto *State = static_cast<UnwindState *>(Arg);
+  int BeforeInsn = 0;
+  std::uintptr_t Pc = _Unwind_GetIPInfo(Context, &BeforeInsn);
+  if (!State->SeenSignalFrame) {
+    if (!BeforeInsn)
+      return _URC_NO_REASON;
+    State->SeenSignalFrame = true;
+  } else if (State->Skip > 0) {
+    --State->Skip;
+    return _URC_NO_REASON;
+  }
+  if (Pc == 0)
+    return _URC_END_OF_STACK;
+  State->Pcs[State->Count++] = BeforeInsn ? Pc : Pc - 1;
+  return State->Count == MaxFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
+}
+
+void futexWake(std::atomic<std::uint32_t> *Word) {
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(Word), FUTEX_WAKE_PRIVATE, INT_MAX,
+          nullptr, nullptr, 0);
+}
+
+void futexWait(std::atomic<std::uint32_t> *Word, std::uint32_t Expected,
+               std::chrono::nanoseconds Timeout) {
+  timespec Relative;
+  Relative.tv_sec = static_cast<time_t>(Timeout.count() / 1000000000);
+  Relative.tv_nsec = static_cast<long>(Timeout.count() % 1000000000);
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t *>(Word), FUTEX_WAIT_PRIVATE, Expected,
+          &Relative, nullptr, 0);
+}
+
+void onStackSignal(int, siginfo_t *, void *) {
+  int SavedErrno = errno;
+  long Self = currentTid();
+  for (Slot &S : Slots) {
+    std::uint64_t State = S.State.load();
+    if ((State & PhaseMask) != Armed || S.Tid.load() != Self)
+      continue;
+    std::uint64_t Claimed = (State & ~PhaseMask) | Writing;
+    if (!S.State.compare_exchange_strong(State, Claimed))
+      continue;
+    UnwindState Unwind{S.Pcs, 0, 0, false};
+    _Unwind_Backtrace(recordFrame, &Unwind);
+    if (!Unwind.SeenSignalFrame) {
+      // An unwinder that cannot see the signal frame: keep what it found.
+      Unwind = UnwindState{S.Pcs, 0, 0, true};
+      _Unwind_Backtrace(recordFrame, &Unwind);
+    }
+    S.Count = Unwind.Count;
+    S.State.store((State & ~PhaseMask) | Done);
+    Answers.fetch_add(1);
+    futexWake(&Answers);
+    break;
+  }
+  errno = SavedErrno;
+}
+
+bool isFree(int Signal) {
+  struct sigaction Current;
+  if (sigaction(Signal, nullptr, &Current) != 0)
+    return false;
+  bool HasHandler = (Current.sa_flags & SA_SIGINFO) ? Current.sa_sigaction != nullptr
+                                                    : Current.sa_handler != SIG_DFL;
+  return !HasHandler;
+}
+
+bool isOurs(int Signal) {
+  struct sigaction Current;
+  return sigaction(Signal, nullptr, &Current) == 0 && (Current.sa_flags & SA_SIGINFO) &&
+         Current.sa_sigaction == onStackSignal;
+}
+
+bool install(int Signal) {
+  struct sigaction Action = {};
+  Action.sa_sigaction = onStackSignal;
+  Action.sa_flags = SA_SIGINFO | SA_RESTART;
+  sigfillset(&Action.sa_mask);
+  return sigaction(Signal, &Action, nullptr) == 0;
+}
+
+/// CHANLEAK_SIGNAL if set and free, else the first free SIGRTMIN+N from N=6.
+int chooseSignal() {
+  if (const char *Env = std::getenv("CHANLEAK_SIGNAL")) {
+    int Requested = std::atoi(Env);
+    if (Requested >= SIGRTMIN && Requested <= SIGRTMAX && (isOurs(Requested) || isFree(Requested)))
+      return Requested;
+    warn("CHANLEAK_SIGNAL=" + std::string(Env) +
+         " is not a free real-time signal; choosing another");
+  }
+  for (int Signal = SIGRTMIN + 6; Signal <= SIGRTMAX; ++Signal)
+    if (isFree(Signal))
+      return Signal;
+  return 0;
+}
+
+/// Takes the pc of a frame that is a real call site, so the unwinder has
+/// loaded libgcc_s and its caches before any handler needs them.
+__attribute__((noinline)) void warmUpUnwinder() {
+  std::uintptr_t Pcs[MaxFrames];
+  UnwindState Unwind{Pcs, 0, 0, true};
+  _Unwind_Backtrace(recordFrame, &Unwind);
+}
+
+/// A slot back to Free, waiting for a handler that already claimed it.
+void release(Slot &S, std::uint64_t ArmedState) {
+  std::uint64_t Expected = ArmedState;
+  if (S.State.compare_exchange_strong(Expected, Free))
+    return;
+  while ((S.State.load() & PhaseMask) == Writing)
+    std::this_thread::yield(); // the handler is unwinding: bounded
+  S.State.store(Free);
+}
+
+void sampleBatch(const long *Tids, int Count, std::chrono::milliseconds Timeout,
+                 int Signal, std::unordered_map<long, StackSample> &Samples) {
+  pid_t Pid = getpid();
+  std::uint64_t Armed[SlotCount];
+  bool Sent[SlotCount];
+  for (int I = 0; I < Count; ++I) {
+    Armed[I] = (Generation.fetch_add(1) << 2) | Phase::Armed;
+    Slots[I].Tid.store(Tids[I]);
+    Slots[I].State.store(Armed[I]);
+  }
+  for (int I = 0; I < Count; ++I) {
+    Sent[I] = syscall(SYS_tgkill, Pid, Tids[I], Signal) == 0;
+    if (!Sent[I])
+      release(Slots[I], Armed[I]); // ESRCH: it exited, drop it
+  }
+  auto Deadline = Clock::now() + Timeout;
+  for (;;) {
+    std::uint32_t Seen = Answers.load();
+    bool AllDone = true;
+    for (int I = 0; I < Count && AllDone; ++I)
+      AllDone = !Sent[I] || (Slots[I].State.load() & PhaseMask) == Done;
+    auto Now = Clock::now();
+    if (AllDone || Now >= Deadline)
+      break;
+    futexWait(&Answers, Seen, Deadline - Now);
+  }
+  for (int I = 0; I < Count; ++I) {
+    if (!Sent[I])
+      continue;
+    StackSample &Sample = Samples[Tids[I]];
+    std::uint64_t Finished = (Armed[I] & ~PhaseMask) | Done;
+    if (Slots[I].State.load() == Finished) {
+      Sample.Pcs.assign(Slots[I].Pcs, Slots[I].Pcs + Slots[I].Count);
+      Sample.Complete = true;
+    }
+    release(Slots[I], Armed[I]);
+  }
+}
+
+} // namespace
+
+namespace chanleak {
+namespace rt {
+
+void prepareStackSignal() {
+  static std::once_flag Once;
+  std::call_once(Once, [] {
+    warmUpUnwinder();
+    pthread_atfork([] { ScanMutex.lock(); }, [] { ScanMutex.unlock(); },
+                   [] { ScanMutex.unlock(); });
+  });
+  int Signal = StackSignal.load();
+  if (Signal && isOurs(Signal))
+    return;
+  if (Signal)
+    warn("the program took over signal " + std::to_string(Signal) +
+         " used to sample stacks; choosing another");
+  Signal = chooseSignal();
+  if (!Signal || !install(Signal)) {
+    StackSignal = 0;
+    return;
+  }
+  StackSignal = Signal;
+  unblockStackSignal();
+}
+
+void unblockStackSignal() {
+  if (int Signal = StackSignal.load()) {
+    sigset_t Set;
+    sigemptyset(&Set);
+    sigaddset(&Set, Signal);
+    pthread_sigmask(SIG_UNBLOCK, &Set, nullptr);
+  }
+}
+
+std::vector<std::uintptr_t> captureCurrentStack(int Skip) {
+  std::uintptr_t Pcs[MaxFrames];
+  // The first frame reported is this function's own.
+  UnwindState Unwind{Pcs, 0, Skip + 1, true};
+  _Unwind_Backtrace(recordFrame, &Unwind);
+  return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
+}
+
+std::unordered_map<long, StackSample>
+sampleStacks(const std::vector<long> &Tids, std::chrono::milliseconds Timeout) {
+  std::unordered_map<long, StackSample> Samples;
+  std::lock_guard<std::mutex> Lock(ScanMutex);
+  prepareStackSignal();
+  int Signal = StackSignal.load();
+  if (!Signal) {
+    static std::once_flag Warned;
+    std::call_once(Warned, [] { warn("no free real-time signal: stacks are not sampled"); });
+    for (long Tid : Tids)
+      Samples[Tid];
+    return Samples;
+  }
+  for (std::size_t Begin = 0; Begin < Tids.size(); Begin += SlotCount) {
+    int Count = static_cast<int>(std::min<std::size_t>(SlotCount, Tids.size() - Begin));
+    sampleBatch(Tids.data() + Begin, Count, Timeout, Signal, Samples);
+  }
+  return Samples;
+}
+
+} // namespace rt
+} // namespace chanleak
