@@ -166,7 +166,7 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
 [[noreturn]] void run() {
   mallopt(M_ARENA_MAX, 64);
   Option Baseline = IgnoreCurrent();
-  Gate Release, StartFinding;
+  Gate Release, StartFinding, DoneFinding;
   WriterRelease = &Release;
   TidRegistry Started;
   std::vector<LeakedThread> Leaked;
@@ -182,6 +182,7 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
     StartFinding.wait();
     for (int Round = 0; Round < 20; ++Round)
       Leaked = Find({Baseline, NoRetry()});
+    DoneFinding.open(); // its exit frees into the main arena: release first
   });
   std::thread Holder([&] {
     Started.add(currentTid());
@@ -195,8 +196,9 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
   // printed meanwhile (malloc_stats' next lines) goes nowhere.
   stderr = DevNull;
   StartFinding.open();
-  Finder.join();
+  DoneFinding.wait();
   Release.open();
+  Finder.join();
   Holder.join();
   stderr = RealStderr;
 
