@@ -21,11 +21,11 @@ private:
 
   msd::channel<std::string> clicks_;
   std::map<std::string, int> per_page_;
-  std::jthread worker_{[this] { Aggregate(); }}; // CHANLEAK-SPAWN
+  std::jthread worker_{[this] { Aggregate(); }};
 };
 
 void BrowseSession() {
-  ClickTracker tracker;
+  ClickTracker tracker; // CHANLEAK-SPAWN
   tracker.Click("/home");
   tracker.Click("/pricing");
   tracker.Click("/home");

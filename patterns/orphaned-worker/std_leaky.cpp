@@ -39,11 +39,11 @@ private:
   std::condition_variable_any ready_;
   std::vector<std::string> pending_;
   std::size_t flushed_ = 0;
-  std::jthread flusher_{[this] { FlushLoop(); }}; // CHANLEAK-SPAWN
+  std::jthread flusher_{[this] { FlushLoop(); }};
 };
 
 void HandleRequests() {
-  MetricsBuffer metrics;
+  MetricsBuffer metrics; // CHANLEAK-SPAWN
   for (int i = 0; i < 3; ++i)
     metrics.Record("latency_ms=" + std::to_string(10 + i));
 }

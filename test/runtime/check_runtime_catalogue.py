@@ -7,7 +7,7 @@ Every program listed in <build>/patterns/catalogue.txt runs with
 
 A leaky program passes when it exits non-zero and its report names at least
 one thread with a kernel state whose creation stack has a frame at a line
-marked `// CHANLEAK-SPAWN`: a marker in the program itself, or (when the
+marked `// CHANLEAK-SPAWN` (or the last line of the statement it starts): a marker in the program itself, or (when the
 program has none, its blocked thread being created by the harness or a shared
 header) in the catalogue headers it includes. A fixed program passes when it
 exits 0 and writes no report or one without threads.
@@ -43,10 +43,35 @@ def read_catalogue(path):
     return programs
 
 
+def statement_ends(lines, first):
+    """First and last line numbers of the statement starting on line `first`
+    (1-based): it ends at a `;` outside brackets or at the end of a line that
+    closes every bracket it opened. A compiler attributes a call in a
+    statement spanning lines to one of these two."""
+    depth = 0
+    for no in range(first, len(lines) + 1):
+        opened = False
+        for char in lines[no - 1].split("//", 1)[0]:
+            if char in "([{":
+                depth += 1
+                opened = True
+            elif char in ")]}":
+                depth -= 1
+            elif char == ";" and depth <= 0:
+                return {first, no}
+        if depth <= 0 and opened:
+            return {first, no}
+    return {first}
+
+
 def markers_in(path):
+    """{(realpath, line)}: both ends of each statement marked CHANLEAK-SPAWN."""
     with open(path, encoding="utf-8") as f:
-        return {(os.path.realpath(path), no) for no, text in enumerate(f, 1)
-                if SPAWN_MARKER.search(text)}
+        lines = f.read().splitlines()
+    real = os.path.realpath(path)
+    return {(real, no)
+            for first, text in enumerate(lines, 1) if SPAWN_MARKER.search(text)
+            for no in statement_ends(lines, first)}
 
 
 def included_headers(source, include_dir, seen=None):
