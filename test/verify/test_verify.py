@@ -57,17 +57,19 @@ def test_matching(chanleak, tmp, findings, report):
     if proc.returncode:
         return
     lines = proc.stdout.splitlines()
-    row = {l.split()[0]: l.split() for l in lines if l.startswith("chanleak-")}
-    check(row.get("chanleak-early-return", [])[2:5] == ["confirmed", "101", "chan"],
+    # Rows keyed by rule and line: "chanleak-early-return:5".
+    row = {l.split()[0] + ":" + l.split()[1].rsplit(":", 1)[1]: l.split()
+           for l in lines if l.startswith("chanleak-")}
+    check(row.get("chanleak-early-return:5", [])[2:5] == ["confirmed", "101", "chan"],
           "early-return confirmed by thread 101, blocked at its send")
-    check(" ".join(row.get("chanleak-early-return", [])[4:]) == "chan send",
+    check(" ".join(row.get("chanleak-early-return:5", [])[4:]) == "chan send",
           "the API state is the outermost model function (push), not the "
           "condition variable Boost parks on")
-    check(row.get("chanleak-double-send", [])[2:4] == ["not-reproduced", "-"],
+    check(row.get("chanleak-double-send:3", [])[2:4] == ["not-reproduced", "-"],
           "a finding no thread matches is not-reproduced")
-    check(row.get("chanleak-orphaned-worker", [])[2:4] == ["confirmed", "103"],
+    check(row.get("chanleak-orphaned-worker:30", [])[2:4] == ["confirmed", "103"],
           "orphaned-worker confirmed by thread 103's creation stack at its spawn note")
-    check(lines and "3 finding(s): 2 confirmed, 1 not reproduced; 3 leaked thread(s), 1 missed" in lines[0],
+    check(lines and "4 finding(s): 3 confirmed, 1 not reproduced; 4 leaked thread(s), 1 missed" in lines[0],
           "summary line counts")
     missed = [l for l in lines if l.strip().startswith("thread ")]
     check(len(missed) == 1 and "thread 102 (waiter): future wait at" in missed[0]
@@ -84,7 +86,10 @@ def test_matching(chanleak, tmp, findings, report):
     check(props[1].get("chanleak/verified") == "not-reproduced" and props[1].get("kept") is True,
           "SARIF: not-reproduced, existing properties kept")
     check(props[2].get("chanleak/matched-by") == "creation-stack", "SARIF: matched by the creation stack")
-    extra = results[3:]
+    check(props[3].get("chanleak/verified") == "confirmed" and props[3].get("chanleak/tid") == 104
+          and props[3].get("chanleak/api-state") == "condition_variable wait",
+          "a worker started and never stopped is confirmed by a creation frame at the finding's own location")
+    extra = results[4:]
     check(len(extra) == 1 and extra[0]["ruleId"] == "chanleak-runtime-leak"
           and extra[0]["properties"]["chanleak/tid"] == 102,
           "SARIF: the missed thread is a chanleak-runtime-leak result")
@@ -102,7 +107,7 @@ def test_matching(chanleak, tmp, findings, report):
     with open(report_out, encoding="utf-8") as f:
         rep = json.load(f)
     states = {t["tid"]: t["api-state"] for t in rep["threads"]}
-    check(states == {101: "chan send", 102: "future wait", 103: ""},
+    check(states == {101: "chan send", 102: "future wait", 103: "", 104: "condition_variable wait"},
           f"--report-out carries the API states named by the model (got {states})")
     check(rep["threads"][0]["stack"][0]["offset"] == "0x1234" and "file" not in rep["threads"][0]["stack"][0],
           "an unsymbolizable raw frame stays raw, hex offsets kept")
@@ -172,7 +177,7 @@ def test_errors(chanleak, tmp, findings, report):
         proc = run(chanleak, "verify", "--findings", findings, "--runtime", stand_in,
                    "--fail-on", "leak", "--", "true")
         check(proc.returncode == 0 and "0 leaked thread(s)" in proc.stdout
-              and "3 finding(s): 0 confirmed, 3 not reproduced" in proc.stdout,
+              and "4 finding(s): 0 confirmed, 4 not reproduced" in proc.stdout,
               "a command exiting 0 without a report leaked nothing: every finding not reproduced")
         expect(["verify", "--findings", findings, "--runtime", stand_in, "--", "false"],
                "wrote no leak report", "a failing run that writes no report")

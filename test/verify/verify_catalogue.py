@@ -5,7 +5,8 @@ libchanleak-rt. Every finding on a leaky program must be confirmed by a
 leaked thread; a fixed program must have no finding and no leaked thread,
 and verify must exit 0 on it. Leaky programs without a static finding (the
 catalogue's known misses) are listed, not judged; leaked threads that match
-no finding are printed as "missed by static analysis".
+no finding are printed as "missed by static analysis". EXPECTED_UNCONFIRMED
+lists the programs whose findings a thread-level runtime cannot confirm.
 
   verify_catalogue.py --chanleak build/bin/chanleak -p build
       [--runtime build/lib/libchanleak-rt.so] [--filter SUBSTRING] [-j N]
@@ -17,6 +18,26 @@ import os
 import subprocess
 import sys
 import tempfile
+
+# Leaky programs whose findings the runtime cannot confirm, and why. Judged
+# like XFAIL: a program here whose findings all become confirmed fails
+# (XPASS), so that the list only shrinks.
+CORO = ("the stranded operation is an Asio coroutine; the runtime sees threads only, "
+        "here the one stuck in io_context::run, which matches neither the coroutine's "
+        "operation nor its co_spawn")
+EXPECTED_UNCONFIRMED = {
+    "range-without-close/asio_leaky.cpp": CORO,
+    "double-send/asio_leaky.cpp": CORO,
+    "early-return/asio_leaky.cpp": CORO,
+    "cancel-timeout/asio_leaky.cpp": CORO,
+    "take-first/asio_leaky.cpp": CORO,
+    "looping-timer/asio_leaky.cpp": CORO,
+    "take-first/boost_fiber_leaky.cpp":
+        "the blocked senders are fibers of the scenario's own thread, not threads",
+    "double-send/std_leaky.cpp":
+        "the defect ends in std::terminate (a second set_value), not a leaked thread; "
+        "the program leaves before the runtime checks",
+}
 
 
 def read_catalogue(build_dir):
@@ -78,7 +99,7 @@ def verify_program(args, prog, tmp):
     if rc != 0:
         return False, [f"chanleak verify exited {rc}"] + lines
     if not results:
-        return True, ["no static finding (a known miss): not judged"] + lines
+        return True, ["no static finding (a known miss of the checks): not judged"] + lines
     with open(verified, encoding="utf-8") as f:
         verdicts = [r.get("properties", {}).get("chanleak/verified")
                     for run_ in json.load(f)["runs"] for r in run_.get("results", [])
@@ -102,17 +123,27 @@ def main():
     programs = [p for p in read_catalogue(args.build_dir) if args.filter in p["name"]]
     if not programs:
         sys.exit("verify_catalogue: no catalogue program selected")
-    failed = 0
+    failed = expected = 0
     with tempfile.TemporaryDirectory(prefix="chanleak-e2e-") as tmp, \
             concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
         jobs = [(p, pool.submit(verify_program, args, p, tmp)) for p in programs]
         for prog, job in jobs:
             passed, lines = job.result()
+            reason = EXPECTED_UNCONFIRMED.get(prog["name"])
+            if reason:
+                verdict = "XPASS" if passed else "XFAIL"
+                lines = [("now confirmed: remove it from EXPECTED_UNCONFIRMED" if passed
+                          else "expected: " + reason)] + lines
+                passed = not passed
+                expected += passed
+            else:
+                verdict = "PASS" if passed else "FAIL"
             failed += not passed
-            print(f"{'PASS' if passed else 'FAIL'} {prog['name']}")
+            print(f"{verdict} {prog['name']}")
             for line in lines:
                 print("    " + line)
-    print(f"{len(programs) - failed} passed, {failed} failed")
+    print(f"{len(programs) - failed - expected} passed, {expected} expected unconfirmed "
+          f"(XFAIL), {failed} failed")
     return 1 if failed else 0
 
 

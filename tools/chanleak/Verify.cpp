@@ -111,9 +111,12 @@ VerifyResult matchFindings(const std::vector<SarifFinding> &Findings,
     for (size_t I = 0; I < Report.Threads.size(); ++I) {
       const ReportThread &Thread = Report.Threads[I];
       bool Blocked = anyFrameAt(Thread.Stack, Finding.Primary, Paths);
-      bool Spawned = llvm::any_of(Finding.Related, [&](const SarifLocation &L) {
-        return anyFrameAt(Thread.CreationStack, L, Paths);
-      });
+      // A worker started and never stopped is reported at its start.
+      bool Spawned =
+          anyFrameAt(Thread.CreationStack, Finding.Primary, Paths) ||
+          llvm::any_of(Finding.Related, [&](const SarifLocation &L) {
+            return anyFrameAt(Thread.CreationStack, L, Paths);
+          });
       if (!Blocked && !Spawned)
         continue;
       Explained[I] = true;

@@ -3,8 +3,9 @@
 // A finding is confirmed by a leaked thread when a frame of the thread's
 // current stack is at the finding's primary location (the operation that
 // blocks forever), or a frame of its creation stack is at one of the
-// finding's related locations (the spawn site). Files are compared by real
-// path, lines exactly. Leaked threads that confirm nothing are what the
+// finding's locations (a related one: the spawn site; the primary one: the
+// start of a worker never stopped). Files are compared by real path, lines
+// exactly. Leaked threads that confirm nothing are what the
 // static checks missed.
 //
 //===----------------------------------------------------------------------===//
