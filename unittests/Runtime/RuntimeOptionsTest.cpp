@@ -25,8 +25,13 @@ namespace {
 
 // The frames the name options look for. noinline and a barrier after the
 // call keep each in the stack (no inlining, no tail call).
-__attribute__((noinline)) void chanleakTestWaitBelow(Gate &G) {
+__attribute__((noinline)) void chanleakTestWaitAtTop(Gate &G) {
   G.wait();
+  asm volatile("" ::: "memory");
+}
+
+__attribute__((noinline)) void chanleakTestWaitBelow(Gate &G) {
+  chanleakTestWaitAtTop(G);
   asm volatile("" ::: "memory");
 }
 
@@ -72,6 +77,9 @@ TEST(RuntimeOptions, IgnoreTopFunctionLooksAtTheInnermostFrameOnly) {
   // chanleakTestWaitBelow is on the waiting thread's stack, not at its top.
   Leaked = Find({Baseline, NoRetry(), IgnoreTopFunction("chanleakTestWaitBelow")});
   EXPECT_TRUE(contains(Leaked, Waiting)) << FormatReport(Leaked);
+  // A blocked thread's top is its innermost frame outside libc.
+  Leaked = Find({Baseline, NoRetry(), IgnoreTopFunction("chanleakTestWaitAtTop")});
+  EXPECT_FALSE(contains(Leaked, Waiting)) << FormatReport(Leaked);
   Stop = true;
 }
 
