@@ -1,4 +1,5 @@
-//===- ApiStates.h - Blocking functions and the states they name -*- C++ -*-===//
+//===- ApiStates.h - Blocking functions and the states they name -*- C++
+//-*-===//
 //
 // The runtime names what a leaked thread is blocked on ("chan send", "future
 // wait", ...) by matching the functions of its stack against a table derived

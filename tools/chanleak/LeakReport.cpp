@@ -1,8 +1,8 @@
 //===- LeakReport.cpp - The runtime's leak report, read and symbolized ----===//
 
 #include "LeakReport.h"
-#include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Support/MemoryBuffer.h"
 
 namespace chanleak {
@@ -65,7 +65,8 @@ bool fromJSON(const json::Value &V, LeakReport &R, json::Path P) {
   if (!O || !O.map("chanleak-report", Version))
     return false;
   if (Version != 1) {
-    P.field("chanleak-report").report("unsupported report version (expected 1)");
+    P.field("chanleak-report")
+        .report("unsupported report version (expected 1)");
     return false;
   }
   return O.mapOptional("pid", R.Pid) && O.mapOptional("program", R.Program) &&
@@ -122,16 +123,14 @@ json::Value toJSON(const LeakReport &R) {
 llvm::Expected<LeakReport> readLeakReport(llvm::StringRef Path) {
   auto Buffer = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
   if (!Buffer)
-    return llvm::createStringError(Buffer.getError(),
-                                   "%s: cannot read the leak report: %s",
-                                   Path.str().c_str(),
-                                   Buffer.getError().message().c_str());
+    return llvm::createStringError(
+        Buffer.getError(), "%s: cannot read the leak report: %s",
+        Path.str().c_str(), Buffer.getError().message().c_str());
   auto Report = json::parse<LeakReport>((*Buffer)->getBuffer(), "report");
   if (!Report)
-    return llvm::createStringError(std::errc::invalid_argument,
-                                   "%s: malformed leak report: %s",
-                                   Path.str().c_str(),
-                                   llvm::toString(Report.takeError()).c_str());
+    return llvm::createStringError(
+        std::errc::invalid_argument, "%s: malformed leak report: %s",
+        Path.str().c_str(), llvm::toString(Report.takeError()).c_str());
   return Report;
 }
 

@@ -1,4 +1,5 @@
-//===- LeakReport.h - The runtime's leak report, read and symbolized -*- C++ -*-===//
+//===- LeakReport.h - The runtime's leak report, read and symbolized -*- C++
+//-*-===//
 //
 // libchanleak-rt writes a JSON report ("chanleak-report": 1) of the threads
 // still alive at exit, with raw frames (module + offset). This reads it with

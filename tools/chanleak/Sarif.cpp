@@ -152,8 +152,7 @@ llvm::Expected<json::Object> locationOf(const DiagnosticMessage &Message,
 } // namespace
 
 static llvm::Expected<json::Value>
-sarifLog(const TranslationUnitDiagnostics &Document,
-         const SarifToolInfo &Tool);
+sarifLog(const TranslationUnitDiagnostics &Document, const SarifToolInfo &Tool);
 
 llvm::Expected<json::Value> convertExportedFixes(llvm::StringRef FixesPath,
                                                  const SarifToolInfo &Tool) {
@@ -178,8 +177,9 @@ llvm::Expected<json::Value> convertExportedFixes(llvm::StringRef FixesPath,
   if (Input.error())
     return llvm::createStringError(
         Input.error(), "%s",
-        YamlError.empty() ? (FixesPath + ": malformed diagnostics YAML").str().c_str()
-                          : YamlError.c_str());
+        YamlError.empty()
+            ? (FixesPath + ": malformed diagnostics YAML").str().c_str()
+            : YamlError.c_str());
   return sarifLog(Document, Tool);
 }
 
@@ -190,35 +190,35 @@ sarifLog(const TranslationUnitDiagnostics &Document,
   json::Array Rules, Results;
   llvm::StringMap<unsigned> RuleIndex;
   for (const Diagnostic &Diag : Document.Diagnostics) {
-      if (Diag.Message.FilePath.empty())
-        continue; // a diagnostic about the command line, not a location
-      auto [It, New] = RuleIndex.try_emplace(Diag.DiagnosticName, Rules.size());
-      if (New)
-        Rules.push_back(ruleFor(Diag.DiagnosticName, Tool));
-      auto Primary = locationOf(Diag.Message, Diag.BuildDirectory, Lines);
-      if (!Primary)
-        return Primary.takeError();
-      Primary->erase("message");
-      json::Array Related;
-      for (const DiagnosticMessage &Note : Diag.Notes) {
-        if (Note.FilePath.empty())
-          continue;
-        auto Location = locationOf(Note, Diag.BuildDirectory, Lines);
-        if (!Location)
-          return Location.takeError();
-        (*Location)["id"] = static_cast<int64_t>(Related.size());
-        Related.push_back(std::move(*Location));
-      }
-      json::Object Result{
-          {"ruleId", Diag.DiagnosticName},
-          {"ruleIndex", It->second},
-          {"level", sarifLevel(Diag.DiagLevel)},
-          {"message", json::Object{{"text", Diag.Message.Message}}},
-          {"locations", json::Array{std::move(*Primary)}}};
-      if (!Related.empty())
-        Result["relatedLocations"] = std::move(Related);
-      Results.push_back(std::move(Result));
+    if (Diag.Message.FilePath.empty())
+      continue; // a diagnostic about the command line, not a location
+    auto [It, New] = RuleIndex.try_emplace(Diag.DiagnosticName, Rules.size());
+    if (New)
+      Rules.push_back(ruleFor(Diag.DiagnosticName, Tool));
+    auto Primary = locationOf(Diag.Message, Diag.BuildDirectory, Lines);
+    if (!Primary)
+      return Primary.takeError();
+    Primary->erase("message");
+    json::Array Related;
+    for (const DiagnosticMessage &Note : Diag.Notes) {
+      if (Note.FilePath.empty())
+        continue;
+      auto Location = locationOf(Note, Diag.BuildDirectory, Lines);
+      if (!Location)
+        return Location.takeError();
+      (*Location)["id"] = static_cast<int64_t>(Related.size());
+      Related.push_back(std::move(*Location));
     }
+    json::Object Result{
+        {"ruleId", Diag.DiagnosticName},
+        {"ruleIndex", It->second},
+        {"level", sarifLevel(Diag.DiagLevel)},
+        {"message", json::Object{{"text", Diag.Message.Message}}},
+        {"locations", json::Array{std::move(*Primary)}}};
+    if (!Related.empty())
+      Result["relatedLocations"] = std::move(Related);
+    Results.push_back(std::move(Result));
+  }
 
   json::Object Driver{{"name", "chanleak"},
                       {"version", CHANLEAK_VERSION},
@@ -314,7 +314,8 @@ readSarifFindings(const json::Value &Log) {
       json::Path LocationsPath = ResultPath.field("locations");
       if (!Locations || Locations->empty())
         return Fail(LocationsPath, "expected a non-empty array of locations");
-      if (!readLocation(Locations->front(), Finding.Primary, LocationsPath.index(0)))
+      if (!readLocation(Locations->front(), Finding.Primary,
+                        LocationsPath.index(0)))
         return Root.getError();
       json::Path RelatedPath = ResultPath.field("relatedLocations");
       if (const json::Array *Related = Result->getArray("relatedLocations"))
@@ -354,7 +355,8 @@ llvm::Error writeJsonFile(const json::Value &V, llvm::StringRef Path) {
   OS.close();
   if (OS.has_error())
     return llvm::createStringError(OS.error(), "%s: cannot write: %s",
-                                   Path.str().c_str(), OS.error().message().c_str());
+                                   Path.str().c_str(),
+                                   OS.error().message().c_str());
   return llvm::Error::success();
 }
 

@@ -1,4 +1,5 @@
-//===- Sarif.h - SARIF 2.1.0 for chanleak findings ---------------*- C++ -*-===//
+//===- Sarif.h - SARIF 2.1.0 for chanleak findings ---------------*- C++
+//-*-===//
 //
 // Writing: clang-tidy's exported diagnostics (--export-fixes YAML) become a
 // SARIF log, one result per finding with its notes as related locations.
@@ -37,7 +38,8 @@ llvm::json::Object physicalLocation(llvm::StringRef Path, unsigned Line,
                                     unsigned Column);
 
 /// A rule of tool.driver.rules for a check.
-llvm::json::Object ruleFor(llvm::StringRef CheckName, const SarifToolInfo &Tool);
+llvm::json::Object ruleFor(llvm::StringRef CheckName,
+                           const SarifToolInfo &Tool);
 
 struct SarifLocation {
   std::string File; ///< as the log names it; empty when it has none

@@ -112,11 +112,10 @@ VerifyResult matchFindings(const std::vector<SarifFinding> &Findings,
       const ReportThread &Thread = Report.Threads[I];
       bool Blocked = anyFrameAt(Thread.Stack, Finding.Primary, Paths);
       // A worker started and never stopped is reported at its start.
-      bool Spawned =
-          anyFrameAt(Thread.CreationStack, Finding.Primary, Paths) ||
-          llvm::any_of(Finding.Related, [&](const SarifLocation &L) {
-            return anyFrameAt(Thread.CreationStack, L, Paths);
-          });
+      bool Spawned = anyFrameAt(Thread.CreationStack, Finding.Primary, Paths) ||
+                     llvm::any_of(Finding.Related, [&](const SarifLocation &L) {
+                       return anyFrameAt(Thread.CreationStack, L, Paths);
+                     });
       if (!Blocked && !Spawned)
         continue;
       Explained[I] = true;
@@ -137,27 +136,33 @@ static json::Object missedResult(const ReportThread &Thread,
                                  const LeakReport &Report) {
   const ReportFrame *Blocked = userFrame(Thread.Stack);
   const ReportFrame *Created = userFrame(Thread.CreationStack);
-  std::string Message = llvm::formatv(
-      "thread {0} ({1}) is still blocked at exit: {2}{3}", Thread.Tid,
-      Thread.Name, describeState(Thread),
-      Thread.ApiFunction.empty() ? "" : " in " + Thread.ApiFunction).str();
+  std::string Message =
+      llvm::formatv("thread {0} ({1}) is still blocked at exit: {2}{3}",
+                    Thread.Tid, Thread.Name, describeState(Thread),
+                    Thread.ApiFunction.empty() ? ""
+                                               : " in " + Thread.ApiFunction)
+          .str();
   json::Object Location =
       Blocked ? physicalLocation(Blocked->File, Blocked->Line, 0)
-              : json::Object{{"physicalLocation",
-                              json::Object{{"artifactLocation",
-                                            json::Object{{"uri", fileUri(Report.Program)}}}}}};
-  json::Object Result{{"ruleId", RuntimeLeakRule},
-                      {"level", "warning"},
-                      {"message", json::Object{{"text", Message}}},
-                      {"locations", json::Array{std::move(Location)}},
-                      {"properties", json::Object{{"chanleak/tid", Thread.Tid},
-                                                  {"chanleak/api-state", Thread.ApiState}}}};
+              : json::Object{
+                    {"physicalLocation",
+                     json::Object{
+                         {"artifactLocation",
+                          json::Object{{"uri", fileUri(Report.Program)}}}}}};
+  json::Object Result{
+      {"ruleId", RuntimeLeakRule},
+      {"level", "warning"},
+      {"message", json::Object{{"text", Message}}},
+      {"locations", json::Array{std::move(Location)}},
+      {"properties", json::Object{{"chanleak/tid", Thread.Tid},
+                                  {"chanleak/api-state", Thread.ApiState}}}};
   if (Created) {
     json::Object Spawn = physicalLocation(Created->File, Created->Line, 0);
     Spawn["id"] = 0;
     Spawn["message"] = json::Object{
         {"text", llvm::formatv("thread spawned here, by thread {0} ({1})",
-                               Thread.CreatorTid, Thread.CreatorName).str()}};
+                               Thread.CreatorTid, Thread.CreatorName)
+                     .str()}};
     Result["relatedLocations"] = json::Array{std::move(Spawn)};
   }
   return Result;
@@ -169,11 +174,13 @@ void annotateSarif(json::Value &Log, const VerifyResult &Result,
   json::Array &Runs = *Log.getAsObject()->getArray("runs");
   for (const FindingVerdict &Verdict : Result.Verdicts) {
     json::Object &Run = *Runs[Verdict.Finding->Run].getAsObject();
-    json::Object &Res = *(*Run.getArray("results"))[Verdict.Finding->Result].getAsObject();
+    json::Object &Res =
+        *(*Run.getArray("results"))[Verdict.Finding->Result].getAsObject();
     if (!Res.getObject("properties"))
       Res["properties"] = json::Object{};
     json::Object &Props = *Res.getObject("properties");
-    Props["chanleak/verified"] = Verdict.Thread ? "confirmed" : "not-reproduced";
+    Props["chanleak/verified"] =
+        Verdict.Thread ? "confirmed" : "not-reproduced";
     if (Verdict.Thread) {
       Props["chanleak/tid"] = Verdict.Thread->Tid;
       Props["chanleak/api-state"] = Verdict.Thread->ApiState;
@@ -185,7 +192,8 @@ void annotateSarif(json::Value &Log, const VerifyResult &Result,
     return;
   if (Runs.empty())
     Runs.push_back(json::Object{
-        {"tool", json::Object{{"driver", json::Object{{"name", "chanleak"}}}}}});
+        {"tool",
+         json::Object{{"driver", json::Object{{"name", "chanleak"}}}}}});
   json::Object &Run = *Runs.front().getAsObject();
   if (!Run.getObject("tool"))
     Run["tool"] = json::Object{{"driver", json::Object{{"name", "chanleak"}}}};
@@ -222,11 +230,13 @@ void printSummary(const VerifyResult &Result, const LeakReport &Report,
        << "\n";
   if (!Result.Verdicts.empty()) {
     const char *Row = "{0,-30} {1,-44} {2,-14} {3,-8} {4}\n";
-    OS << llvm::formatv(Row, "finding", "location", "verdict", "thread", "api state");
+    OS << llvm::formatv(Row, "finding", "location", "verdict", "thread",
+                        "api state");
     for (const FindingVerdict &V : Result.Verdicts) {
       const SarifFinding &F = *V.Finding;
       std::string Location =
-          llvm::formatv("{0}:{1}", displayPath(F.Primary.File), F.Primary.Line).str();
+          llvm::formatv("{0}:{1}", displayPath(F.Primary.File), F.Primary.Line)
+              .str();
       OS << llvm::formatv(Row, F.RuleId, Location,
                           V.Thread ? "confirmed" : "not-reproduced",
                           V.Thread ? std::to_string(V.Thread->Tid) : "-",

@@ -22,7 +22,7 @@ namespace chanleak {
 struct FindingVerdict {
   const SarifFinding *Finding = nullptr;
   const ReportThread *Thread = nullptr; ///< null: not reproduced
-  bool ByBlockedFrame = false; ///< else by the creation stack
+  bool ByBlockedFrame = false;          ///< else by the creation stack
 };
 
 struct VerifyResult {
