@@ -123,6 +123,37 @@ def test_errors(chanleak, tmp):
               f"chanleak {' '.join(args)} prints only chanleak's usage")
 
 
+def test_tidy(chanleak, tmp):
+    plugin = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(chanleak))),
+                          "lib", "libchanleak-tidy.so")
+    if not os.path.exists(plugin):
+        print(f"SKIP chanleak tidy: no {plugin} in this build")
+        return
+    src = os.path.join(tmp, "tidy_leaky.cpp")
+    shutil.copy(os.path.join(HERE, "Inputs", "tidy_leaky.cpp"), src)
+    with open(os.path.join(tmp, "compile_commands.json"), "w", encoding="utf-8") as f:
+        json.dump([{"directory": tmp, "file": src,
+                    "arguments": ["c++", "-std=c++17", "-c", src]}], f)
+    out = os.path.join(tmp, "tidy.sarif")
+    proc = run(chanleak, "tidy", "-p", tmp, "--sarif", out, "--fail-on", "finding", src)
+    check(proc.returncode == 1, f"tidy --fail-on finding exits 1 on a finding (got {proc.returncode}: "
+          f"{proc.stderr.strip()})")
+    check("[chanleak-looping-timer]" in proc.stdout and "note: thread spawned here" in proc.stdout,
+          "tidy prints clang-tidy's findings")
+    if not os.path.exists(out):
+        check(False, "tidy writes the SARIF")
+        return
+    with open(out, encoding="utf-8") as f:
+        results = json.load(f)["runs"][0]["results"]
+    check([(r["ruleId"], location(r["locations"][0])[1:]) for r in results] ==
+          [("chanleak-looping-timer", (9, 7))], f"one SARIF result at tidy_leaky.cpp:9:7 ({results})")
+    related = results[0].get("relatedLocations", []) if results else []
+    check([(r["message"]["text"], location(r)[1]) for r in related] == [("thread spawned here", 7)],
+          "the spawn note is a related location at line 7")
+    proc = run(chanleak, "tidy", "-p", tmp, src)
+    check(proc.returncode == 0, "without --fail-on, findings exit 0")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--chanleak", required=True)
@@ -134,6 +165,7 @@ def main():
             instantiate(os.path.join(HERE, "Inputs", name), os.path.join(tmp, name), tmp)
         test_conversion(args.chanleak, tmp)
         test_errors(args.chanleak, tmp)
+        test_tidy(args.chanleak, tmp)
     print(f"{len(failures)} failed")
     return 1 if failures else 0
 

@@ -15,7 +15,7 @@
 #include "Sarif.h"
 #include "Verify.h"
 #include "chanleak/Model/ModelFile.h"
-#include "llvm/ADT/StringSwitch.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FileUtilities.h"
@@ -186,6 +186,9 @@ SarifToolInfo toolInfo(const char *Argv0) {
 }
 
 int runTidy(const char *Argv0) {
+  for (const std::string &File : TidyFiles)
+    if (!sys::fs::exists(File))
+      return fail(File + ": no such file");
   std::string Plugin = chanleakLibrary(Argv0, "libchanleak-tidy.so");
   if (!sys::fs::exists(Plugin))
     return fail("the clang-tidy plugin " + Plugin +
@@ -194,9 +197,6 @@ int runTidy(const char *Argv0) {
     return fail("cannot run clang-tidy at " + TidyClangTidy +
                 "; install clang-tidy-" + Twine(CHANLEAK_LLVM_MAJOR) +
                 " or pass --clang-tidy");
-  for (const std::string &File : TidyFiles)
-    if (!sys::fs::exists(File))
-      return fail(File + ": no such file");
 
   SmallString<128> Fixes;
   if (std::error_code EC =
@@ -421,9 +421,7 @@ int main(int argc, char **argv) {
                 "chanleak --help)");
   StringRef First = argv[1];
   if (!First.starts_with("-") &&
-      !StringSwitch<bool>(First)
-           .Cases("tidy", "sarif", "verify", "model", true)
-           .Default(false))
+      !is_contained({"tidy", "sarif", "verify", "model"}, First))
     return fail(
         "unknown subcommand '" + First +
         "'; expected tidy, sarif, verify or model (see chanleak --help)");
