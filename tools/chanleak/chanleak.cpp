@@ -312,8 +312,11 @@ Expected<bool> runUnderRuntime(const char *Argv0, StringRef ReportPath) {
   if (ExecFailed)
     return createStringError(std::errc::invalid_argument, "cannot run %s: %s",
                              Program.c_str(), ErrMsg.c_str());
-  bool TimedOut = VerifyTimeout && std::chrono::steady_clock::now() - Start >=
-                                       std::chrono::seconds(VerifyTimeout);
+  // ExecuteAndWait kills the command at the timeout and says so only in
+  // ErrMsg's wording, so tell a timeout by the clock.
+  bool TimedOut = Status < 0 && VerifyTimeout &&
+                  std::chrono::steady_clock::now() - Start >=
+                      std::chrono::seconds(VerifyTimeout);
   uint64_t Size = 0;
   bool HaveReport = !sys::fs::file_size(ReportPath, Size) && Size > 0;
   if (TimedOut)
