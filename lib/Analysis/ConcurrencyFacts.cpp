@@ -596,6 +596,7 @@ private:
     C.Capacity = ownsChannel(D) || isSmartPointer(D->getType())
                      ? Index.capacityOf(*C.Model, Init, Ctx)
                      : ChannelCapacity::unknown();
+    C.CancelledReceiveDisablesBuffer = Index.cancelledReceiveDisablesBuffer(D->getType());
     F.Channels.push_back(C);
   }
 
@@ -778,7 +779,9 @@ void dumpFacts(const ConcurrencyFacts &F, llvm::raw_ostream &OS) {
     OS << "  channel " << channelName(C.Id) << " model=" << C.Model->TypeName
        << " capacity=" << (C.Capacity.Kind == ChannelCapacity::Known ? std::to_string(C.Capacity.Values)
                            : C.Capacity.Kind == ChannelCapacity::Unbounded ? "unbounded" : "unknown")
-       << (C.Escapes ? " escapes at " + Where(C.EscapeSite) : "") << "\n";
+       << (C.Escapes ? " escapes at " + Where(C.EscapeSite) : "")
+       << (C.CancelledReceiveDisablesBuffer ? " cancelled-receive-disables-buffer" : "")
+       << "\n";
   for (const Spawn &S : F.spawns())
     OS << "  spawn " << S.Site.Spawner->Name << " at " << Where(S.Site.Site)
        << " in thread " << ThreadIndex(S.Parent) << " -> thread "

@@ -187,8 +187,16 @@ static bool onlyParentCompletes(const ConcurrencyFacts &F, AnalysisSession &S,
     if (!receivedOnlyBy(F, C.Id, Parent))
       return false;
     std::optional<unsigned long long> Sends = spawnedSends(F, S, C.Id);
-    if (C.Capacity.Kind != ChannelCapacity::Known ||
-        (Sends ? C.Capacity.fits(*Sends) : C.Capacity.Values > 0))
+    if (C.Capacity.Kind != ChannelCapacity::Known)
+      return false;
+    // A receive the parent may abandon (an `||` race) can leave no room at all.
+    unsigned long long Room = C.Capacity.Values;
+    if (C.CancelledReceiveDisablesBuffer &&
+        llvm::any_of(F.opsOn(C.Id), [&](const Op *O) {
+          return O->In == &Parent && O->Kind == OpKind::TimedRecv;
+        }))
+      Room = 0;
+    if (Sends ? *Sends <= Room : Room > 0)
       return false;
     // The sends before this one in its own thread fill the buffer first;
     // only a send with at least `capacity` sends before it blocks.
@@ -198,8 +206,8 @@ static bool onlyParentCompletes(const ConcurrencyFacts &F, AnalysisSession &S,
       if (Other != &Blocked && Other->Channel == C.Id && Other->Kind == OpKind::Send &&
           P.reaches(P.elementFor(Other->Anchor), P.elementFor(Blocked.Anchor)))
         ++Before;
-    return Blocked.Repeats || Before >= C.Capacity.Values ||
-           (Sends && *Sends > C.Capacity.Values && Blocked.In->Origin &&
+    return Blocked.Repeats || Before >= Room ||
+           (Sends && *Sends > Room && Blocked.In->Origin &&
             Blocked.In->Origin->Loop);
   }
   if (Blocked.Kind != OpKind::Recv || Blocked.LoopsUntilClosed)

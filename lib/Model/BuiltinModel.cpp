@@ -38,7 +38,8 @@ ChannelModel boostFiberChannel(llvm::StringRef Name, bool Buffered) {
   return M;
 }
 
-ChannelModel asioChannel(llvm::StringRef Name) {
+ChannelModel asioChannel(llvm::StringRef Name, llvm::StringRef VersionMacro,
+                         llvm::StringRef VersionHeader) {
   ChannelModel M;
   M.TypeName = Name.str();
   M.Family = "asio";
@@ -56,6 +57,10 @@ ChannelModel asioChannel(llvm::StringRef Name) {
   // close() completes only waiting receivers; pending senders stay queued
   // forever (asio issue 1318). cancel() frees them.
   M.CloseWakesSenders = false;
+  // Before 1.28 a cancelled receive left an empty buffered channel in the
+  // rendezvous state, so a late send waits even with room (asio issue 1241).
+  M.CancelledReceiveDisablesBuffer =
+      VersionBound{VersionMacro.str(), VersionHeader.str(), 102800};
   return M;
 }
 
@@ -136,9 +141,17 @@ ApiModel ApiModel::builtin() {
 
   Model.addChannel(boostFiberChannel("boost::fibers::buffered_channel", true));
   Model.addChannel(boostFiberChannel("boost::fibers::unbuffered_channel", false));
-  for (llvm::StringRef NS : {"asio::experimental::", "boost::asio::experimental::"})
+  // Boost.Asio numbers its versions like standalone Asio.
+  struct AsioFlavour {
+    llvm::StringRef Namespace, VersionMacro, VersionHeader;
+  };
+  for (const AsioFlavour &Asio :
+       {AsioFlavour{"asio::experimental::", "ASIO_VERSION", "asio/version.hpp"},
+        AsioFlavour{"boost::asio::experimental::", "BOOST_ASIO_VERSION",
+                    "boost/asio/version.hpp"}})
     for (llvm::StringRef Cls : {"basic_channel", "basic_concurrent_channel"})
-      Model.addChannel(asioChannel((llvm::Twine(NS) + Cls).str()));
+      Model.addChannel(asioChannel((llvm::Twine(Asio.Namespace) + Cls).str(),
+                                   Asio.VersionMacro, Asio.VersionHeader));
   Model.addChannel(msdChannel());
   Model.addChannel(oneShot("std::promise", true));
   Model.addChannel(oneShot("std::packaged_task", true));

@@ -6,6 +6,11 @@
 #include "clang/AST/DeclTemplate.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Basic/OperatorKinds.h"
+#include "clang/Lex/MacroInfo.h"
+#include "clang/Lex/Preprocessor.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Regex.h"
 #include "llvm/ADT/STLExtras.h"
 
 using namespace clang;
@@ -431,6 +436,61 @@ std::optional<ModelSpawn> ModelIndex::classifySpawn(const Expr *E) const {
         Spawn.ForwardedArgs.push_back(Args[I]);
   }
   return Spawn;
+}
+
+std::optional<unsigned long long>
+ModelIndex::libraryVersion(const VersionBound &Bound, const CXXRecordDecl *RD) const {
+  auto Parse = [](llvm::StringRef Digits) -> std::optional<unsigned long long> {
+    unsigned long long Version = 0;
+    if (Digits.getAsInteger(10, Version))
+      return std::nullopt;
+    return Version;
+  };
+  if (PP)
+    if (const clang::IdentifierInfo *Name = PP->getIdentifierInfo(Bound.Macro))
+      if (const clang::MacroInfo *Macro = PP->getMacroInfo(Name);
+          Macro && Macro->getNumTokens() == 1 &&
+          Macro->getReplacementToken(0).is(clang::tok::numeric_constant))
+        return Parse(PP->getSpelling(Macro->getReplacementToken(0)));
+
+  const SourceManager &SM = RD->getASTContext().getSourceManager();
+  llvm::StringRef DeclFile = SM.getFilename(SM.getSpellingLoc(RD->getLocation()));
+  for (llvm::StringRef Dir = llvm::sys::path::parent_path(DeclFile); !Dir.empty();
+       Dir = llvm::sys::path::parent_path(Dir)) {
+    llvm::SmallString<256> Candidate(Dir);
+    llvm::sys::path::append(Candidate, Bound.Header);
+    auto [It, Inserted] = HeaderVersions.try_emplace(Candidate);
+    if (Inserted) {
+      auto Buffer = llvm::MemoryBuffer::getFile(Candidate);
+      if (!Buffer)
+        continue;
+      // #define ASIO_VERSION 102201 // 1.22.1
+      llvm::Regex Define("^[ \t]*#[ \t]*define[ \t]+" + llvm::Regex::escape(Bound.Macro) +
+                         "[ \t]+([0-9]+)");
+      llvm::SmallVector<llvm::StringRef, 2> Match;
+      llvm::SmallVector<llvm::StringRef, 64> Lines;
+      (*Buffer)->getBuffer().split(Lines, '\n');
+      for (llvm::StringRef Line : Lines)
+        if (Define.match(Line, &Match)) {
+          It->second = Parse(Match[1]);
+          break;
+        }
+    } else if (!It->second) {
+      continue;
+    }
+    return It->second;
+  }
+  return std::nullopt;
+}
+
+bool ModelIndex::cancelledReceiveDisablesBuffer(QualType T) const {
+  const CXXRecordDecl *RD = pointeeRecord(T);
+  const ChannelModel *Channel = channelForRecord(RD);
+  if (!Channel || !Channel->CancelledReceiveDisablesBuffer)
+    return false;
+  std::optional<unsigned long long> Version =
+      libraryVersion(*Channel->CancelledReceiveDisablesBuffer, RD);
+  return Version && *Version < Channel->CancelledReceiveDisablesBuffer->FixedIn;
 }
 
 ChannelCapacity ModelIndex::capacityOf(const ChannelModel &Channel,

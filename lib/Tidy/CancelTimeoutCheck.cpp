@@ -20,6 +20,12 @@ void CancelTimeoutCheck::analyze(const ConcurrencyFacts &Facts,
       continue;
     noteSpawn(*S.Blocked->In);
     note(S.Exit.Flagged, "the wait can give up here");
+    // The buffer would have held the value, but for a library defect.
+    if (S.Chan->CancelledReceiveDisablesBuffer && S.Chan->Capacity.Values > 0)
+      note(S.Chan->Id->getLocation(),
+           quoted(S.Chan->Id) + " has room for " + std::to_string(S.Chan->Capacity.Values) +
+               ", but in this version of " + S.Chan->Model->Family +
+               " a cancelled receive leaves it acting as a rendezvous channel");
     noteExit(S.Exit, *S.Origin->Parent, "without " + Rescue);
   }
 }

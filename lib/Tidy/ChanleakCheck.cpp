@@ -6,6 +6,7 @@
 #include "clang/AST/Attr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
+#include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "llvm/ADT/StringSet.h"
 #include <map>
@@ -119,6 +120,12 @@ void ChanleakCheck::registerMatchers(MatchFinder *Finder) {
                    unless(cxxMethodDecl(ofClass(cxxRecordDecl(isLambda())))))
           .bind("function"),
       this);
+}
+
+void ChanleakCheck::registerPPCallbacks(const SourceManager &, Preprocessor *PP,
+                                        Preprocessor *) {
+  // The model reads library version macros (ASIO_VERSION) once parsing is done.
+  Index->setPreprocessor(PP);
 }
 
 void ChanleakCheck::onStartOfTranslationUnit() {
@@ -243,9 +250,13 @@ void ChanleakCheck::noteSpawn(const Thread &T) {
 void ChanleakCheck::noteExit(const PathExit &Exit, const Thread &Leaving,
                              llvm::StringRef Without) {
   std::string Who = Leaving.Origin ? "the thread" : "'" + threadName(Leaving) + "'";
+  // A coroutine that runs off its end gets an implicit `co_return;`, placed
+  // at its name: it ends at its closing brace.
+  const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(Exit.Event);
+  bool Synthesized = Coreturn && Coreturn->isImplicit();
   if (Exit.Event && isa<CXXThrowExpr>(Exit.Event))
     note(Exit.Event, "exception thrown here leaves " + Who + " " + Without.str());
-  else if (Exit.Event)
+  else if (Exit.Event && !Synthesized)
     note(Exit.Event, Who + " returns here " + Without.str());
   else if (Leaving.Body)
     note(Leaving.Body->getEndLoc(), Who + " ends here " + Without.str());

@@ -182,6 +182,21 @@ TEST_F(BuiltinModelTest, AsioCloseStrandsSendersCancelIsAnOp) {
   }
 }
 
+TEST_F(BuiltinModelTest, AsioBefore128CancelledReceiveDisablesTheBuffer) {
+  for (llvm::StringRef Name : AsioChannels) {
+    const ChannelModel &C = channel(Name);
+    // asio issue 1241, fixed in Asio 1.28 (Boost 1.82).
+    ASSERT_TRUE(C.CancelledReceiveDisablesBuffer.has_value()) << Name.str();
+    EXPECT_EQ(C.CancelledReceiveDisablesBuffer->FixedIn, 102800u) << Name.str();
+    bool Boost = Name.starts_with("boost::");
+    EXPECT_EQ(C.CancelledReceiveDisablesBuffer->Macro,
+              Boost ? "BOOST_ASIO_VERSION" : "ASIO_VERSION") << Name.str();
+    EXPECT_EQ(C.CancelledReceiveDisablesBuffer->Header,
+              Boost ? "boost/asio/version.hpp" : "asio/version.hpp") << Name.str();
+  }
+  EXPECT_FALSE(channel("boost::fibers::buffered_channel").CancelledReceiveDisablesBuffer);
+}
+
 // --- Standard library -----------------------------------------------------
 
 TEST_F(BuiltinModelTest, PromiseIsOneShotAndSetValueNeverBlocks) {

@@ -96,6 +96,9 @@ struct Channel {
   bool Escapes = false;
   /// Why it escapes, for debugging output.
   const clang::Stmt *EscapeSite = nullptr;
+  /// A cancelled receive leaves it acting as a rendezvous channel (a defect
+  /// of the library version in use, see ChannelModel).
+  bool CancelledReceiveDisablesBuffer = false;
 };
 
 class ConcurrencyFacts {

@@ -92,6 +92,17 @@ enum class RecvStatus {
   Status, ///< an enum status: not success once closed
 };
 
+/// A library defect present before a given version, which the library's
+/// version macro tells apart: ASIO_VERSION 102800 is Asio 1.28. Headers
+/// rarely include their version header, so when the macro is not defined
+/// the version is read from Header, found in a parent directory of the
+/// header that declares the type ("asio/version.hpp").
+struct VersionBound {
+  std::string Macro;
+  std::string Header;
+  unsigned long long FixedIn = 0;
+};
+
 struct ChannelModel {
   std::string TypeName; ///< fully qualified class or template name
   std::string Family;   ///< "std", "boost.fiber", "asio", "msd", "user"...
@@ -102,6 +113,10 @@ struct ChannelModel {
   bool CloseWakesSenders = true; ///< false for Asio: close() strands senders
   bool CloseWakesReceivers = true;
   bool OneShot = false; ///< promise/future: one value, ever
+  /// A receive cancelled while it waits (the loser of an `||` race) leaves
+  /// the buffer unusable: later sends wait for a receiver as on a rendezvous
+  /// channel. Asio before 1.28 (asio issue 1241).
+  std::optional<VersionBound> CancelledReceiveDisablesBuffer;
 
   std::optional<OpKind> opFor(llvm::StringRef Method) const;
   /// Whether receivers can learn that no more values come (close, a status

@@ -21,6 +21,7 @@
 
 namespace clang {
 class ASTContext;
+class Preprocessor;
 }
 
 namespace chanleak {
@@ -90,6 +91,14 @@ public:
                              const clang::Expr *Init,
                              const clang::ASTContext &Ctx) const;
 
+  /// The preprocessor of the translation unit being analysed, for the
+  /// library version macros the model names; may be null.
+  void setPreprocessor(const clang::Preprocessor *PP) const { this->PP = PP; }
+  /// Whether cancelled receives disable the buffer of a channel of type T
+  /// in the library version this translation unit includes; false when the
+  /// version is unknown (no false alarm on a guess).
+  bool cancelledReceiveDisablesBuffer(clang::QualType T) const;
+
 private:
   const ChannelModel *channelForRecord(const clang::CXXRecordDecl *RD) const;
   const LifecycleModel *lifecycleForRecord(const clang::CXXRecordDecl *RD) const;
@@ -98,7 +107,14 @@ private:
   /// and construction the analysis walks.
   const std::string &nameOf(const clang::NamedDecl *D) const;
 
+  /// The version a VersionBound names, from its macro or its header.
+  std::optional<unsigned long long> libraryVersion(const VersionBound &Bound,
+                                                   const clang::CXXRecordDecl *RD) const;
+
   ApiModel Model;
+  mutable const clang::Preprocessor *PP = nullptr;
+  /// Versions read from version headers, by header path.
+  mutable llvm::StringMap<std::optional<unsigned long long>> HeaderVersions;
   /// Models synthesised from annotations, owned here and cached per class.
   mutable llvm::DenseMap<const clang::CXXRecordDecl *,
                          std::unique_ptr<ChannelModel>>
