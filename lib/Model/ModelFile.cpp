@@ -79,6 +79,7 @@ struct ChannelEntry {
   bool RangeIterable = false;
   RecvStatus ReceiveStatus = RecvStatus::None;
   bool OneShot = false;
+  std::optional<VersionBound> CancelledReceiveDisablesBuffer;
   OpMap Ops;
 };
 
@@ -209,6 +210,20 @@ template <> struct CustomMappingTraits<OpMap> {
   }
 };
 
+/// `{version-macro: ASIO_VERSION, version-header: asio/version.hpp, fixed-in: 102800}`
+template <> struct MappingTraits<VersionBound> {
+  static void mapping(IO &IO, VersionBound &B) {
+    IO.mapRequired("version-macro", B.Macro);
+    IO.mapOptional("version-header", B.Header);
+    IO.mapRequired("fixed-in", B.FixedIn);
+  }
+  static std::string validate(IO &IO, VersionBound &B) {
+    if (B.Macro.empty())
+      return "'version-macro' must not be empty";
+    return "";
+  }
+};
+
 template <> struct MappingTraits<ChannelEntry> {
   static void mapping(IO &IO, ChannelEntry &C) {
     IO.mapRequired("type", C.Type);
@@ -222,6 +237,7 @@ template <> struct MappingTraits<ChannelEntry> {
     IO.mapOptional("range-iterable", C.RangeIterable, false);
     IO.mapOptional("receive-status", C.ReceiveStatus, RecvStatus::None);
     IO.mapOptional("one-shot", C.OneShot, false);
+    IO.mapOptional("cancelled-receive-disables-buffer", C.CancelledReceiveDisablesBuffer);
     IO.mapOptional("ops", C.Ops);
   }
   static std::string validate(IO &IO, ChannelEntry &C) {
@@ -523,6 +539,7 @@ ApiModel toModel(const ModelDocument &D) {
     C.CloseWakesSenders = E.CloseWakesSenders;
     C.CloseWakesReceivers = E.CloseWakesReceivers;
     C.OneShot = E.OneShot;
+    C.CancelledReceiveDisablesBuffer = E.CancelledReceiveDisablesBuffer;
     Model.addChannel(std::move(C));
   }
   for (const SpawnerEntry &E : D.Spawners) {

@@ -210,6 +210,22 @@ TEST(ModelFileTest, BoostLikeCapacityFromAFile) {
   EXPECT_EQ(C->Capacity.effectiveCapacity(8), 7u);
 }
 
+TEST(ModelFileTest, VersionedDefectFromAFile) {
+  ApiModel M = parseOk("channels:\n"
+                       "  - type: vendor::chan\n"
+                       "    cancelled-receive-disables-buffer:\n"
+                       "      {version-macro: VENDOR_VERSION, version-header: vendor/version.h,"
+                       " fixed-in: 300}\n");
+  const ChannelModel *C = M.findChannel("vendor::chan");
+  ASSERT_NE(C, nullptr);
+  ASSERT_TRUE(C->CancelledReceiveDisablesBuffer.has_value());
+  EXPECT_EQ(C->CancelledReceiveDisablesBuffer->Macro, "VENDOR_VERSION");
+  EXPECT_EQ(C->CancelledReceiveDisablesBuffer->Header, "vendor/version.h");
+  EXPECT_EQ(C->CancelledReceiveDisablesBuffer->FixedIn, 300u);
+  EXPECT_FALSE(parseOk("channels:\n  - type: plain\n").findChannel("plain")
+                   ->CancelledReceiveDisablesBuffer.has_value());
+}
+
 TEST(ModelFileTest, MergeLetsUserEntriesOverrideBuiltins) {
   ApiModel Model = ApiModel::builtin();
   size_t Channels = Model.channels().size();
@@ -382,6 +398,9 @@ const BadFile BadFiles[] = {
     {"forwarded equals callable",
      "spawners:\n  - function: f\n    callable-arg: 1\n    forwarded-args-from: 1\n",
      2, 5, "must differ"},
+    {"versioned defect without its macro",
+     "channels:\n  - type: Q\n    cancelled-receive-disables-buffer: {fixed-in: 3}\n", 3, 41,
+     "missing required key 'version-macro'"},
     {"second document", "channels: []\n---\nworkers: []\n", 3, 1,
      "one YAML document"},
     {"alias", "x: &a [1]\nchannels: *a\n", 2, 11, "aliases are not supported"},

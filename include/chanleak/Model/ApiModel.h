@@ -14,6 +14,7 @@
 
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
@@ -100,7 +101,7 @@ enum class RecvStatus {
 struct VersionBound {
   std::string Macro;
   std::string Header;
-  unsigned long long FixedIn = 0;
+  std::uint64_t FixedIn = 0;
 };
 
 struct ChannelModel {
