@@ -101,8 +101,11 @@ def test_matching(chanleak, tmp, findings, report):
         check(rel.get("message", {}).get("text", "").startswith("thread spawned here")
               and rel["physicalLocation"]["region"]["startLine"] == 99,
               "SARIF: its spawn site is a related location")
-    rules = [r["id"] for r in log["runs"][0]["tool"]["driver"]["rules"]]
-    check(rules.count("chanleak-runtime-leak") == 1, "SARIF: the runtime-leak rule is declared once")
+    rules = [r for r in log["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "chanleak-runtime-leak"]
+    check(len(rules) == 1, "SARIF: the runtime-leak rule is declared once")
+    help_uri = rules[0].get("helpUri", "") if rules else ""
+    check(help_uri.endswith("/chanleak-tool.md") and os.path.exists(help_uri[len("file://"):]),
+          f"SARIF: the runtime-leak rule's helpUri is the tool's existing doc ({help_uri})")
 
     with open(report_out, encoding="utf-8") as f:
         rep = json.load(f)

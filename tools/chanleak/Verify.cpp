@@ -76,7 +76,9 @@ std::string describeState(const ReportThread &Thread) {
     return Thread.ApiState;
   if (!Thread.SyscallName.empty())
     return "in " + Thread.SyscallName;
-  return Thread.StateText.empty() ? Thread.State : Thread.StateText;
+  if (!Thread.StateText.empty())
+    return Thread.StateText;
+  return Thread.State.empty() ? "state unknown" : "state " + Thread.State;
 }
 
 /// Path relative to the working directory when it is below it.
@@ -130,6 +132,13 @@ VerifyResult matchFindings(const std::vector<SarifFinding> &Findings,
     if (!Explained[I])
       Result.Missed.push_back(&Report.Threads[I]);
   return Result;
+}
+
+/// The rule of the threads the static checks missed, documented with the tool.
+static json::Object runtimeLeakRule(const SarifToolInfo &Tool) {
+  llvm::SmallString<256> Doc(Tool.DocsDir);
+  llvm::sys::path::append(Doc, "chanleak-tool.md");
+  return json::Object{{"id", RuntimeLeakRule}, {"helpUri", fileUri(Doc)}};
 }
 
 static json::Object missedResult(const ReportThread &Thread,
@@ -208,7 +217,7 @@ void annotateSarif(json::Value &Log, const VerifyResult &Result,
         const json::Object *O = R.getAsObject();
         return O && O->getString("id") == RuntimeLeakRule;
       }))
-    Rules.push_back(ruleFor(RuntimeLeakRule, Tool));
+    Rules.push_back(runtimeLeakRule(Tool));
   if (!Run.getArray("results"))
     Run["results"] = json::Array{};
   json::Array &Results = *Run.getArray("results");
