@@ -105,8 +105,16 @@ milliseconds stackTimeout() {
   return Timeout;
 }
 
+bool sampleAll() {
+  static const bool All = [] {
+    const char *Env = std::getenv("CHANLEAK_SAMPLE_ALL");
+    return Env && *Env && std::strcmp(Env, "0") != 0;
+  }();
+  return All;
+}
+
 /// The process's threads; the registry's when /proc/self/task is unreadable.
-std::vector<long> allThreads(bool &ProcReadable) {
+std::vector<long> allThreads(const RegistrySnapshot &Registered, bool &ProcReadable) {
   if (std::optional<std::vector<long>> Tasks = listTasks()) {
     ProcReadable = true;
     return std::move(*Tasks);
@@ -117,14 +125,19 @@ std::vector<long> allThreads(bool &ProcReadable) {
     warn(std::string("cannot read /proc/self/task (") + std::strerror(errno) +
          "): reporting only threads created through pthread_create, without kernel state");
   });
-  return registeredTids();
+  std::vector<long> Tids;
+  for (const auto &Entry : Registered.Serials)
+    Tids.push_back(Entry.first);
+  return Tids;
 }
 
-bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot, long Tid) {
+bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot,
+                const RegistrySnapshot &Registered, long Tid) {
   auto It = Snapshot.find(Tid);
   if (It == Snapshot.end())
     return false;
-  std::uint64_t Serial = serialOf(Tid);
+  auto Live = Registered.Serials.find(Tid);
+  std::uint64_t Serial = Live == Registered.Serials.end() ? 0 : Live->second;
   if (It->second.Serial)
     return Serial == 0 || Serial == It->second.Serial; // 0: it is exiting
   return Serial == 0 && readStartTicks(Tid) == It->second.StartTicks;
@@ -132,13 +145,14 @@ bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot, long Tid) {
 
 std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
   long Self = currentTid();
+  RegistrySnapshot Registered = registrySnapshot();
   std::vector<long> Result;
-  for (long Tid : allThreads(ProcReadable)) {
-    if (Tid == Self || isExiting(Tid))
+  for (long Tid : allThreads(Registered, ProcReadable)) {
+    if (Tid == Self || Registered.RecentlyExited.count(Tid))
       continue;
     bool Ignored = false;
     for (const auto *Snapshot : S.Snapshots)
-      Ignored = Ignored || inSnapshot(*Snapshot, Tid);
+      Ignored = Ignored || inSnapshot(*Snapshot, Registered, Tid);
     if (!Ignored)
       Result.push_back(Tid);
   }
@@ -258,6 +272,22 @@ bool anyMentions(const std::vector<Frame> &Stack, const std::vector<std::string>
   return false;
 }
 
+/// A sanitizer's own helper thread (TSan's background thread...), started
+/// through pthread_create by the sanitizer runtime: never the program's leak.
+bool isSanitizerThread(const LeakedThread &T) {
+  if (T.CreationStack.empty())
+    return false;
+  const Frame &Caller = T.CreationStack.front();
+  std::string Base = Caller.Module.substr(Caller.Module.rfind('/') + 1);
+  for (const char *Runtime : {"libasan", "libtsan", "liblsan", "libmsan"})
+    if (Base.compare(0, std::strlen(Runtime), Runtime) == 0)
+      return true;
+  for (const char *Prefix : {"__sanitizer::", "__tsan::", "__asan::", "__lsan::", "__msan::"})
+    if (Caller.Function.compare(0, std::strlen(Prefix), Prefix) == 0)
+      return true;
+  return false;
+}
+
 bool ignoredByFunctions(const LeakedThread &T, const Settings &S) {
   return topMentions(T.Stack, S.TopFunctions) || anyMentions(T.Stack, S.AnyFunctions) ||
          anyMentions(T.CreationStack, S.CreatedBy);
@@ -278,32 +308,18 @@ void classify(LeakedThread &T) {
 
 std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadable,
                                   const Settings &S, std::vector<LeakDetail> *Details) {
-  std::vector<long> Alive;
-  std::unordered_map<long, TaskState> States;
-  for (long Tid : Tids) {
-    TaskState State;
-    // The kernel state is read before the signal, which interrupts it.
-    if (readTaskState(Tid, State) || !ProcReadable) {
-      Alive.push_back(Tid);
-      States.emplace(Tid, State);
-    }
-  }
-  // Looked up before the signal: a thread whose system call it interrupts
-  // (poll returns EINTR) may leave the registry before the report is built.
-  std::unordered_map<long, CreationInfo> Creations = lookupCreations(Alive);
-  std::unordered_map<long, StackSample> Samples = sampleStacks(Alive, stackTimeout());
+  // The kernel state is read before the signal, which interrupts the system
+  // call; the registry too, since a thread whose call returns EINTR (poll)
+  // may be gone from it by the time the report is built.
+  std::unordered_map<long, CreationInfo> Creations = lookupCreations(Tids);
   ModuleMap Modules;
   auto Now = Clock::now();
-
   std::vector<LeakedThread> Threads;
-  for (long Tid : Alive) {
-    auto Sample = Samples.find(Tid);
-    if (Sample == Samples.end())
-      continue; // exited before it could be signalled
-    TaskState Dummy;
-    if (!Sample->second.Complete && ProcReadable && !readTaskState(Tid, Dummy))
-      continue; // exited while it was being signalled
-    const TaskState &State = States[Tid];
+  std::vector<LeakDetail> ThreadDetails;
+  for (long Tid : Tids) {
+    TaskState State;
+    if (!readTaskState(Tid, State) && ProcReadable)
+      continue; // it exited
     LeakedThread T;
     T.Tid = Tid;
     T.Name = State.Name;
@@ -313,8 +329,6 @@ std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadab
     T.Syscall = State.Syscall;
     if (const char *Name = syscallName(State.Syscall))
       T.SyscallName = Name;
-    T.Stack = resolve(Sample->second.Pcs, Modules);
-    T.StackComplete = Sample->second.Complete;
     auto Creation = Creations.find(Tid);
     if (Creation != Creations.end()) {
       const CreationInfo &C = Creation->second;
@@ -326,18 +340,42 @@ std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadab
     } else {
       T.AgeSeconds = ageFromStartTicks(State.StartTicks);
     }
+    // Never signalled: a sanitizer's thread has no state for its interceptors.
+    if (isSanitizerThread(T))
+      continue;
+    LeakDetail D;
+    D.InFutexWait = isFutexWait(State);
+    D.FutexAddress = D.InFutexWait ? State.SyscallArgs[0] : 0;
+    Threads.push_back(std::move(T));
+    ThreadDetails.push_back(D);
+  }
+
+  std::vector<long> ToSample;
+  for (const LeakedThread &T : Threads)
+    if (sampleAll() || !failsWithEintr(T.Syscall))
+      ToSample.push_back(T.Tid);
+  std::unordered_map<long, StackSample> Samples = sampleStacks(ToSample, stackTimeout());
+  std::vector<LeakedThread> Leaked;
+  for (std::size_t I = 0; I < Threads.size(); ++I) {
+    LeakedThread &T = Threads[I];
+    if (sampleAll() || !failsWithEintr(T.Syscall)) {
+      auto Sample = Samples.find(T.Tid);
+      if (Sample == Samples.end())
+        continue; // exited before it could be signalled
+      TaskState Unused;
+      if (!Sample->second.Complete && ProcReadable && !readTaskState(T.Tid, Unused))
+        continue; // exited while it was being signalled
+      T.Stack = resolve(Sample->second.Pcs, Modules);
+      T.StackComplete = Sample->second.Complete;
+    }
     classify(T);
     if (ignoredByFunctions(T, S))
       continue;
-    if (Details) {
-      LeakDetail D;
-      D.InFutexWait = isFutexWait(State);
-      D.FutexAddress = D.InFutexWait ? State.SyscallArgs[0] : 0;
-      Details->push_back(D);
-    }
-    Threads.push_back(std::move(T));
+    if (Details)
+      Details->push_back(ThreadDetails[I]);
+    Leaked.push_back(std::move(T));
   }
-  return Threads;
+  return Leaked;
 }
 
 } // namespace
@@ -348,10 +386,12 @@ Option IgnoreCurrent() {
   Option::Impl I;
   I.K = Kind::IgnoreSnapshot;
   waitForPendingStarts(milliseconds(20));
+  RegistrySnapshot Registered = registrySnapshot();
   bool ProcReadable;
-  for (long Tid : allThreads(ProcReadable)) {
+  for (long Tid : allThreads(Registered, ProcReadable)) {
     Identity Id;
-    Id.Serial = serialOf(Tid);
+    auto Live = Registered.Serials.find(Tid);
+    Id.Serial = Live == Registered.Serials.end() ? 0 : Live->second;
     if (!Id.Serial)
       Id.StartTicks = readStartTicks(Tid);
     I.Snapshot.emplace(Tid, Id);

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 #include "RuntimeInternal.h"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
@@ -214,6 +215,30 @@ const char *syscallName(long Number) {
     if (E.Number == Number)
       return E.Name;
   return nullptr;
+}
+
+bool failsWithEintr(long Syscall) {
+  // signal(7): never restarted after a handler, whatever SA_RESTART says.
+  static const long Calls[] = {
+      SYS_ppoll, SYS_pselect6, SYS_epoll_pwait, SYS_rt_sigtimedwait, SYS_rt_sigsuspend,
+      SYS_io_getevents, SYS_semtimedop, SYS_msgrcv, SYS_msgsnd,
+#ifdef SYS_poll
+      SYS_poll,
+#endif
+#ifdef SYS_select
+      SYS_select,
+#endif
+#ifdef SYS_epoll_wait
+      SYS_epoll_wait,
+#endif
+#ifdef SYS_epoll_pwait2
+      SYS_epoll_pwait2,
+#endif
+#ifdef SYS_pause
+      SYS_pause,
+#endif
+  };
+  return std::find(std::begin(Calls), std::end(Calls), Syscall) != std::end(Calls);
 }
 
 bool isFutexWait(const TaskState &State) {

@@ -28,9 +28,12 @@ namespace {
 using PthreadCreateFn = int (*)(pthread_t *, const pthread_attr_t *,
                                 void *(*)(void *), void *);
 
+/// Written by the creator before the thread starts; the thread itself only
+/// stores atomics into it (see threadTrampoline).
 struct ThreadRecord {
   CreationInfo Info;
-  long Tid = 0;
+  std::atomic<long> Tid{0};
+  std::atomic<bool> Exited{false};
   void *(*Start)(void *) = nullptr;
   void *Arg = nullptr;
 };
@@ -43,7 +46,7 @@ class Registry {
 public:
   Registry() {
     RealCreate = reinterpret_cast<PthreadCreateFn>(dlsym(RTLD_NEXT, "pthread_create"));
-    pthread_key_create(&Key, [](void *R) { get().unregister(static_cast<ThreadRecord *>(R)); });
+    pthread_key_create(&Key, onThreadExit);
     pthread_atfork([] { get().Mutex.lock(); },
                    [] { get().Mutex.unlock(); },
                    [] { get().resetInChild(); });
@@ -59,53 +62,85 @@ public:
   std::atomic<std::uint64_t> NextSerial{1};
   std::atomic<int> PendingStarts{0};
   std::atomic<const char *> CurrentTest{nullptr};
+  std::atomic<long> Exited[ExitedRingSize] = {};
+  std::atomic<std::size_t> ExitedNext{0};
 
-  void registerSelf(ThreadRecord *R) {
-    R->Tid = currentTid();
-    std::lock_guard<std::mutex> Lock(Mutex);
-    ByTid[R->Tid] = R;
-  }
-
-  void unregister(ThreadRecord *R) {
-    {
-      std::lock_guard<std::mutex> Lock(Mutex);
-      auto It = ByTid.find(R->Tid);
-      if (It != ByTid.end() && It->second == R)
-        ByTid.erase(It);
-      Exited[ExitedNext++ % ExitedRingSize] = R->Tid;
-    }
-    delete R;
-  }
-
-  std::mutex Mutex;
-  std::unordered_map<long, ThreadRecord *> ByTid;
-  long Exited[ExitedRingSize] = {};
-  std::size_t ExitedNext = 0;
+  std::mutex Mutex; ///< guards what follows
   std::set<std::string> TestNames; ///< interned: CurrentTest points into it
 
+  void add(ThreadRecord *R) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    Records.push_back(R);
+    // Reclaiming exited threads' records costs O(live); amortized O(1) here.
+    if (Records.size() >= SweepAt) {
+      sweepLocked();
+      SweepAt = std::max<std::size_t>(64, 2 * Records.size());
+    }
+  }
+
+  /// The live registered threads by tid, after reclaiming exited ones.
+  template <typename Fn> void withLiveThreads(Fn Visit) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    sweepLocked();
+    Visit(ByTid);
+  }
+
 private:
+  // Runs in the exiting thread, possibly before or after a sanitizer tore
+  // down its own state for it: atomics only.
+  static void onThreadExit(void *Arg) {
+    auto *R = static_cast<ThreadRecord *>(Arg);
+    Registry &Reg = get();
+    Reg.Exited[Reg.ExitedNext.fetch_add(1) % ExitedRingSize].store(R->Tid.load());
+    R->Exited.store(true); // the last touch: R may be reclaimed from now on
+  }
+
+  void sweepLocked() {
+    ByTid.clear();
+    std::size_t Kept = 0;
+    for (ThreadRecord *R : Records) {
+      if (R->Exited.load()) {
+        delete R;
+        continue;
+      }
+      if (long Tid = R->Tid.load())
+        ByTid[Tid] = R;
+      Records[Kept++] = R;
+    }
+    Records.resize(Kept);
+  }
+
   /// After fork only the forking thread survives, under a new tid.
   void resetInChild() {
     ThreadRecord *Self = static_cast<ThreadRecord *>(pthread_getspecific(Key));
-    for (auto &Entry : ByTid)
-      if (Entry.second != Self)
-        delete Entry.second;
+    for (ThreadRecord *R : Records)
+      if (R != Self)
+        delete R;
+    Records.clear();
     ByTid.clear();
     if (Self) {
       Self->Tid = currentTid();
-      ByTid[Self->Tid] = Self;
+      Records.push_back(Self);
     }
-    std::fill(std::begin(Exited), std::end(Exited), 0);
+    for (std::atomic<long> &Tid : Exited)
+      Tid = 0;
     PendingStarts = 0;
     Mutex.unlock();
   }
+
+  std::vector<ThreadRecord *> Records; ///< not yet reclaimed
+  std::unordered_map<long, ThreadRecord *> ByTid; ///< rebuilt by each sweep
+  std::size_t SweepAt = 64;
 };
 
+// Runs before the start routine, which under ThreadSanitizer is TSan's own
+// and sets up its per-thread state: nothing here may call an intercepted
+// function (malloc, pthread_mutex_lock, pthread_sigmask...).
 void *threadTrampoline(void *Arg) {
   auto *R = static_cast<ThreadRecord *>(Arg);
   Registry &Reg = Registry::get();
   unblockStackSignal();
-  Reg.registerSelf(R);
+  R->Tid.store(currentTid());
   pthread_setspecific(Reg.Key, R);
   Reg.PendingStarts.fetch_sub(1);
   return R->Start(R->Arg);
@@ -142,8 +177,10 @@ extern "C" CHANLEAK_EXPORT int pthread_create(pthread_t *Thread, const pthread_a
   if (Result != 0) {
     Reg.PendingStarts.fetch_sub(1);
     delete R;
+    return Result;
   }
-  return Result;
+  Reg.add(R);
+  return 0;
 }
 
 namespace chanleak {
@@ -174,40 +211,29 @@ std::string currentTest() {
 }
 
 std::unordered_map<long, CreationInfo> lookupCreations(const std::vector<long> &Tids) {
-  Registry &Reg = Registry::get();
   std::unordered_map<long, CreationInfo> Result;
-  std::lock_guard<std::mutex> Lock(Reg.Mutex);
-  for (long Tid : Tids) {
-    auto It = Reg.ByTid.find(Tid);
-    if (It != Reg.ByTid.end())
-      Result.emplace(Tid, It->second->Info);
-  }
+  Registry::get().withLiveThreads([&](const std::unordered_map<long, ThreadRecord *> &ByTid) {
+    for (long Tid : Tids) {
+      auto It = ByTid.find(Tid);
+      if (It != ByTid.end())
+        Result.emplace(Tid, It->second->Info);
+    }
+  });
   return Result;
 }
 
-std::uint64_t serialOf(long Tid) {
+RegistrySnapshot registrySnapshot() {
+  RegistrySnapshot Snapshot;
   Registry &Reg = Registry::get();
-  std::lock_guard<std::mutex> Lock(Reg.Mutex);
-  auto It = Reg.ByTid.find(Tid);
-  return It == Reg.ByTid.end() ? 0 : It->second->Info.Serial;
-}
-
-std::vector<long> registeredTids() {
-  Registry &Reg = Registry::get();
-  std::vector<long> Tids;
-  std::lock_guard<std::mutex> Lock(Reg.Mutex);
-  for (const auto &Entry : Reg.ByTid)
-    Tids.push_back(Entry.first);
-  return Tids;
-}
-
-bool isExiting(long Tid) {
-  Registry &Reg = Registry::get();
-  std::lock_guard<std::mutex> Lock(Reg.Mutex);
-  if (Reg.ByTid.count(Tid))
-    return false;
-  return std::find(std::begin(Reg.Exited), std::end(Reg.Exited), Tid) !=
-         std::end(Reg.Exited);
+  Reg.withLiveThreads([&](const std::unordered_map<long, ThreadRecord *> &ByTid) {
+    for (const auto &Entry : ByTid)
+      Snapshot.Serials.emplace(Entry.first, Entry.second->Info.Serial);
+  });
+  for (const std::atomic<long> &Tid : Reg.Exited)
+    if (long Exited = Tid.load())
+      if (!Snapshot.Serials.count(Exited))
+        Snapshot.RecentlyExited.insert(Exited);
+  return Snapshot;
 }
 
 void waitForPendingStarts(std::chrono::milliseconds Bound) {

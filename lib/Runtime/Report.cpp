@@ -102,7 +102,10 @@ std::string FormatReport(const std::vector<LeakedThread> &Threads) {
     if (!T.ApiFunction.empty())
       Out += "  blocked in " + T.ApiFunction + "\n";
     appendFrames(Out, T.Stack);
-    if (!T.StackComplete)
+    if (!T.StackComplete && failsWithEintr(T.Syscall))
+      Out += "  (stack not sampled: the signal would make its " + kernelActivity(T) +
+             " fail with EINTR; CHANLEAK_SAMPLE_ALL=1 samples it anyway)\n";
+    else if (!T.StackComplete)
       Out += "  (stack not available: the thread did not answer the stack signal in time)\n";
     if (T.CreatorTid == 0) {
       Out += "created before chanleak was loaded (no creation stack)\n";

@@ -19,6 +19,7 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 // The public API is the only thing the library exports (-fvisibility=hidden).
@@ -52,12 +53,13 @@ struct CreationInfo {
 
 /// Creation info of the live registered threads among Tids (others absent).
 std::unordered_map<long, CreationInfo> lookupCreations(const std::vector<long> &Tids);
-/// Serial of the registered thread Tid, 0 when it is not registered.
-std::uint64_t serialOf(long Tid);
-/// Tids of every registered live thread (the fallback when /proc is unreadable).
-std::vector<long> registeredTids();
-/// True when Tid has left its start routine (it is in the last steps of exit).
-bool isExiting(long Tid);
+
+struct RegistrySnapshot {
+  std::unordered_map<long, std::uint64_t> Serials; ///< live registered threads
+  /// Tids that left their start routine recently (in the last steps of exit).
+  std::unordered_set<long> RecentlyExited;
+};
+RegistrySnapshot registrySnapshot();
 /// Waits (bounded) until threads being created have registered their tids.
 void waitForPendingStarts(std::chrono::milliseconds Bound);
 /// The test that owns threads created now (SetCurrentTest), or "".
@@ -84,6 +86,10 @@ unsigned long long readStartTicks(long Tid);
 double ageFromStartTicks(unsigned long long StartTicks);
 const char *stateText(char State);
 const char *syscallName(long Number);
+/// True for a system call that a signal handler makes fail with EINTR even
+/// under SA_RESTART (poll, select, epoll_wait...): such threads are not
+/// signalled unless CHANLEAK_SAMPLE_ALL=1, so that the program is not harmed.
+bool failsWithEintr(long Syscall);
 /// True for a futex wait (FUTEX_WAIT or FUTEX_WAIT_BITSET).
 bool isFutexWait(const TaskState &State);
 

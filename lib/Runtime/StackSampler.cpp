@@ -17,6 +17,7 @@
 #include <csignal>
 #include <cstdlib>
 #include <ctime>
+#include <dlfcn.h>
 #include <linux/futex.h>
 #include <mutex>
 #include <sys/syscall.h>
@@ -117,9 +118,21 @@ void onStackSignal(int, siginfo_t *, void *) {
   errno = SavedErrno;
 }
 
+/// libc's sigaction: a sanitizer's interceptor would defer our signal until
+/// the thread next calls an intercepted function, which a blocked thread
+/// never does.
+int realSigaction(int Signal, const struct sigaction *Action, struct sigaction *Old) {
+  using SigactionFn = int (*)(int, const struct sigaction *, struct sigaction *);
+  static SigactionFn Real = [] {
+    auto Next = reinterpret_cast<SigactionFn>(dlsym(RTLD_NEXT, "sigaction"));
+    return Next ? Next : &sigaction;
+  }();
+  return Real(Signal, Action, Old);
+}
+
 bool isFree(int Signal) {
   struct sigaction Current;
-  if (sigaction(Signal, nullptr, &Current) != 0)
+  if (realSigaction(Signal, nullptr, &Current) != 0)
     return false;
   bool HasHandler = (Current.sa_flags & SA_SIGINFO) ? Current.sa_sigaction != nullptr
                                                     : Current.sa_handler != SIG_DFL;
@@ -128,7 +141,7 @@ bool isFree(int Signal) {
 
 bool isOurs(int Signal) {
   struct sigaction Current;
-  return sigaction(Signal, nullptr, &Current) == 0 && (Current.sa_flags & SA_SIGINFO) &&
+  return realSigaction(Signal, nullptr, &Current) == 0 && (Current.sa_flags & SA_SIGINFO) &&
          Current.sa_sigaction == onStackSignal;
 }
 
@@ -137,7 +150,7 @@ bool install(int Signal) {
   Action.sa_sigaction = onStackSignal;
   Action.sa_flags = SA_SIGINFO | SA_RESTART;
   sigfillset(&Action.sa_mask);
-  return sigaction(Signal, &Action, nullptr) == 0;
+  return realSigaction(Signal, &Action, nullptr) == 0;
 }
 
 /// CHANLEAK_SIGNAL if set and free, else the first free SIGRTMIN+N from N=6.
@@ -239,12 +252,12 @@ void prepareStackSignal() {
   unblockStackSignal();
 }
 
+// A raw system call: this runs in new threads before a sanitizer set them up.
 void unblockStackSignal() {
   if (int Signal = StackSignal.load()) {
-    sigset_t Set;
-    sigemptyset(&Set);
-    sigaddset(&Set, Signal);
-    pthread_sigmask(SIG_UNBLOCK, &Set, nullptr);
+    unsigned long Mask[2] = {};
+    Mask[(Signal - 1) / 64] = 1UL << ((Signal - 1) % 64);
+    syscall(SYS_rt_sigprocmask, SIG_UNBLOCK, Mask, nullptr, 8);
   }
 }
 
