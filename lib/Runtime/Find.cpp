@@ -293,17 +293,11 @@ bool ignoredByFunctions(const LeakedThread &T, const Settings &S) {
          anyMentions(T.CreationStack, S.CreatedBy);
 }
 
+/// The innermost frame the model knows names the thread's API state.
 void classify(LeakedThread &T) {
-  for (const Frame &F : T.Stack) {
-    if (F.Function.empty())
-      continue;
-    std::string Name = modelName(F.Function);
-    if (const char *State = apiStateOf(Name)) {
-      T.ApiState = State;
-      T.ApiFunction = Name;
+  for (const Frame &F : T.Stack)
+    if (classifyFrame(F, T.ApiFunction, T.ApiState))
       return;
-    }
-  }
 }
 
 std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadable,

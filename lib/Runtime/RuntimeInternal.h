@@ -142,8 +142,9 @@ std::string symbolizeData(const std::string &Module, std::uintptr_t Offset);
 /// "ns::Class::method" of a demangled name: no return type, template
 /// arguments, parameters or inline namespaces.
 std::string modelName(const std::string &Demangled);
-/// The API state of the model function Name ("chan send"...), or nullptr.
-const char *apiStateOf(const std::string &ModelName);
+/// Whether F is a blocking function of the model (lib/Runtime/ApiStates.inc);
+/// if so sets its model name and state ("chan send"...).
+bool classifyFrame(const Frame &F, std::string &ModelFunction, std::string &State);
 
 //===--- Find and the reports ---------------------------------------------===//
 

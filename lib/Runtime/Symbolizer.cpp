@@ -308,11 +308,39 @@ std::string modelName(const std::string &Demangled) {
   return Result;
 }
 
-const char *apiStateOf(const std::string &ModelName) {
-  for (const ApiStateEntry &Entry : ApiStates)
-    if (ModelName == Entry.Function)
-      return Entry.State;
-  return nullptr;
+bool classifyFrame(const Frame &F, std::string &ModelFunction, std::string &State) {
+  if (F.Function.empty())
+    return false;
+  std::string Name = modelName(F.Function);
+  for (const ApiStateEntry &Entry : ApiStates) {
+    if (Name == Entry.Function) {
+      ModelFunction = Entry.Function;
+      State = Entry.State;
+      return true;
+    }
+  }
+  if (Name.find("::") != std::string::npos)
+    return false;
+  // GCC's debug info often names an inlined function only by its short name
+  // ("wait", "push"): accept it when the file it is in is named after the
+  // class or namespace that qualifies it (condition_variable, future,
+  // unbuffered_channel.hpp, this_thread_sleep.h).
+  std::string FileName = F.File.substr(F.File.rfind('/') + 1);
+  for (const ApiStateEntry &Entry : ApiStates) {
+    std::string Qualified = Entry.Function;
+    std::size_t Last = Qualified.rfind("::");
+    if (Last == std::string::npos || Qualified.compare(Last + 2, std::string::npos, Name) != 0)
+      continue;
+    std::size_t Scope = Qualified.rfind("::", Last - 1);
+    std::string Owner = Qualified.substr(Scope == std::string::npos ? 0 : Scope + 2,
+                                         Last - (Scope == std::string::npos ? 0 : Scope + 2));
+    if (!Owner.empty() && FileName.compare(0, Owner.size(), Owner) == 0) {
+      ModelFunction = Entry.Function;
+      State = Entry.State;
+      return true;
+    }
+  }
+  return false;
 }
 
 } // namespace rt
