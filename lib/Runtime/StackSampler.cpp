@@ -201,6 +201,9 @@ void sampleBatch(const long *Tids, int Count, std::chrono::milliseconds Timeout,
     if (!Sent[I])
       release(Slots[I], Armed[I]); // ESRCH: it exited, drop it
   }
+  // A thread may exit after the signal was queued and never run the handler:
+  // look for such threads every few milliseconds rather than wait them out.
+  constexpr std::chrono::milliseconds ExitCheckPeriod(2);
   auto Deadline = Clock::now() + Timeout;
   for (;;) {
     std::uint32_t Seen = Answers.load();
@@ -210,7 +213,14 @@ void sampleBatch(const long *Tids, int Count, std::chrono::milliseconds Timeout,
     auto Now = Clock::now();
     if (AllDone || Now >= Deadline)
       break;
-    futexWait(&Answers, Seen, Deadline - Now);
+    futexWait(&Answers, Seen, std::min<std::chrono::nanoseconds>(Deadline - Now, ExitCheckPeriod));
+    for (int I = 0; I < Count; ++I) {
+      if (Sent[I] && (Slots[I].State.load() & PhaseMask) != Done &&
+          syscall(SYS_tgkill, Pid, Tids[I], 0) != 0 && errno == ESRCH) {
+        Sent[I] = false;
+        release(Slots[I], Armed[I]);
+      }
+    }
   }
   for (int I = 0; I < Count; ++I) {
     if (!Sent[I])
