@@ -327,9 +327,23 @@ private:
     return false;
   }
 
+  /// Whether a class holds a channel member: its methods are where that
+  /// channel is sent on, received from, closed and looped over
+  /// (worker.Start(), worker->Stop()).
+  bool ownsChannelMember(const CXXRecordDecl *RD) {
+    if (!RD || !RD->hasDefinition())
+      return false;
+    auto [It, Inserted] = ChannelOwners.try_emplace(RD, false);
+    if (Inserted)
+      It->second = llvm::any_of(RD->fields(), [&](const FieldDecl *Field) {
+        return Index.channelForType(Field->getType()) != nullptr;
+      });
+    return It->second;
+  }
+
   /// Follows a call into a helper of this translation unit when it is handed
-  /// a channel (or is a method of the same object); a channel handed to a
-  /// function we cannot see escapes.
+  /// a channel, is a method of the same object or of an object that holds a
+  /// channel; a channel handed to a function we cannot see escapes.
   void followCall(const CallExpr *Call, const Frame &Fr) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     Bindings Bound;
@@ -346,11 +360,13 @@ private:
       if (Callee && I >= ParamOffset && I - ParamOffset < Callee->getNumParams())
         Bound[Callee->getParamDecl(I - ParamOffset)] = Id;
     }
-    bool OnThisObject = false;
-    if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call))
-      OnThisObject = isa<CXXThisExpr>(
-          Member->getImplicitObjectArgument()->IgnoreParenImpCasts());
-    if (Passed.empty() && !OnThisObject)
+    bool OnThisObject = false, OnChannelOwner = false;
+    if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Call)) {
+      const Expr *Object = Member->getImplicitObjectArgument()->IgnoreParenImpCasts();
+      OnThisObject = isa<CXXThisExpr>(Object);
+      OnChannelOwner = ownsChannelMember(Member->getRecordDecl());
+    }
+    if (Passed.empty() && !OnThisObject && !OnChannelOwner)
       return;
 
     const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
@@ -617,6 +633,7 @@ private:
   llvm::SmallVector<const FunctionDecl *, 8> HelperStack;
   /// The functions whose bodies this analysis walked.
   llvm::SmallPtrSet<const FunctionDecl *, 8> Visited;
+  llvm::DenseMap<const CXXRecordDecl *, bool> ChannelOwners;
   llvm::SmallPtrSet<const LambdaExpr *, 8> ConsumedCallables;
   llvm::SmallPtrSet<const LambdaExpr *, 8> SpawnedLambdas;
   llvm::SmallVector<const LambdaExpr *, 8> UnspawnedLambdas;

@@ -268,9 +268,11 @@ AnalysisSession::strandedOps(const ConcurrencyFacts &F) {
             ReceivesIfNotGivenUp.push_back(O);
         }
       }
-      // One helper call that both spawns and rescues: the order of the two
-      // is inside the helper, judged by the helper's own facts.
-      if (llvm::any_of(Rescues, [&](const Op *O) { return O->Anchor == Sp.Anchor; }))
+      // One helper call that both spawns and uses the channel: what happens
+      // in between is inside the helper, judged by the helper's own facts.
+      if (llvm::any_of(F.opsIn(Parent), [&](const Op *O) {
+            return O->Channel == C->Id && O->Anchor == Sp.Anchor;
+          }))
         continue;
       auto Blocking = elementsOf(Rescues, P);
       auto Flagged = elementsOf(MayGiveUp, P);
@@ -316,6 +318,24 @@ const Op *endlessReceiveLoop(const ConcurrencyFacts &F, const Thread &T) {
     if (receivesForever(F, *O))
       return O;
   return nullptr;
+}
+
+const VarDecl *workerObject(const Stmt *Anchor) {
+  const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Anchor);
+  const Expr *Object = Call ? Call->getImplicitObjectArgument() : nullptr;
+  if (!Object)
+    return nullptr;
+  Object = Object->IgnoreParenImpCasts();
+  if (const auto *Arrow = dyn_cast<CXXOperatorCallExpr>(Object);
+      Arrow && Arrow->getOperator() == OO_Arrow && Arrow->getNumArgs() == 1)
+    Object = Arrow->getArg(0)->IgnoreParenImpCasts();
+  const auto *Ref = dyn_cast<DeclRefExpr>(Object);
+  return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+}
+
+bool startsObjectWorker(const Spawn &Sp, const Op &Loop) {
+  return Loop.LoopsUntilClosed && isa_and_nonnull<FieldDecl>(Loop.Channel) &&
+         workerObject(Sp.Anchor);
 }
 
 bool ignoresStopToken(const Thread &T) {

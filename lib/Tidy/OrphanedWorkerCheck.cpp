@@ -14,8 +14,12 @@ static bool handedOut(const VarDecl *Worker, const Stmt *S,
                       const Stmt *Parent = nullptr) {
   if (!S)
     return false;
-  if (const auto *Ref = dyn_cast<DeclRefExpr>(S); Ref && Ref->getDecl() == Worker)
-    return !isa_and_nonnull<MemberExpr>(Parent);
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(S); Ref && Ref->getDecl() == Worker) {
+    // worker->Start() through a smart pointer is a member use too.
+    const auto *Arrow = dyn_cast_or_null<CXXOperatorCallExpr>(Parent);
+    return !isa_and_nonnull<MemberExpr>(Parent) &&
+           !(Arrow && Arrow->getOperator() == OO_Arrow);
+  }
   for (const Stmt *Child : S->children())
     if (handedOut(Worker, Child, S))
       return true;
@@ -25,7 +29,54 @@ static bool handedOut(const VarDecl *Worker, const Stmt *S,
 void OrphanedWorkerCheck::analyze(const ConcurrencyFacts &Facts,
                                   AnalysisSession &Session) {
   reportUnstoppedWorkers(Facts, Session);
+  reportUnclosedWorkerLoops(Facts, Session);
   reportEndlessThreads(Facts, Session);
+}
+
+void OrphanedWorkerCheck::reportUnclosedWorkerLoops(const ConcurrencyFacts &Facts,
+                                                    AnalysisSession &Session) {
+  const Thread &Root = Facts.root();
+  for (const Spawn &Sp : Facts.spawns()) {
+    const VarDecl *Worker = workerObject(Sp.Anchor);
+    if (Sp.Parent != &Root || !Sp.Child || !Worker)
+      continue;
+    for (const Op *Loop : Facts.opsIn(*Sp.Child)) {
+      if (!startsObjectWorker(Sp, *Loop))
+        continue;
+      const auto *Inbox = cast<FieldDecl>(Loop->Channel);
+      const Channel *C = Facts.channel(Inbox);
+      if (!C || !C->Model->CloseWakesReceivers)
+        continue;
+      // The closes of this object's channel in this function (Stop()).
+      llvm::SmallVector<const Op *, 4> Closes;
+      for (const Op *O : Facts.opsOn(Inbox))
+        if (O->In == &Root && (O->Kind == OpKind::Close || O->Kind == OpKind::Cancel) &&
+            workerObject(O->Anchor) == Worker)
+          Closes.push_back(O);
+      // A local nobody else can reach must be stopped here; a worker owned
+      // elsewhere only when this function stops it on some paths itself.
+      bool Owned = Worker->hasLocalStorage() && !Worker->getType()->isReferenceType() &&
+                   !isa<ParmVarDecl>(Worker) && !handedOut(Worker, Root.Body);
+      if (!Owned && Closes.empty())
+        continue;
+      const ThreadPaths &P = Session.paths(Root);
+      auto Elements = elementsOf(Closes, P);
+      std::optional<PathExit> Exit = P.pathToExitAvoiding(
+          P.elementFor(Sp.Anchor), [&](const Stmt *S) { return Elements.count(S) != 0; },
+          [](const Stmt *) { return false; });
+      if (!Exit)
+        continue;
+      std::string Name = quoted(Worker);
+      if (!report(Loop->Call, Loop->Function,
+                  "worker of " + Name + " waits here forever: " + Name +
+                      " is started but not stopped on every path, so nothing closes " +
+                      quoted(Inbox)))
+        continue;
+      noteSpawn(*Sp.Child);
+      note(Sp.Anchor, Name + " is started here");
+      noteExit(*Exit, Root, "without stopping " + Name);
+    }
+  }
 }
 
 void OrphanedWorkerCheck::reportUnstoppedWorkers(const ConcurrencyFacts &Facts,

@@ -24,6 +24,10 @@ protected:
 private:
   /// Start() with a path to the end of the scope that never calls Stop().
   void reportUnstoppedWorkers(const ConcurrencyFacts &Facts, AnalysisSession &Session);
+  /// obj.Start() spawning a loop that receives from a member channel until
+  /// it is closed, with a path to the end that never closes it (Stop()):
+  /// a start/stop contract the class states by its code, not by a model.
+  void reportUnclosedWorkerLoops(const ConcurrencyFacts &Facts, AnalysisSession &Session);
   /// Spawned loops with no way out.
   void reportEndlessThreads(const ConcurrencyFacts &Facts, AnalysisSession &Session);
 };

@@ -26,6 +26,9 @@ void RangeWithoutCloseCheck::analyze(const ConcurrencyFacts &Facts,
     // chanleak-orphaned-worker's: the fix is to honour the stop request.
     if (Unclosable && ignoresStopToken(*Loop.In))
       continue;
+    // Likewise a loop of a worker started by obj.Start(): obj must be stopped.
+    if (Loop.In->Origin && startsObjectWorker(*Loop.In->Origin, Loop))
+      continue;
     llvm::SmallVector<const Op *, 4> Closes;
     for (const Op *O : Facts.opsOn(C->Id))
       if (O->Kind == OpKind::Close || O->Kind == OpKind::Cancel)

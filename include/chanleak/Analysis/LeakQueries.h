@@ -112,6 +112,16 @@ const Op *endlessReceiveLoop(const ConcurrencyFacts &F, const Thread &T);
 /// reads: a stop request, its handle's destructor included, cannot end it.
 bool ignoresStopToken(const Thread &T);
 
+/// The variable a member call is made on (`w.Start()`, `w->Stop()` through
+/// a pointer or smart pointer), or null: for a spawn or close anchored at
+/// such a call, the object whose worker it starts or stops.
+const clang::VarDecl *workerObject(const clang::Stmt *Anchor);
+
+/// Whether a spawn starts a worker through a method of an object (a
+/// lifecycle the class states by its code): its loops over the object's
+/// channels end when the object is stopped.
+bool startsObjectWorker(const Spawn &Sp, const Op &Loop);
+
 /// Whether a spawned thread can never finish: its body has no path to its
 /// end (an endless loop with no break, return or stop check), or every path
 /// calls a helper of this translation unit that never returns or enters a
