@@ -50,11 +50,12 @@ public:
     std::vector<Option> Options = UserOptions;
     Options.push_back(OnlyCreatedDuring(RunningTest));
     std::vector<LeakedThread> Leaked = Find(Options);
+    // Reported at the test's definition, which is what leaked.
     if (!Leaked.empty())
-      ADD_FAILURE() << "chanleak: " << Leaked.size() << " thread"
-                    << (Leaked.size() == 1 ? "" : "s") << " created by "
-                    << RunningTest << " still alive after it ended\n"
-                    << FormatReport(Leaked);
+      ADD_FAILURE_AT(Info.file(), Info.line())
+          << "chanleak: " << Leaked.size() << " thread" << (Leaked.size() == 1 ? "" : "s")
+          << " created by " << RunningTest << " still alive after it ended\n"
+          << FormatReport(Leaked);
     RunningTest.clear();
   }
 
@@ -66,8 +67,7 @@ private:
 /// Installs the leak check on every test of this binary. Call it once, after
 /// InitGoogleTest. Options (IgnoreTopFunction, Retry...) apply to every check.
 inline void InstallLeakCheck(std::vector<Option> Options = {}) {
-  ::testing::UnitTest::GetInstance()->listeners().Append(
-      new LeakCheckListener(std::move(Options)));
+  ::testing::UnitTest::GetInstance()->listeners().Append(new LeakCheckListener(std::move(Options)));
 }
 
 } // namespace testing

@@ -38,9 +38,9 @@ TEST(ThreeTests, Last) {
   std::thread([] {}).join();
 #ifndef CHANLEAK_FIX_MIDDLE
   // The middle test's thread is still alive: it must not be charged here.
-  EXPECT_FALSE(chanleak::Find({chanleak::NoRetry(),
-                               chanleak::OnlyCreatedDuring("ThreeTests.Middle")})
-                   .empty());
+  EXPECT_FALSE(
+      chanleak::Find({chanleak::NoRetry(), chanleak::OnlyCreatedDuring("ThreeTests.Middle")})
+          .empty());
 #endif
 }
 

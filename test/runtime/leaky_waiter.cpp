@@ -20,7 +20,7 @@ int main() {
   std::thread([Result = Answer->get_future()]() mutable { Result.get(); }).detach();
   // A short retry lets the thread reach its wait before the stack is taken.
   using std::chrono::microseconds;
-  const bool Clean =
-      chanleak::VerifyNone({chanleak::Retry(microseconds(1000), microseconds(1000), microseconds(5000))});
+  const bool Clean = chanleak::VerifyNone(
+      {chanleak::Retry(microseconds(1000), microseconds(1000), microseconds(5000))});
   return Clean ? 0 : 3;
 }

@@ -166,7 +166,7 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
 [[noreturn]] void run() {
   mallopt(M_ARENA_MAX, 64);
   Option Baseline = IgnoreCurrent();
-  Gate Release, StartFinding, DoneFinding;
+  Gate Release, StartHolding, StartFinding, DoneFinding;
   WriterRelease = &Release;
   TidRegistry Started;
   std::vector<LeakedThread> Leaked;
@@ -186,10 +186,12 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
   });
   std::thread Holder([&] {
     Started.add(currentTid());
+    StartHolding.wait(); // until pthread_create (and its recording) returned
     stderr = BlockingStream;
     malloc_stats(); // blocks in its first write, main arena locked
   });
   const long HolderTid = *Started.waitFor(1).begin();
+  StartHolding.open();
   while (!WriterEntered)
     std::this_thread::yield();
   // From here until Release, this thread must not allocate. Whatever is
