@@ -4,6 +4,8 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
 
@@ -336,6 +338,84 @@ const VarDecl *workerObject(const Stmt *Anchor) {
 bool startsObjectWorker(const Spawn &Sp, const Op &Loop) {
   return Loop.LoopsUntilClosed && isa_and_nonnull<FieldDecl>(Loop.Channel) &&
          workerObject(Sp.Anchor);
+}
+
+namespace {
+/// Finds, in the main file, a call of a function that passes a container
+/// argument that may be empty.
+class MaybeEmptyArgumentFinder : public RecursiveASTVisitor<MaybeEmptyArgumentFinder> {
+public:
+  MaybeEmptyArgumentFinder(const ParmVarDecl *Container, const SourceManager &SM)
+      : Container(Container), SM(SM),
+        Function(dyn_cast<FunctionDecl>(Container->getDeclContext())) {}
+
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl>(D) &&
+        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
+      return true;
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
+
+  bool VisitCallExpr(CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    unsigned Index = Container->getFunctionScopeIndex();
+    if (!Function || !Callee ||
+        Callee->getCanonicalDecl() != Function->getCanonicalDecl() ||
+        Index >= Call->getNumArgs() || surelyNonEmpty(Call->getArg(Index)))
+      return true;
+    Found = Call;
+    return false;
+  }
+
+  const CallExpr *Found = nullptr;
+
+private:
+  /// A braced list with elements, however it is converted to the parameter.
+  static bool surelyNonEmpty(const Expr *Arg) {
+    while (true) {
+      Arg = Arg->IgnoreImplicit();
+      // vector(initializer_list, const allocator& = {})
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg);
+          Construct && Construct->getNumArgs() >= 1 &&
+          llvm::all_of(llvm::drop_begin(Construct->arguments()),
+                       [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }))
+        Arg = Construct->getArg(0);
+      else if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(Arg))
+        Arg = List->getSubExpr();
+      else if (const auto *Temp = dyn_cast<MaterializeTemporaryExpr>(Arg))
+        Arg = Temp->getSubExpr();
+      else
+        break;
+    }
+    const auto *List = dyn_cast<InitListExpr>(Arg);
+    return List && List->getNumInits() > 0;
+  }
+
+  const ParmVarDecl *Container;
+  const SourceManager &SM;
+  const FunctionDecl *Function;
+};
+} // namespace
+
+const CallExpr *callPassingMaybeEmpty(const ParmVarDecl *Container, ASTContext &Ctx) {
+  MaybeEmptyArgumentFinder Finder(Container, Ctx.getSourceManager());
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  return Finder.Found;
+}
+
+bool testsEmptiness(const ValueDecl *Container, const Stmt *Body) {
+  if (!Body)
+    return false;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Body))
+    if (const auto *Method = Call->getMethodDecl();
+        Method && Method->getIdentifier() &&
+        (Method->getName() == "empty" || Method->getName() == "size"))
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(
+              Call->getImplicitObjectArgument()->IgnoreParenImpCasts());
+          Ref && Ref->getDecl() == Container)
+        return true;
+  return llvm::any_of(Body->children(),
+                      [&](const Stmt *Child) { return testsEmptiness(Container, Child); });
 }
 
 bool ignoresStopToken(const Thread &T) {

@@ -1,7 +1,8 @@
 //===- TakeFirstCheck.cpp - chanleak-take-first ---------------------------===//
 
 #include "TakeFirstCheck.h"
-#include "clang/AST/Expr.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
 
 using namespace clang;
 
@@ -9,6 +10,53 @@ namespace chanleak::tidy {
 
 void TakeFirstCheck::analyze(const ConcurrencyFacts &Facts,
                              AnalysisSession &Session) {
+  reportExtraSenders(Facts, Session);
+  reportZeroSenders(Facts);
+}
+
+void TakeFirstCheck::reportZeroSenders(const ConcurrencyFacts &Facts) {
+  const Thread &Root = Facts.root();
+  for (const Spawn &Sp : Facts.spawns()) {
+    const auto *Loop = dyn_cast_or_null<CXXForRangeStmt>(Sp.Loop);
+    const auto *Range =
+        Loop ? dyn_cast<DeclRefExpr>(Loop->getRangeInit()->IgnoreParenImpCasts()) : nullptr;
+    const auto *Container = Range ? dyn_cast<ParmVarDecl>(Range->getDecl()) : nullptr;
+    if (Sp.Parent != &Root || !Sp.Child || !Container ||
+        Container->getDeclContext() != Root.Function)
+      continue;
+    for (const Op *Receive : Facts.opsIn(Root)) {
+      const Channel *C = Receive->Channel ? Facts.channel(Receive->Channel) : nullptr;
+      if (Receive->Kind != OpKind::Recv || Receive->LoopsUntilClosed || !C ||
+          C->Escapes || C->Model->OneShot)
+        continue;
+      // Only the threads this loop spawns can wake the receive.
+      llvm::SmallVector<const Op *, 4> Rescuers;
+      for (const Op *O : Facts.opsOn(C->Id))
+        if (rescuesReceiver(*O, *C))
+          Rescuers.push_back(O);
+      if (Rescuers.empty() || llvm::any_of(Rescuers, [&](const Op *O) {
+            return !O->In->Origin || O->In->Origin != &Sp;
+          }))
+        continue;
+      if (testsEmptiness(Container, Root.Body))
+        continue;
+      const CallExpr *Caller = callPassingMaybeEmpty(Container, Facts.context());
+      if (!Caller)
+        continue;
+      std::string Name = quoted(Container);
+      if (!report(Receive->Call, Receive->Function,
+                  blockedPhrase(*Receive, *C) + " waits forever when " + Name +
+                      " is empty: the loop over it then spawns no thread to send"))
+        continue;
+      note(Loop->getBeginLoc(), "the only senders are spawned in this loop over " + Name);
+      note(Caller, quoted(Root.Function) + " is called here with " + Name +
+                       " that may be empty");
+    }
+  }
+}
+
+void TakeFirstCheck::reportExtraSenders(const ConcurrencyFacts &Facts,
+                                        AnalysisSession &Session) {
   for (const Spawn &Sp : Facts.spawns()) {
     if (!Sp.Loop || !Sp.Child)
       continue;

@@ -19,6 +19,13 @@ public:
 
 protected:
   void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+
+private:
+  /// More sends than receives: the extra senders block.
+  void reportExtraSenders(const ConcurrencyFacts &Facts, AnalysisSession &Session);
+  /// Senders spawned only by a loop over a container that may be empty:
+  /// with no element there is no sender, and the receive waits forever.
+  void reportZeroSenders(const ConcurrencyFacts &Facts);
 };
 
 } // namespace chanleak::tidy

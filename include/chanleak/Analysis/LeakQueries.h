@@ -122,6 +122,16 @@ const clang::VarDecl *workerObject(const clang::Stmt *Anchor);
 /// channels end when the object is stopped.
 bool startsObjectWorker(const Spawn &Sp, const Op &Loop);
 
+/// A call of Container's function, in the main file, that may pass an empty
+/// container for it: anything but a non-empty braced list. Null when every
+/// call passes a non-empty list, or there is no call to judge by.
+const clang::CallExpr *callPassingMaybeEmpty(const clang::ParmVarDecl *Container,
+                                             clang::ASTContext &Ctx);
+
+/// Whether Body tests whether Container is empty (`c.empty()`, `c.size()`):
+/// code that does handles the empty case itself.
+bool testsEmptiness(const clang::ValueDecl *Container, const clang::Stmt *Body);
+
 /// Whether a spawned thread can never finish: its body has no path to its
 /// end (an endless loop with no break, return or stop check), or every path
 /// calls a helper of this translation unit that never returns or enters a
