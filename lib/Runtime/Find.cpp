@@ -131,6 +131,19 @@ std::vector<long> allThreads(const RegistrySnapshot &Registered, bool &ProcReada
   return Tids;
 }
 
+/// A tid the registry does not know may be a thread being created right now:
+/// then wait (bounded) for it to become known and look at the registry again.
+void settle(RegistrySnapshot &Registered, const std::vector<long> &Tids) {
+  long Self = currentTid();
+  bool Unknown = std::any_of(Tids.begin(), Tids.end(), [&](long Tid) {
+    return Tid != Self && !Registered.Serials.count(Tid) && !Registered.RecentlyExited.count(Tid);
+  });
+  if (Unknown && threadsPending()) {
+    waitForPendingStarts(milliseconds(10));
+    Registered = registrySnapshot();
+  }
+}
+
 bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot,
                 const RegistrySnapshot &Registered, long Tid) {
   auto It = Snapshot.find(Tid);
@@ -146,8 +159,10 @@ bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot,
 std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
   long Self = currentTid();
   RegistrySnapshot Registered = registrySnapshot();
+  std::vector<long> Tids = allThreads(Registered, ProcReadable);
+  settle(Registered, Tids);
   std::vector<long> Result;
-  for (long Tid : allThreads(Registered, ProcReadable)) {
+  for (long Tid : Tids) {
     if (Tid == Self || Registered.RecentlyExited.count(Tid))
       continue;
     bool Ignored = false;
@@ -379,10 +394,11 @@ namespace chanleak {
 Option IgnoreCurrent() {
   Option::Impl I;
   I.K = Kind::IgnoreSnapshot;
-  waitForPendingStarts(milliseconds(20));
   RegistrySnapshot Registered = registrySnapshot();
   bool ProcReadable;
-  for (long Tid : allThreads(Registered, ProcReadable)) {
+  std::vector<long> Tids = allThreads(Registered, ProcReadable);
+  settle(Registered, Tids);
+  for (long Tid : Tids) {
     Identity Id;
     auto Live = Registered.Serials.find(Tid);
     Id.Serial = Live == Registered.Serials.end() ? 0 : Live->second;
@@ -456,7 +472,6 @@ namespace rt {
 std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
                                     std::vector<LeakDetail> *Details) {
   Settings S(Opts);
-  waitForPendingStarts(milliseconds(20));
   auto Deadline = Clock::now() + S.Total;
   microseconds Sleep = S.Min;
   for (;;) {

@@ -133,6 +133,27 @@ private:
   std::size_t SweepAt = 64;
 };
 
+/// The kernel tid of a thread just created, read from glibc's struct pthread
+/// where the descriptor libthread_db uses says it is (the kernel stores it
+/// there before clone returns), or 0 where that descriptor is unavailable.
+long tidOfCreated(pthread_t Thread) {
+  // {size in bits, count, offset}, as in glibc's nptl_db.
+  static const std::uint32_t *TidField = static_cast<const std::uint32_t *>(
+      dlsym(RTLD_DEFAULT, "_thread_db_pthread_tid"));
+  if (!TidField || TidField[0] != 8 * sizeof(pid_t))
+    return 0;
+  return *reinterpret_cast<const pid_t *>(reinterpret_cast<const char *>(Thread) +
+                                          TidField[2]);
+}
+
+/// Whichever of the creator and the new thread learns the tid first makes
+/// the thread known; until then it counts as pending.
+void publishTid(ThreadRecord *R, long Tid) {
+  long Unknown = 0;
+  if (Tid && R->Tid.compare_exchange_strong(Unknown, Tid))
+    Registry::get().PendingStarts.fetch_sub(1);
+}
+
 // Runs before the start routine, which under ThreadSanitizer is TSan's own
 // and sets up its per-thread state: nothing here may call an intercepted
 // function (malloc, pthread_mutex_lock, pthread_sigmask...).
@@ -140,9 +161,8 @@ void *threadTrampoline(void *Arg) {
   auto *R = static_cast<ThreadRecord *>(Arg);
   Registry &Reg = Registry::get();
   unblockStackSignal();
-  R->Tid.store(currentTid());
+  publishTid(R, currentTid());
   pthread_setspecific(Reg.Key, R);
-  Reg.PendingStarts.fetch_sub(1);
   return R->Start(R->Arg);
 }
 
@@ -172,14 +192,16 @@ extern "C" CHANLEAK_EXPORT int pthread_create(pthread_t *Thread, const pthread_a
     R->Info.Test = Test;
   R->Info.CreationPcs = captureCurrentStack(/*Skip=*/1);
   R->Info.Created = Clock::now();
+  // Registered before it runs, so that a scan never sees it unknown.
   Reg.PendingStarts.fetch_add(1);
+  Reg.add(R);
   int Result = Reg.RealCreate(Thread, Attr, threadTrampoline, R);
   if (Result != 0) {
     Reg.PendingStarts.fetch_sub(1);
-    delete R;
+    R->Exited.store(true); // reclaimed by the next sweep
     return Result;
   }
-  Reg.add(R);
+  publishTid(R, tidOfCreated(*Thread));
   return 0;
 }
 
@@ -235,6 +257,8 @@ RegistrySnapshot registrySnapshot() {
         Snapshot.RecentlyExited.insert(Exited);
   return Snapshot;
 }
+
+bool threadsPending() { return Registry::get().PendingStarts.load() > 0; }
 
 void waitForPendingStarts(std::chrono::milliseconds Bound) {
   Registry &Reg = Registry::get();

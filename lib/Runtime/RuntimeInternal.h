@@ -60,7 +60,9 @@ struct RegistrySnapshot {
   std::unordered_set<long> RecentlyExited;
 };
 RegistrySnapshot registrySnapshot();
-/// Waits (bounded) until threads being created have registered their tids.
+/// True while a thread being created has not made its tid known.
+bool threadsPending();
+/// Waits (bounded) until threads being created have made their tids known.
 void waitForPendingStarts(std::chrono::milliseconds Bound);
 /// The test that owns threads created now (SetCurrentTest), or "".
 std::string currentTest();
