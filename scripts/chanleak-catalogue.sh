@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Install what is missing, build chanleak against LLVM 19 in build/, and run
-# its clang-tidy checks over the bundled patterns/ catalogue, printing the
-# findings.
+# Install what is missing, build chanleak against LLVM 19 in build/, run its
+# clang-tidy checks over the bundled patterns/ catalogue, printing the
+# findings, then run every program under the runtime (`chanleak verify`) and
+# print which findings a leaked thread confirms.
 #
 #   scripts/chanleak-catalogue.sh [extra args for test/patterns/check_catalogue.py]
 #
+# CHANLEAK_VERIFY=0 skips the runtime stage.
 # Environment: CHANLEAK_LLVM_VERSION (default 19), CHANLEAK_BUILD_DIR
 # (default build for 19, build-llvm<N> otherwise).
 set -euo pipefail
@@ -23,5 +25,9 @@ clang_tidy=/usr/lib/llvm-$v/bin/clang-tidy
 plugin=$dir/lib/libchanleak-tidy.so
 cd "$CHANLEAK_ROOT"
 chanleak_log "chanleak findings over patterns/"
-exec python3 test/patterns/check_catalogue.py --list --clang-tidy "$clang_tidy" \
+python3 test/patterns/check_catalogue.py --list --clang-tidy "$clang_tidy" \
   --plugin "$plugin" -p "$dir" --patterns patterns "$@"
+[ "${CHANLEAK_VERIFY:-1}" = 0 ] && exit 0
+chanleak_log "the same findings verified by running each program under libchanleak-rt"
+exec python3 test/verify/verify_catalogue.py --chanleak "$dir/bin/chanleak" -p "$dir" \
+  --patterns patterns
