@@ -303,8 +303,9 @@ std::string modelName(const std::string &Demangled) {
       Result += C;
     }
   }
-  eraseAll(Result, "::__cxx11");
-  eraseAll(Result, "::__1");
+  for (const std::string InlineNamespace : {"::__cxx11::", "::__1::", "::_V2::"})
+    for (std::size_t Pos; (Pos = Result.find(InlineNamespace)) != std::string::npos;)
+      Result.replace(Pos, InlineNamespace.size(), "::");
   return Result;
 }
 
