@@ -278,7 +278,9 @@ std::string modelName(const std::string &Demangled) {
                          Result.compare(Result.size() - 8, 8, "operator") == 0;
     if (AngleDepth == 0 && BraceDepth == 0 && AfterOperator) {
       // operator(), operator<, operator<<=...: the symbol is part of the name.
-      std::size_t End = Name.compare(I, 2, "()") == 0 ? I + 2 : Name.find('(', I + 1);
+      std::size_t End = Name.compare(I, 2, "()") == 0
+                            ? I + 2
+                            : std::min(Name.find('(', I + 1), Name.find(" <", I + 1));
       if (End == std::string::npos)
         End = Name.size();
       Result.append(Name, I, End - I);
@@ -298,7 +300,8 @@ std::string modelName(const std::string &Demangled) {
     } else if (AngleDepth == 0 && BraceDepth == 0 && C == '(') {
       break; // the parameter list
     } else if (AngleDepth == 0 && BraceDepth == 0 && C == ' ') {
-      Result.clear(); // what came before is the return type
+      if (Name.compare(I, 2, " <") != 0) // "operator< <int>" has template arguments
+        Result.clear(); // what came before is the return type
     } else if (AngleDepth == 0) {
       Result += C;
     }
