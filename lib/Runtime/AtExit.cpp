@@ -34,12 +34,6 @@ int leakExitCode() {
   return Code > 0 && Code < 256 ? Code : 66;
 }
 
-std::string hex(std::uintptr_t Value) {
-  char Buffer[32];
-  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
-  return Buffer;
-}
-
 /// Why running static destructors would hang, or "": a leaked thread waits on
 /// a futex in a module's writable data, i.e. on a global's mutex or
 /// condition variable, and that global's destructor would wait for it.
@@ -54,7 +48,7 @@ std::string hangReason(const std::vector<LeakDetail> &Details) {
     std::uintptr_t Offset = D.FutexAddress - M->Bias;
     std::string Global = symbolizeData(M->Path, Offset);
     return "the destructor of the global " + (Global.empty() ? "" : "'" + Global + "' ") +
-           "at " + M->Path + "+" + hex(Offset) +
+           "at " + M->Path + "+" + hexString(Offset) +
            " would wait forever; this report was written before static destructors";
   }
   return std::string();

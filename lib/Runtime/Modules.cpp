@@ -10,12 +10,6 @@ using namespace chanleak::rt;
 
 namespace {
 
-std::string executablePath() {
-  char Path[PATH_MAX];
-  ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
-  return Size > 0 ? std::string(Path, Size) : std::string();
-}
-
 int addModule(dl_phdr_info *Info, std::size_t, void *Data) {
   auto *Modules = static_cast<std::vector<Module> *>(Data);
   Module M;
@@ -47,6 +41,18 @@ bool contains(const std::vector<std::pair<std::uintptr_t, std::uintptr_t>> &Rang
 }
 
 } // namespace
+
+std::string chanleak::rt::executablePath() {
+  char Path[PATH_MAX];
+  ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
+  return Size > 0 ? std::string(Path, Size) : std::string();
+}
+
+std::string chanleak::rt::hexString(std::uintptr_t Value) {
+  char Buffer[32];
+  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
+  return Buffer;
+}
 
 ModuleMap::ModuleMap() { dl_iterate_phdr(addModule, &Modules); }
 

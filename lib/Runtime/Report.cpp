@@ -11,12 +11,6 @@ using namespace chanleak::rt;
 
 namespace {
 
-std::string hex(std::uintptr_t Value) {
-  char Buffer[32];
-  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
-  return Buffer;
-}
-
 std::string quoted(const std::string &S) { return "\"" + S + "\""; }
 
 /// "function  file:line", or "0x.. (module+0x..)" when not symbolized.
@@ -27,11 +21,11 @@ void appendFrames(std::string &Out, const std::vector<Frame> &Frames) {
     if (!F.Function.empty())
       Out += F.Function;
     else
-      Out += hex(F.Address);
+      Out += hexString(F.Address);
     if (!F.File.empty())
       Out += "  " + F.File + ":" + std::to_string(F.Line);
     else if (!F.Module.empty())
-      Out += "  (" + F.Module + "+" + hex(F.Offset) + ")";
+      Out += "  (" + F.Module + "+" + hexString(F.Offset) + ")";
     Out += "\n";
   }
 }
@@ -54,8 +48,8 @@ std::string age(double Seconds) {
 }
 
 nlohmann::json frameJson(const Frame &F) {
-  nlohmann::json J = {{"address", hex(F.Address)}, {"module", F.Module},
-                      {"offset", hex(F.Offset)}};
+  nlohmann::json J = {{"address", hexString(F.Address)}, {"module", F.Module},
+                      {"offset", hexString(F.Offset)}};
   if (!F.Function.empty() || !F.File.empty()) {
     J["function"] = F.Function;
     J["file"] = F.File;
@@ -70,12 +64,6 @@ nlohmann::json framesJson(const std::vector<Frame> &Frames) {
   for (const Frame &F : Frames)
     J.push_back(frameJson(F));
   return J;
-}
-
-std::string programPath() {
-  char Path[4096];
-  ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
-  return Size > 0 ? std::string(Path, Size) : std::string();
 }
 
 } // namespace
@@ -130,7 +118,7 @@ std::string formatJson(const std::vector<LeakedThread> &Threads, const char *Whe
                        const std::string &HangReason) {
   nlohmann::json Report = {{"chanleak-report", 1},
                            {"pid", static_cast<long>(getpid())},
-                           {"program", programPath()},
+                           {"program", executablePath()},
                            {"when", When},
                            {"exit-would-hang", !HangReason.empty()},
                            {"exit-would-hang-reason", HangReason},

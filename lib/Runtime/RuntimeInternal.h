@@ -36,6 +36,11 @@ using Clock = std::chrono::steady_clock;
 
 long currentTid();
 
+/// "0x1f": how addresses and offsets are written.
+std::string hexString(std::uintptr_t Value);
+/// The path of the running program, "" when /proc is unreadable.
+std::string executablePath();
+
 /// Prints "chanleak: <Message>" to stderr with write(2) (no stdio locks).
 void warn(const std::string &Message);
 

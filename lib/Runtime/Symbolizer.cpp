@@ -201,14 +201,8 @@ private:
   std::string Pending;
 };
 
-std::string hex(std::uintptr_t Value) {
-  char Buffer[32];
-  std::snprintf(Buffer, sizeof(Buffer), "0x%zx", static_cast<std::size_t>(Value));
-  return Buffer;
-}
-
 std::string query(const char *Kind, const std::string &Module, std::uintptr_t Offset) {
-  return std::string(Kind) + " \"" + Module + "\" " + hex(Offset);
+  return std::string(Kind) + " \"" + Module + "\" " + hexString(Offset);
 }
 
 /// Removes every occurrence of Text from S.
