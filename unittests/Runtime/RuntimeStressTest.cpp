@@ -151,8 +151,11 @@ TEST(RuntimeStress, ThreadsInsideMallocAnswerTheStackSignal) {
 // malloc_stats() prints while it holds the main arena's lock, and its first
 // write goes to a stream whose writer blocks. That thread then holds the lock
 // until released, and Find(), from a thread with an arena of its own, must
-// still get its stack. Runs in a fresh process (a death test re-executes the
-// binary) so that the finder's arena is surely not the main one.
+// still get its stack. The holder allocates from the main arena too, so a
+// signal handler that allocates deadlocks on the lock its own thread holds.
+// Runs in a fresh process (a death test re-executes the binary), where the
+// arena each thread gets is known: with at most two arenas, the finder's
+// first allocation creates the second and the holder's reuses the main one.
 namespace HeldMallocLock {
 Gate *WriterRelease;
 std::atomic<bool> WriterEntered{false};
@@ -164,29 +167,34 @@ ssize_t blockingWrite(void *, const char *, size_t Size) {
 }
 
 [[noreturn]] void run() {
-  mallopt(M_ARENA_MAX, 64);
+  mallopt(M_ARENA_MAX, 2);
   Option Baseline = IgnoreCurrent();
-  Gate Release, StartHolding, StartFinding, DoneFinding;
+  Gate Release, FinderAttached, StartHolding, StartFinding, DoneFinding;
   WriterRelease = &Release;
   TidRegistry Started;
   std::vector<LeakedThread> Leaked;
   std::FILE *RealStderr = stderr;
   std::FILE *DevNull = std::fopen("/dev/null", "w");
+  std::setvbuf(DevNull, nullptr, _IONBF, 0); // a buffer would be allocated under the lock
   cookie_io_functions_t Blocking{};
   Blocking.write = blockingWrite;
   std::FILE *BlockingStream = fopencookie(nullptr, "w", Blocking);
   std::setvbuf(BlockingStream, nullptr, _IONBF, 0);
 
   std::thread Finder([&] {
-    std::free(std::malloc(5000)); // attach to an arena of its own
+    void *Probe = std::malloc(5000);            // creates the second arena
+    asm volatile("" : : "r"(Probe) : "memory"); // not elided
+    std::free(Probe);
+    FinderAttached.open();
     StartFinding.wait();
     for (int Round = 0; Round < 20; ++Round)
       Leaked = Find({Baseline, NoRetry()});
     DoneFinding.open(); // its exit frees into the main arena: release first
   });
+  FinderAttached.wait();
   std::thread Holder([&] {
-    Started.add(currentTid());
-    StartHolding.wait(); // until pthread_create (and its recording) returned
+    Started.add(currentTid()); // allocates: attaches to the main arena
+    StartHolding.wait();       // until pthread_create (and its recording) returned
     stderr = BlockingStream;
     malloc_stats(); // blocks in its first write, main arena locked
   });
