@@ -287,20 +287,29 @@ bool anyMentions(const std::vector<Frame> &Stack, const std::vector<std::string>
   return false;
 }
 
-/// A sanitizer's own helper thread (TSan's background thread...), started
-/// through pthread_create by the sanitizer runtime: never the program's leak.
-bool isSanitizerThread(const LeakedThread &T) {
-  if (T.CreationStack.empty())
-    return false;
-  const Frame &Caller = T.CreationStack.front();
-  std::string Base = Caller.Module.substr(Caller.Module.rfind('/') + 1);
+bool inSanitizerRuntime(const Frame &F) {
+  std::string Base = F.Module.substr(F.Module.rfind('/') + 1);
   for (const char *Runtime : {"libasan", "libtsan", "liblsan", "libmsan"})
     if (Base.compare(0, std::strlen(Runtime), Runtime) == 0)
       return true;
   for (const char *Prefix : {"__sanitizer::", "__tsan::", "__asan::", "__lsan::", "__msan::"})
-    if (Caller.Function.compare(0, std::strlen(Prefix), Prefix) == 0)
+    if (F.Function.compare(0, std::strlen(Prefix), Prefix) == 0)
       return true;
   return false;
+}
+
+/// A sanitizer's own helper thread (TSan's background thread...): created by
+/// the sanitizer runtime, or (when it bypassed the interposer) blocked in a
+/// system call the runtime makes itself. Never the program's leak, and never
+/// signalled: it has no state for the sanitizer's interceptors.
+bool isSanitizerThread(const LeakedThread &T, std::uintptr_t BlockedPc,
+                       const ModuleMap &Modules) {
+  if (!T.CreationStack.empty())
+    return inSanitizerRuntime(T.CreationStack.front());
+  if (!BlockedPc)
+    return false;
+  std::vector<Frame> Blocked = resolve({BlockedPc}, Modules);
+  return !Blocked.empty() && inSanitizerRuntime(Blocked.back());
 }
 
 bool ignoredByFunctions(const LeakedThread &T, const Settings &S) {
@@ -350,7 +359,7 @@ std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadab
       T.AgeSeconds = ageFromStartTicks(State.StartTicks);
     }
     // Never signalled: a sanitizer's thread has no state for its interceptors.
-    if (isSanitizerThread(T))
+    if (isSanitizerThread(T, State.Pc, Modules))
       continue;
     LeakDetail D;
     D.InFutexWait = isFutexWait(State);

@@ -107,13 +107,18 @@ bool readTaskState(long Tid, TaskState &State) {
       (Syscall[0] == '-' || (Syscall[0] >= '0' && Syscall[0] <= '9'))) {
     char *Pos;
     State.Syscall = std::strtol(Syscall.c_str(), &Pos, 10);
-    for (std::uintptr_t &Arg : State.SyscallArgs) {
-      char *Next;
-      Arg = std::strtoull(Pos, &Next, 16);
+    std::vector<std::uintptr_t> Values;
+    for (char *Next;; Pos = Next) {
+      std::uintptr_t Value = std::strtoull(Pos, &Next, 16);
       if (Next == Pos)
         break;
-      Pos = Next;
+      Values.push_back(Value);
     }
+    // The last value is the user-space pc (after the arguments and sp).
+    if (!Values.empty())
+      State.Pc = Values.back();
+    for (std::size_t I = 0; I < 6 && I + 2 < Values.size(); ++I)
+      State.SyscallArgs[I] = Values[I];
   }
   return true;
 }

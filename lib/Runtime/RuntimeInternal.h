@@ -84,6 +84,7 @@ struct TaskState {
   std::string WaitChannel;
   long Syscall = -1;
   std::uintptr_t SyscallArgs[6] = {};
+  std::uintptr_t Pc = 0; ///< where it entered the kernel, 0 if unknown
 };
 /// Reads /proc/self/task/<Tid>/{comm,stat,wchan,syscall}; false if it is gone.
 bool readTaskState(long Tid, TaskState &State);

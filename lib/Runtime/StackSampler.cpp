@@ -124,8 +124,14 @@ void onStackSignal(int, siginfo_t *, void *) {
 int realSigaction(int Signal, const struct sigaction *Action, struct sigaction *Old) {
   using SigactionFn = int (*)(int, const struct sigaction *, struct sigaction *);
   static SigactionFn Real = [] {
-    auto Next = reinterpret_cast<SigactionFn>(dlsym(RTLD_NEXT, "sigaction"));
-    return Next ? Next : &sigaction;
+    // From libc itself: linked statically into a TSan program, RTLD_NEXT
+    // from the executable would find TSan's interceptor first.
+    void *Found = nullptr;
+    if (void *Libc = dlopen("libc.so.6", RTLD_LAZY | RTLD_NOLOAD))
+      Found = dlsym(Libc, "sigaction");
+    if (!Found)
+      Found = dlsym(RTLD_NEXT, "sigaction");
+    return Found ? reinterpret_cast<SigactionFn>(Found) : &sigaction;
   }();
   return Real(Signal, Action, Old);
 }
