@@ -317,10 +317,13 @@ bool ignoredByFunctions(const LeakedThread &T, const Settings &S) {
          anyMentions(T.CreationStack, S.CreatedBy);
 }
 
-/// The innermost frame the model knows names the thread's API state.
+/// The outermost frame the model knows names the thread's API state: the
+/// operation the user's code called. Deeper model frames are how it waits
+/// (Boost.Fiber's push parks on a std::condition_variable, ~jthread in
+/// std::thread::join).
 void classify(LeakedThread &T) {
-  for (const Frame &F : T.Stack)
-    if (classifyFrame(F, T.ApiFunction, T.ApiState))
+  for (auto F = T.Stack.rbegin(); F != T.Stack.rend(); ++F)
+    if (classifyFrame(*F, T.ApiFunction, T.ApiState))
       return;
 }
 
