@@ -3,6 +3,8 @@
 #
 #   cmake --install build --prefix P
 #     P/lib/libchanleak-tidy.so, P/lib/libchanleak-tidy-impl.so
+#     P/lib/libchanleak-rt.so, P/lib/libchanleak-rt.a (the runtime)
+#     P/bin/chanleak                   (installed by tools/chanleak)
 #     P/include/chanleak/**
 #     P/share/doc/chanleak/            (docs/ and README.md)
 #     P/lib/cmake/chanleak/chanleakConfig.cmake, ...ConfigVersion.cmake,
@@ -25,6 +27,13 @@ if(TARGET chanleak-tidy-impl)
   install(TARGETS chanleak-tidy-impl
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT tidy)
 endif()
+
+# The runtime, linked (chanleak::rt, chanleak::rt-static) or preloaded.
+install(TARGETS chanleak-rt chanleak-rt-static EXPORT chanleakTargets
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime
+  ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT runtime)
+set_target_properties(chanleak-rt PROPERTIES EXPORT_NAME rt)
+set_target_properties(chanleak-rt-static PROPERTIES EXPORT_NAME rt-static)
 
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/include/chanleak
   DESTINATION ${CMAKE_INSTALL_INCLUDEDIR} COMPONENT headers)

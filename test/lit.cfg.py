@@ -12,9 +12,10 @@ import lit.formats
 config.name = "chanleak"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".cpp", ".test"]
-# test/install/ is a ctest test, test/patterns/ the catalogue driver; Inputs/
+# test/install/ is a ctest test, test/patterns/ the catalogue driver,
+# test/runtime/ and test/verify/ are ctest suites of their own; Inputs/
 # folders hold helpers of the tests next to them.
-config.excludes = ["Inputs", "install", "patterns", "CMakeLists.txt", "README.md"]
+config.excludes = ["Inputs", "install", "patterns", "runtime", "verify", "CMakeLists.txt", "README.md"]
 
 if not hasattr(config, "chanleak_obj_root"):
     lit_config.fatal(
