@@ -14,19 +14,9 @@ import subprocess
 import sys
 import tempfile
 
+from checklib import check, run, summary
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-failures = []
-
-
-def check(cond, what):
-    print(("PASS " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(chanleak, *args):
-    return subprocess.run([chanleak, *args], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=60)
 
 
 def instantiate(src, dst, tmp):
@@ -166,8 +156,7 @@ def main():
         test_conversion(args.chanleak, tmp)
         test_errors(args.chanleak, tmp)
         test_tidy(args.chanleak, tmp)
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":

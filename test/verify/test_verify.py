@@ -16,19 +16,11 @@ import subprocess
 import sys
 import tempfile
 
+from checklib import check, run, summary
+
 HERE = os.path.dirname(os.path.abspath(__file__))
-failures = []
 
 
-def check(cond, what):
-    print(("PASS " if cond else "FAIL ") + what)
-    if not cond:
-        failures.append(what)
-
-
-def run(chanleak, *args, timeout=60):
-    return subprocess.run([chanleak, *args], stdout=subprocess.PIPE,
-                          stderr=subprocess.PIPE, text=True, timeout=timeout)
 
 
 def instantiate(name, tmp, alias):
@@ -256,8 +248,7 @@ def main():
         test_symbolization(args.chanleak, tmp)
         test_clean(args.chanleak, tmp)
         test_errors(args.chanleak, tmp, findings, report)
-    print(f"{len(failures)} failed")
-    return 1 if failures else 0
+    return summary()
 
 
 if __name__ == "__main__":
