@@ -161,9 +161,14 @@ std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
   RegistrySnapshot Registered = registrySnapshot();
   std::vector<long> Tids = allThreads(Registered, ProcReadable);
   settle(Registered, Tids);
+  bool Pending = threadsPending();
   std::vector<long> Result;
   for (long Tid : Tids) {
     if (Tid == Self || Registered.RecentlyExited.count(Tid))
+      continue;
+    // Still being created on a loaded machine (its creator has not learnt
+    // its tid yet, past settle's bound): not a leak.
+    if (Pending && !Registered.Serials.count(Tid) && startedAfterLoad(readStartTicks(Tid)))
       continue;
     bool Ignored = false;
     for (const auto *Snapshot : S.Snapshots)

@@ -133,6 +133,15 @@ unsigned long long readStartTicks(long Tid) {
              : 0;
 }
 
+unsigned long long ticksSinceBoot() {
+  std::string Uptime;
+  long TicksPerSecond = sysconf(_SC_CLK_TCK);
+  if (TicksPerSecond <= 0 || !readSmallFile("/proc/uptime", Uptime))
+    return 0;
+  return static_cast<unsigned long long>(std::strtod(Uptime.c_str(), nullptr) *
+                                         static_cast<double>(TicksPerSecond));
+}
+
 double ageFromStartTicks(unsigned long long StartTicks) {
   std::string Uptime;
   long TicksPerSecond = sysconf(_SC_CLK_TCK);

@@ -61,6 +61,8 @@ public:
   pthread_key_t Key;
   std::atomic<std::uint64_t> NextSerial{1};
   std::atomic<int> PendingStarts{0};
+  /// When the library was loaded, in /proc's clock ticks since boot.
+  const unsigned long long LoadTicks = ticksSinceBoot();
   std::atomic<const char *> CurrentTest{nullptr};
   std::atomic<long> Exited[ExitedRingSize] = {};
   std::atomic<std::size_t> ExitedNext{0};
@@ -259,6 +261,11 @@ RegistrySnapshot registrySnapshot() {
 }
 
 bool threadsPending() { return Registry::get().PendingStarts.load() > 0; }
+
+bool startedAfterLoad(unsigned long long StartTicks) {
+  unsigned long long Loaded = Registry::get().LoadTicks;
+  return Loaded && StartTicks > Loaded;
+}
 
 void waitForPendingStarts(std::chrono::milliseconds Bound) {
   Registry &Reg = Registry::get();

@@ -67,6 +67,9 @@ struct RegistrySnapshot {
 RegistrySnapshot registrySnapshot();
 /// True while a thread being created has not made its tid known.
 bool threadsPending();
+/// Whether a thread that started at StartTicks started after the library
+/// was loaded (so through pthread_create, unless by a raw clone).
+bool startedAfterLoad(unsigned long long StartTicks);
 /// Waits (bounded) until threads being created have made their tids known.
 void waitForPendingStarts(std::chrono::milliseconds Bound);
 /// The test that owns threads created now (SetCurrentTest), or "".
@@ -90,6 +93,8 @@ struct TaskState {
 bool readTaskState(long Tid, TaskState &State);
 /// stat field 22 of Tid, 0 when unreadable.
 unsigned long long readStartTicks(long Tid);
+/// Now, in the unit of StartTicks (clock ticks since boot); 0 if unknown.
+unsigned long long ticksSinceBoot();
 /// Seconds since the thread that started at StartTicks started, 0 if unknown.
 double ageFromStartTicks(unsigned long long StartTicks);
 const char *stateText(char State);
