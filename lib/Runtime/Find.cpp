@@ -133,15 +133,22 @@ std::vector<long> allThreads(const RegistrySnapshot &Registered, bool &ProcReada
 
 /// A tid the registry does not know may be a thread being created right now:
 /// then wait (bounded) for it to become known and look at the registry again.
-void settle(RegistrySnapshot &Registered, const std::vector<long> &Tids) {
+/// Returns whether creations were still pending when that last look began:
+/// only then can a tid it does not know be one of them.
+bool settle(RegistrySnapshot &Registered, const std::vector<long> &Tids) {
   long Self = currentTid();
   bool Unknown = std::any_of(Tids.begin(), Tids.end(), [&](long Tid) {
     return Tid != Self && !Registered.Serials.count(Tid) && !Registered.RecentlyExited.count(Tid);
   });
-  if (Unknown && threadsPending()) {
+  if (!Unknown)
+    return false;
+  if (threadsPending())
     waitForPendingStarts(milliseconds(10));
-    Registered = registrySnapshot();
-  }
+  // Read before the snapshot: a creation pending now has not published its
+  // tid in it, and one that is no longer pending has (tid first, then count).
+  bool Pending = threadsPending();
+  Registered = registrySnapshot();
+  return Pending;
 }
 
 bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot,
@@ -160,8 +167,7 @@ std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
   long Self = currentTid();
   RegistrySnapshot Registered = registrySnapshot();
   std::vector<long> Tids = allThreads(Registered, ProcReadable);
-  settle(Registered, Tids);
-  bool Pending = threadsPending();
+  bool Pending = settle(Registered, Tids);
   std::vector<long> Result;
   for (long Tid : Tids) {
     if (Tid == Self || Registered.RecentlyExited.count(Tid))

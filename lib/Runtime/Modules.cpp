@@ -2,7 +2,9 @@
 #include "RuntimeInternal.h"
 
 #include <climits>
+#include <cstdlib>
 #include <link.h>
+#include <sys/auxv.h>
 #include <unistd.h>
 
 using namespace chanleak;
@@ -42,10 +44,21 @@ bool contains(const std::vector<std::pair<std::uintptr_t, std::uintptr_t>> &Rang
 
 } // namespace
 
+namespace {
+/// The path the program was started by, resolved against the directory it
+/// started in: taken when the library loads, before the program can chdir.
+const std::string StartedAs = [] {
+  const char *ExecFn = reinterpret_cast<const char *>(getauxval(AT_EXECFN));
+  char Resolved[PATH_MAX];
+  return ExecFn && realpath(ExecFn, Resolved) ? std::string(Resolved) : std::string();
+}();
+} // namespace
+
 std::string chanleak::rt::executablePath() {
   char Path[PATH_MAX];
   ssize_t Size = readlink("/proc/self/exe", Path, sizeof(Path) - 1);
-  return Size > 0 ? std::string(Path, Size) : std::string();
+  // Without /proc, the path the kernel was given at exec.
+  return Size > 0 ? std::string(Path, Size) : StartedAs;
 }
 
 std::string chanleak::rt::hexString(std::uintptr_t Value) {

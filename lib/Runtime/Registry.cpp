@@ -264,7 +264,7 @@ bool threadsPending() { return Registry::get().PendingStarts.load() > 0; }
 
 bool startedAfterLoad(unsigned long long StartTicks) {
   unsigned long long Loaded = Registry::get().LoadTicks;
-  return Loaded && StartTicks > Loaded;
+  return Loaded && StartTicks >= Loaded;
 }
 
 void waitForPendingStarts(std::chrono::milliseconds Bound) {
