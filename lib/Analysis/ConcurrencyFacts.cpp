@@ -4,7 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
-#include "clang/AST/RecursiveASTVisitor.h"
+#include "chanleak/Analysis/MainFileVisitor.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
@@ -727,38 +727,23 @@ std::optional<FieldUse> fieldUse(const FieldDecl *Field,
 namespace {
 /// Collects the functions of the main file that name a global; gives up on
 /// a use outside any function (another global's initializer).
-class GlobalUseFinder : public RecursiveASTVisitor<GlobalUseFinder> {
+class GlobalUseFinder : public MainFileVisitor<GlobalUseFinder> {
 public:
   GlobalUseFinder(const VarDecl *Global, const SourceManager &SM)
-      : Global(Global), SM(SM) {}
-
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) &&
-        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    const auto *FD = dyn_cast_or_null<FunctionDecl>(D);
-    const FunctionDecl *Outer = Current;
-    if (FD && FD->doesThisDeclarationHaveABody())
-      Current = FD;
-    bool Continue = RecursiveASTVisitor::TraverseDecl(D);
-    Current = Outer;
-    return Continue;
-  }
+      : MainFileVisitor(SM), Global(Global) {}
 
   bool VisitDeclRefExpr(DeclRefExpr *Ref) {
     if (Ref->getDecl()->getCanonicalDecl() != Global->getCanonicalDecl())
       return true;
-    if (!Current) {
+    if (!enclosingFunction()) {
       Unknown = true;
       return false;
     }
-    Users.insert(Current);
+    Users.insert(enclosingFunction());
     return true;
   }
 
   const VarDecl *Global;
-  const SourceManager &SM;
-  const FunctionDecl *Current = nullptr;
   llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
   bool Unknown = false;
 };

@@ -4,8 +4,7 @@
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/ExprCXX.h"
-#include "clang/AST/RecursiveASTVisitor.h"
-#include "clang/Basic/SourceManager.h"
+#include "chanleak/Analysis/MainFileVisitor.h"
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
 
@@ -343,18 +342,11 @@ bool startsObjectWorker(const Spawn &Sp, const Op &Loop) {
 namespace {
 /// Finds, in the main file, a call of a function that passes a container
 /// argument that may be empty.
-class MaybeEmptyArgumentFinder : public RecursiveASTVisitor<MaybeEmptyArgumentFinder> {
+class MaybeEmptyArgumentFinder : public MainFileVisitor<MaybeEmptyArgumentFinder> {
 public:
   MaybeEmptyArgumentFinder(const ParmVarDecl *Container, const SourceManager &SM)
-      : Container(Container), SM(SM),
+      : MainFileVisitor(SM), Container(Container),
         Function(dyn_cast<FunctionDecl>(Container->getDeclContext())) {}
-
-  bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl>(D) &&
-        !SM.isInMainFile(SM.getExpansionLoc(D->getLocation())))
-      return true;
-    return RecursiveASTVisitor::TraverseDecl(D);
-  }
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();
@@ -392,7 +384,6 @@ private:
   }
 
   const ParmVarDecl *Container;
-  const SourceManager &SM;
   const FunctionDecl *Function;
 };
 } // namespace
