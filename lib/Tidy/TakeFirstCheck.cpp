@@ -34,9 +34,8 @@ void TakeFirstCheck::reportZeroSenders(const ConcurrencyFacts &Facts) {
       for (const Op *O : Facts.opsOn(C->Id))
         if (rescuesReceiver(*O, *C))
           Rescuers.push_back(O);
-      if (Rescuers.empty() || llvm::any_of(Rescuers, [&](const Op *O) {
-            return !O->In->Origin || O->In->Origin != &Sp;
-          }))
+      if (Rescuers.empty() ||
+          llvm::any_of(Rescuers, [&](const Op *O) { return O->In->Origin != &Sp; }))
         continue;
       if (testsEmptiness(Container, Root.Body))
         continue;

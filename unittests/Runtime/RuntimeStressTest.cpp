@@ -27,6 +27,20 @@ using namespace chanleak::testing_support;
 
 namespace {
 
+/// Scans Rounds times without retry: each scan finds exactly Expected, each
+/// thread once, each with a complete stack. A helper, so that a failure still
+/// lets the caller release and join its threads.
+void expectEveryScanFinds(const Option &Baseline, const std::set<long> &Expected,
+                          int Rounds) {
+  const std::multiset<long> ExpectedOnce(Expected.begin(), Expected.end());
+  for (int Round = 0; Round < Rounds; ++Round) {
+    std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+    ASSERT_EQ(tidsOf(Leaked), ExpectedOnce) << "round " << Round;
+    for (const LeakedThread &T : Leaked)
+      ASSERT_TRUE(T.StackComplete) << "round " << Round << ", thread " << T.Tid;
+  }
+}
+
 TEST(RuntimeStress, FindsEachOfAThousandBlockedThreadsOnce) {
   constexpr size_t Count = 1000;
   Option Baseline = IgnoreCurrent();
@@ -101,14 +115,7 @@ TEST(RuntimeStress, RepeatedFindReturnsTheSameThreads) {
       Started.add(currentTid());
       Release.wait();
     });
-  const std::set<long> Expected = Started.waitFor(Count);
-  const std::multiset<long> ExpectedOnce(Expected.begin(), Expected.end());
-  for (int Round = 0; Round < 200; ++Round) {
-    std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
-    ASSERT_EQ(tidsOf(Leaked), ExpectedOnce) << "round " << Round;
-    for (const LeakedThread &T : Leaked)
-      ASSERT_TRUE(T.StackComplete) << "round " << Round << ", thread " << T.Tid;
-  }
+  expectEveryScanFinds(Baseline, Started.waitFor(Count), 200);
   Release.open();
   for (std::thread &T : Threads)
     T.join();
@@ -134,14 +141,7 @@ TEST(RuntimeStress, ThreadsInsideMallocAnswerTheStackSignal) {
         Size = Size * 7 % 40000 + 16; // small and large: tcache and arena
       }
     });
-  const std::set<long> Expected = Started.waitFor(Count);
-  const std::multiset<long> ExpectedOnce(Expected.begin(), Expected.end());
-  for (int Round = 0; Round < 200; ++Round) {
-    std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
-    ASSERT_EQ(tidsOf(Leaked), ExpectedOnce) << "round " << Round;
-    for (const LeakedThread &T : Leaked)
-      ASSERT_TRUE(T.StackComplete) << "round " << Round << ", thread " << T.Tid;
-  }
+  expectEveryScanFinds(Baseline, Started.waitFor(Count), 200);
   Stop = true;
   for (std::thread &T : Threads)
     T.join();
