@@ -43,8 +43,17 @@ struct Frame {
   bool Inlined = false; ///< an inlined call inside the frame that follows
 };
 
-/// A thread found alive that nobody expected.
+/// What a LeakedThread entry stands for.
+enum class LeakKind {
+  Thread,      ///< a thread alive that nobody expected
+  Fiber,       ///< a Boost.Fiber parked forever; Tid is the thread hosting it
+  Terminating, ///< the thread whose uncaught exception is ending the program
+               ///< (std::terminate); Stack is where it threw
+};
+
+/// A thread (or fiber) found alive that nobody expected.
 struct LeakedThread {
+  LeakKind Kind = LeakKind::Thread;
   long Tid = 0;             ///< kernel thread id
   std::string Name;         ///< /proc/self/task/<tid>/comm
   char KernelState = '?';   ///< the state letter of /proc/.../stat: S, D, R...
@@ -64,6 +73,8 @@ struct LeakedThread {
   std::string CreatorName;
   std::string Test;         ///< test running when it was created, or empty
   double AgeSeconds = 0;    ///< time since creation
+  /// Terminating only: the uncaught exception, "type: what()".
+  std::string Exception;
 };
 
 class Options;

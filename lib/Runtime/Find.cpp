@@ -1,10 +1,12 @@
 //===- Find.cpp - Find(), VerifyNone() and their options -----------------===//
 //
 // One look: list /proc/self/task, drop the caller, the ignored snapshot and
-// threads already past their start routine. While something is left and the
+// threads already past their start routine; add the Boost.Fiber fibers parked
+// forever (Fibers.cpp) that are not ignored. While something is left and the
 // retry budget allows, look again with exponential backoff (goleak's policy).
-// The last look inspects what is left: kernel state, current stack (signal),
-// creation stack (registry), symbols and the model's API state.
+// The last look inspects what is left: kernel state, current stack (signal,
+// or the one a fiber parked with), creation stack (registry), symbols and the
+// model's API state.
 //
 //===----------------------------------------------------------------------===//
 #include "RuntimeInternal.h"
@@ -44,6 +46,7 @@ struct chanleak::Option::Impl {
   Kind K;
   std::string Name;
   std::unordered_map<long, Identity> Snapshot;
+  std::unordered_set<std::uint64_t> FiberSnapshot; ///< serials of live fibers
   microseconds Min{0}, Max{0}, Total{0};
   std::FILE *Stream = nullptr;
 };
@@ -64,7 +67,7 @@ Option namedOption(Kind K, std::string Name) {
 }
 
 struct Settings {
-  std::vector<const std::unordered_map<long, Identity> *> Snapshots;
+  std::vector<const Option::Impl *> Snapshots;
   std::vector<std::string> TopFunctions, AnyFunctions, CreatedBy, OnlyDuring;
   bool Retry = true;
   microseconds Min{1}, Max{100000}, Total{430000};
@@ -74,7 +77,7 @@ struct Settings {
     for (const Option &O : Opts) {
       const Option::Impl &I = O.impl();
       switch (I.K) {
-      case Kind::IgnoreSnapshot: Snapshots.push_back(&I.Snapshot); break;
+      case Kind::IgnoreSnapshot: Snapshots.push_back(&I); break;
       case Kind::IgnoreTopFunction: TopFunctions.push_back(I.Name); break;
       case Kind::IgnoreAnyFunction: AnyFunctions.push_back(I.Name); break;
       case Kind::IgnoreCreatedBy: CreatedBy.push_back(I.Name); break;
@@ -163,11 +166,13 @@ bool inSnapshot(const std::unordered_map<long, Identity> &Snapshot,
   return Serial == 0 && readStartTicks(Tid) == It->second.StartTicks;
 }
 
-std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
+bool createdDuring(const Settings &S, const CreationInfo &Creation) {
+  return std::find(S.OnlyDuring.begin(), S.OnlyDuring.end(), Creation.Test) != S.OnlyDuring.end();
+}
+
+std::vector<long> threadCandidates(const Settings &S, const RegistrySnapshot &Registered,
+                                   const std::vector<long> &Tids, bool Pending) {
   long Self = currentTid();
-  RegistrySnapshot Registered = registrySnapshot();
-  std::vector<long> Tids = allThreads(Registered, ProcReadable);
-  bool Pending = settle(Registered, Tids);
   std::vector<long> Result;
   for (long Tid : Tids) {
     if (Tid == Self || Registered.RecentlyExited.count(Tid))
@@ -177,8 +182,8 @@ std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
     if (Pending && !Registered.Serials.count(Tid) && startedAfterLoad(readStartTicks(Tid)))
       continue;
     bool Ignored = false;
-    for (const auto *Snapshot : S.Snapshots)
-      Ignored = Ignored || inSnapshot(*Snapshot, Registered, Tid);
+    for (const Option::Impl *Snapshot : S.Snapshots)
+      Ignored = Ignored || inSnapshot(Snapshot->Snapshot, Registered, Tid);
     if (!Ignored)
       Result.push_back(Tid);
   }
@@ -188,12 +193,57 @@ std::vector<long> candidates(const Settings &S, bool &ProcReadable) {
   std::vector<long> During;
   for (long Tid : Result) {
     auto It = Creations.find(Tid);
-    if (It != Creations.end() &&
-        std::find(S.OnlyDuring.begin(), S.OnlyDuring.end(), It->second.Test) !=
-            S.OnlyDuring.end())
+    if (It != Creations.end() && createdDuring(S, It->second))
       During.push_back(Tid);
   }
   return During;
+}
+
+/// A thread's main fiber was not started by fiber::start_: it is the thread,
+/// so it has the thread's creation and is ignored with it.
+std::vector<ParkedFiber> fiberCandidates(const Settings &S, const RegistrySnapshot &Registered) {
+  std::vector<ParkedFiber> Parked = parkedFibers();
+  std::vector<long> MainFiberHosts;
+  for (const ParkedFiber &F : Parked)
+    if (!F.HasCreation)
+      MainFiberHosts.push_back(F.HostTid);
+  std::unordered_map<long, CreationInfo> HostCreations;
+  if (!MainFiberHosts.empty())
+    HostCreations = lookupCreations(MainFiberHosts);
+  std::vector<ParkedFiber> Result;
+  for (ParkedFiber &F : Parked) {
+    bool Ignored = false;
+    for (const Option::Impl *Snapshot : S.Snapshots)
+      Ignored = Ignored || (F.HasCreation ? Snapshot->FiberSnapshot.count(F.Creation.Serial) > 0
+                                          : inSnapshot(Snapshot->Snapshot, Registered, F.HostTid));
+    if (Ignored)
+      continue;
+    if (!F.HasCreation) {
+      auto Host = HostCreations.find(F.HostTid);
+      F.HasCreation = Host != HostCreations.end();
+      if (F.HasCreation)
+        F.Creation = Host->second;
+    }
+    if (S.OnlyDuring.empty() || (F.HasCreation && createdDuring(S, F.Creation)))
+      Result.push_back(std::move(F));
+  }
+  return Result;
+}
+
+struct Candidates {
+  std::vector<long> Tids;
+  std::vector<ParkedFiber> Fibers;
+  bool empty() const { return Tids.empty() && Fibers.empty(); }
+};
+
+Candidates candidates(const Settings &S, bool &ProcReadable) {
+  RegistrySnapshot Registered = registrySnapshot();
+  std::vector<long> Tids = allThreads(Registered, ProcReadable);
+  bool Pending = settle(Registered, Tids);
+  Candidates Result;
+  Result.Tids = threadCandidates(S, Registered, Tids, Pending);
+  Result.Fibers = fiberCandidates(S, Registered);
+  return Result;
 }
 
 /// Symbolized frames of call sites, kept across calls (bounded).
@@ -338,29 +388,48 @@ void classify(LeakedThread &T) {
       return;
 }
 
-std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadable,
-                                  const Settings &S, std::vector<LeakDetail> *Details) {
+void setKernelState(LeakedThread &T, const TaskState &State) {
+  T.Name = State.Name;
+  T.KernelState = State.State;
+  T.KernelStateText = stateText(State.State);
+  T.WaitChannel = State.WaitChannel;
+  T.Syscall = State.Syscall;
+  if (const char *Name = syscallName(State.Syscall))
+    T.SyscallName = Name;
+}
+
+/// Fibers are inspected after threads: their stacks were captured when they
+/// parked, nothing is signalled.
+void inspectFibers(const std::vector<ParkedFiber> &Fibers, const Settings &S,
+                   std::vector<LeakedThread> &Leaked, std::vector<LeakDetail> *Details) {
+  for (const ParkedFiber &F : Fibers) {
+    LeakedThread T = describeCapturedStack(LeakKind::Fiber, F.HostTid, F.Pcs,
+                                           F.HasCreation ? &F.Creation : nullptr);
+    if (ignoredByFunctions(T, S))
+      continue;
+    if (Details)
+      Details->push_back(LeakDetail()); // parked in user space, not in a futex
+    Leaked.push_back(std::move(T));
+  }
+}
+
+std::vector<LeakedThread> inspect(const Candidates &C, bool ProcReadable, const Settings &S,
+                                  std::vector<LeakDetail> *Details) {
   // The kernel state is read before the signal, which interrupts the system
   // call; the registry too, since a thread whose call returns EINTR (poll)
   // may be gone from it by the time the report is built.
-  std::unordered_map<long, CreationInfo> Creations = lookupCreations(Tids);
+  std::unordered_map<long, CreationInfo> Creations = lookupCreations(C.Tids);
   ModuleMap Modules;
   auto Now = Clock::now();
   std::vector<LeakedThread> Threads;
   std::vector<LeakDetail> ThreadDetails;
-  for (long Tid : Tids) {
+  for (long Tid : C.Tids) {
     TaskState State;
     if (!readTaskState(Tid, State) && ProcReadable)
       continue; // it exited
     LeakedThread T;
     T.Tid = Tid;
-    T.Name = State.Name;
-    T.KernelState = State.State;
-    T.KernelStateText = stateText(State.State);
-    T.WaitChannel = State.WaitChannel;
-    T.Syscall = State.Syscall;
-    if (const char *Name = syscallName(State.Syscall))
-      T.SyscallName = Name;
+    setKernelState(T, State);
     auto Creation = Creations.find(Tid);
     if (Creation != Creations.end()) {
       const CreationInfo &C = Creation->second;
@@ -407,6 +476,7 @@ std::vector<LeakedThread> inspect(const std::vector<long> &Tids, bool ProcReadab
       Details->push_back(ThreadDetails[I]);
     Leaked.push_back(std::move(T));
   }
+  inspectFibers(C.Fibers, S, Leaked, Details);
   return Leaked;
 }
 
@@ -429,6 +499,7 @@ Option IgnoreCurrent() {
       Id.StartTicks = readStartTicks(Tid);
     I.Snapshot.emplace(Tid, Id);
   }
+  I.FiberSnapshot = liveFiberSerials();
   return makeOption(std::move(I));
 }
 
@@ -492,6 +563,31 @@ bool VerifyNone(const std::vector<Option> &Opts) {
 
 namespace rt {
 
+LeakedThread describeCapturedStack(LeakKind Kind, long Tid,
+                                   const std::vector<std::uintptr_t> &Pcs,
+                                   const CreationInfo *Creation) {
+  ModuleMap Modules;
+  LeakedThread T;
+  T.Kind = Kind;
+  T.Tid = Tid;
+  TaskState State;
+  if (readTaskState(Tid, State))
+    setKernelState(T, State);
+  else
+    T.KernelState = '-'; // gone
+  T.Stack = resolve(Pcs, Modules);
+  T.StackComplete = true;
+  if (Creation) {
+    T.CreationStack = resolve(fromCreateCaller(Creation->CreationPcs), Modules);
+    T.CreatorTid = Creation->CreatorTid;
+    T.CreatorName = Creation->CreatorName;
+    T.Test = Creation->Test;
+    T.AgeSeconds = std::chrono::duration<double>(Clock::now() - Creation->Created).count();
+  }
+  classify(T);
+  return T;
+}
+
 std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
                                     std::vector<LeakDetail> *Details) {
   Settings S(Opts);
@@ -499,13 +595,13 @@ std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
   microseconds Sleep = S.Min;
   for (;;) {
     bool ProcReadable;
-    std::vector<long> Tids = candidates(S, ProcReadable);
-    if (Tids.empty())
+    Candidates C = candidates(S, ProcReadable);
+    if (C.empty())
       return {};
     bool LastLook = !S.Retry || Clock::now() + Sleep > Deadline;
     if (LastLook || S.filtersOnFunctions()) {
       std::vector<LeakDetail> LookDetails;
-      std::vector<LeakedThread> Threads = inspect(Tids, ProcReadable, S, &LookDetails);
+      std::vector<LeakedThread> Threads = inspect(C, ProcReadable, S, &LookDetails);
       if (Threads.empty() || LastLook) {
         if (Details)
           *Details = std::move(LookDetails);

@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdio>
 #include <unistd.h>
 
@@ -47,6 +48,61 @@ std::string age(double Seconds) {
   return Buffer;
 }
 
+const char *kindName(LeakKind Kind) {
+  switch (Kind) {
+  case LeakKind::Thread: return "thread";
+  case LeakKind::Fiber: return "fiber";
+  case LeakKind::Terminating: return "terminating";
+  }
+  return "thread";
+}
+
+/// "2 leaked threads, 1 parked fiber, 1 terminating thread", zero counts left
+/// out (but for threads when everything is zero).
+std::string countSummary(const std::vector<LeakedThread> &Threads) {
+  auto Count = [&](LeakKind Kind) {
+    return std::count_if(Threads.begin(), Threads.end(),
+                         [&](const LeakedThread &T) { return T.Kind == Kind; });
+  };
+  auto Phrase = [](long N, const char *Noun) {
+    return std::to_string(N) + " " + Noun + (N == 1 ? "" : "s");
+  };
+  long Leaked = Count(LeakKind::Thread), Fibers = Count(LeakKind::Fiber),
+       Terminating = Count(LeakKind::Terminating);
+  std::string Out;
+  if (Leaked || Threads.empty())
+    Out = Phrase(Leaked, "leaked thread");
+  if (Fibers)
+    Out += (Out.empty() ? "" : ", ") + Phrase(Fibers, "parked fiber");
+  if (Terminating)
+    Out += (Out.empty() ? "" : ", ") + Phrase(Terminating, "terminating thread");
+  return Out;
+}
+
+/// The entry's first line: what it is and, between brackets, what it does.
+std::string heading(const LeakedThread &T) {
+  std::vector<std::string> Summary;
+  if (T.Kind == LeakKind::Terminating)
+    Summary.push_back("terminating: uncaught " + T.Exception);
+  if (!T.ApiState.empty())
+    Summary.push_back(T.ApiState);
+  Summary.push_back(age(T.AgeSeconds));
+  if (T.Kind == LeakKind::Thread)
+    Summary.push_back(kernelActivity(T));
+  std::string Joined;
+  for (const std::string &Part : Summary)
+    Joined += (Joined.empty() ? "" : ", ") + Part;
+  std::string Out = T.Kind == LeakKind::Fiber ? "fiber on thread " : "thread ";
+  Out += std::to_string(T.Tid) + " " + quoted(T.Name) + " [" + Joined + "]";
+  if (T.Kind == LeakKind::Thread) {
+    Out += "  (state " + std::string(1, T.KernelState) + " " + T.KernelStateText;
+    if (!T.WaitChannel.empty())
+      Out += ", wchan " + T.WaitChannel;
+    Out += ")";
+  }
+  return Out + "\n";
+}
+
 nlohmann::json frameJson(const Frame &F) {
   nlohmann::json J = {{"address", hexString(F.Address)}, {"module", F.Module},
                       {"offset", hexString(F.Offset)}};
@@ -71,23 +127,12 @@ nlohmann::json framesJson(const std::vector<Frame> &Frames) {
 namespace chanleak {
 
 std::string FormatReport(const std::vector<LeakedThread> &Threads) {
-  std::string Out = "chanleak: found " + std::to_string(Threads.size()) + " leaked thread" +
-                    (Threads.size() == 1 ? "" : "s") + "\n";
+  std::string Out = "chanleak: found " + countSummary(Threads) + "\n";
   for (const LeakedThread &T : Threads) {
-    std::vector<std::string> Summary;
-    if (!T.ApiState.empty())
-      Summary.push_back(T.ApiState);
-    Summary.push_back(age(T.AgeSeconds));
-    Summary.push_back(kernelActivity(T));
-    std::string Joined;
-    for (const std::string &Part : Summary)
-      Joined += (Joined.empty() ? "" : ", ") + Part;
-    Out += "\nthread " + std::to_string(T.Tid) + " " + quoted(T.Name) + " [" + Joined + "]";
-    Out += "  (state " + std::string(1, T.KernelState) + " " + T.KernelStateText;
-    if (!T.WaitChannel.empty())
-      Out += ", wchan " + T.WaitChannel;
-    Out += ")\n";
-    if (!T.ApiFunction.empty())
+    Out += "\n" + heading(T);
+    if (T.Kind == LeakKind::Terminating)
+      Out += "  threw at:\n";
+    else if (!T.ApiFunction.empty())
       Out += "  blocked in " + T.ApiFunction + "\n";
     appendFrames(Out, T.Stack);
     if (!T.StackComplete && failsWithEintr(T.Syscall))
@@ -125,6 +170,7 @@ std::string formatJson(const std::vector<LeakedThread> &Threads, const char *Whe
                            {"threads", nlohmann::json::array()}};
   for (const LeakedThread &T : Threads) {
     Report["threads"].push_back({
+        {"kind", kindName(T.Kind)},
         {"tid", T.Tid},
         {"name", T.Name},
         {"state", std::string(1, T.KernelState)},
@@ -141,6 +187,7 @@ std::string formatJson(const std::vector<LeakedThread> &Threads, const char *Whe
         {"stack-complete", T.StackComplete},
         {"stack", framesJson(T.Stack)},
         {"creation-stack", framesJson(T.CreationStack)},
+        {"exception", T.Exception},
     });
   }
   // Names and paths are bytes, not always UTF-8: replace, never throw.

@@ -6,6 +6,7 @@
 //   StackSampler  current stacks, taken by a signal handler in each thread
 //   Modules       loaded objects: address -> module + offset, writable data
 //   Symbolizer    llvm-symbolizer as a subprocess, API states from the model
+//   Fibers        Boost.Fiber fibers parked forever, their creation
 //
 //===----------------------------------------------------------------------===//
 #ifndef CHANLEAK_LIB_RUNTIME_RUNTIMEINTERNAL_H
@@ -159,6 +160,22 @@ std::string modelName(const std::string &Demangled);
 /// if so sets its model name and state ("chan send"...).
 bool classifyFrame(const Frame &F, std::string &ModelFunction, std::string &State);
 
+//===--- Fibers -----------------------------------------------------------===//
+
+/// A Boost.Fiber fiber parked (untimed) in a wait queue or an unbuffered
+/// channel's hand-over, as recorded by the interposed libboost_fiber.
+struct ParkedFiber {
+  long HostTid = 0; ///< the thread it parked on
+  std::vector<std::uintptr_t> Pcs; ///< its stack when it parked, innermost first
+  /// Recorded by fiber::start_ (Serial counts fibers, apart from threads);
+  /// absent for a thread's main fiber, which no start_ created.
+  CreationInfo Creation;
+  bool HasCreation = false;
+};
+std::vector<ParkedFiber> parkedFibers();
+/// Creation serials of the fibers started and not yet destroyed.
+std::unordered_set<std::uint64_t> liveFiberSerials();
+
 //===--- Find and the reports ---------------------------------------------===//
 
 /// Per leaked thread, what the at-exit check needs beyond LeakedThread.
@@ -169,6 +186,13 @@ struct LeakDetail {
 
 std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
                                     std::vector<LeakDetail> *Details);
+
+/// An entry for a stack captured by the runtime itself rather than sampled
+/// by signal (a terminating thread's, a parked fiber's): frames resolved,
+/// creation filled in when Creation is known, API state classified.
+LeakedThread describeCapturedStack(LeakKind Kind, long Tid,
+                                   const std::vector<std::uintptr_t> &Pcs,
+                                   const CreationInfo *Creation);
 
 std::string formatJson(const std::vector<LeakedThread> &Threads, const char *When,
                        const std::string &HangReason);

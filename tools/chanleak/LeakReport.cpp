@@ -42,7 +42,13 @@ bool fromJSON(const json::Value &V, ReportFrame &F, json::Path P) {
 
 bool fromJSON(const json::Value &V, ReportThread &T, json::Path P) {
   json::ObjectMapper O(V, P);
-  return O && O.map("tid", T.Tid) && O.mapOptional("name", T.Name) &&
+  if (!(O && O.map("tid", T.Tid) && O.mapOptional("kind", T.Kind)))
+    return false;
+  if (T.Kind != "thread" && T.Kind != "fiber" && T.Kind != "terminating") {
+    P.field("kind").report("expected \"thread\", \"fiber\" or \"terminating\"");
+    return false;
+  }
+  return O.mapOptional("name", T.Name) &&
          O.mapOptional("state", T.State) &&
          O.mapOptional("state-text", T.StateText) &&
          O.mapOptional("wchan", T.WaitChannel) &&
@@ -56,7 +62,8 @@ bool fromJSON(const json::Value &V, ReportThread &T, json::Path P) {
          O.mapOptional("creator-name", T.CreatorName) &&
          O.mapOptional("stack-complete", T.StackComplete) &&
          O.mapOptional("stack", T.Stack) &&
-         O.mapOptional("creation-stack", T.CreationStack);
+         O.mapOptional("creation-stack", T.CreationStack) &&
+         O.mapOptional("exception", T.Exception);
 }
 
 bool fromJSON(const json::Value &V, LeakReport &R, json::Path P) {
@@ -92,7 +99,8 @@ json::Value toJSON(const ReportFrame &F) {
 }
 
 json::Value toJSON(const ReportThread &T) {
-  return json::Object{{"tid", T.Tid},
+  return json::Object{{"kind", T.Kind},
+                      {"tid", T.Tid},
                       {"name", T.Name},
                       {"state", T.State},
                       {"state-text", T.StateText},
@@ -107,7 +115,8 @@ json::Value toJSON(const ReportThread &T) {
                       {"creator-name", T.CreatorName},
                       {"stack-complete", T.StackComplete},
                       {"stack", T.Stack},
-                      {"creation-stack", T.CreationStack}};
+                      {"creation-stack", T.CreationStack},
+                      {"exception", T.Exception}};
 }
 
 json::Value toJSON(const LeakReport &R) {

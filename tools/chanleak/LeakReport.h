@@ -31,6 +31,9 @@ struct ReportFrame {
 };
 
 struct ReportThread {
+  /// "thread", "fiber" (parked forever; Tid hosts it) or "terminating" (its
+  /// uncaught exception ended the program; Stack is where it threw).
+  std::string Kind = "thread";
   int64_t Tid = 0;
   std::string Name;
   std::string State, StateText, WaitChannel, SyscallName;
@@ -43,6 +46,7 @@ struct ReportThread {
   bool StackComplete = false;
   std::vector<ReportFrame> Stack;         ///< innermost first
   std::vector<ReportFrame> CreationStack; ///< pthread_create's caller first
+  std::string Exception;                  ///< terminating only: "type: what()"
 };
 
 struct LeakReport {

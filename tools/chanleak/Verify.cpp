@@ -72,6 +72,10 @@ const ReportFrame *userFrame(const std::vector<ReportFrame> &Frames) {
 }
 
 std::string describeState(const ReportThread &Thread) {
+  if (Thread.Kind == "terminating")
+    return "terminated the program: uncaught " + Thread.Exception;
+  if (Thread.Kind == "fiber")
+    return "fiber, " + (Thread.ApiState.empty() ? "parked" : Thread.ApiState);
   if (!Thread.ApiState.empty())
     return Thread.ApiState;
   if (!Thread.SyscallName.empty())
@@ -145,9 +149,12 @@ static json::Object missedResult(const ReportThread &Thread,
                                  const LeakReport &Report) {
   const ReportFrame *Blocked = userFrame(Thread.Stack);
   const ReportFrame *Created = userFrame(Thread.CreationStack);
+  const char *What = Thread.Kind == "fiber" ? "a fiber on thread" : "thread";
+  const char *Verb =
+      Thread.Kind == "terminating" ? "ended the program" : "is still blocked at exit";
   std::string Message =
-      llvm::formatv("thread {0} ({1}) is still blocked at exit: {2}{3}",
-                    Thread.Tid, Thread.Name, describeState(Thread),
+      llvm::formatv("{0} {1} ({2}) {3}: {4}{5}", What, Thread.Tid, Thread.Name,
+                    Verb, describeState(Thread),
                     Thread.ApiFunction.empty() ? ""
                                                : " in " + Thread.ApiFunction)
           .str();
