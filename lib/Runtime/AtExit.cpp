@@ -23,11 +23,6 @@ using namespace chanleak::rt;
 
 namespace {
 
-bool enabledByEnvironment() {
-  const char *Env = std::getenv("CHANLEAK_VERIFY_AT_EXIT");
-  return Env && *Env && std::strcmp(Env, "0") != 0;
-}
-
 int leakExitCode() {
   const char *Env = std::getenv("CHANLEAK_EXIT_CODE");
   int Code = Env ? std::atoi(Env) : 0;
@@ -64,26 +59,6 @@ void writeJson(const std::string &Json) {
     warn(std::string("cannot write the report to ") + Path);
 }
 
-std::atomic<bool> Checked{false};
-
-/// Checks once; the exit status to leave with when threads leaked, else 0.
-int verifyOnce() {
-  if (!enabledByEnvironment() || Checked.exchange(true))
-    return 0;
-  std::vector<LeakDetail> Details;
-  std::vector<LeakedThread> Threads = findLeaks({}, &Details);
-  if (Threads.empty())
-    return 0;
-  std::string Report = FormatReport(Threads);
-  std::string Reason = hangReason(Details);
-  if (!Reason.empty())
-    Report += "\nchanleak: " + Reason + "\n";
-  ssize_t Ignored = write(STDERR_FILENO, Report.data(), Report.size());
-  (void)Ignored;
-  writeJson(formatJson(Threads, "exit", Reason));
-  return leakExitCode();
-}
-
 /// Flushes stdout and stderr unless a leaked thread holds their locks.
 void flushStandardStreams() {
   for (std::FILE *Stream : {stdout, stderr}) {
@@ -94,17 +69,56 @@ void flushStandardStreams() {
   }
 }
 
-void leaveIfLeaked() {
-  if (int Code = verifyOnce()) {
-    flushStandardStreams();
-    _exit(Code);
+std::atomic<bool> Checked{false};
+
+} // namespace
+
+bool chanleak::rt::verifyAtExitEnabled() {
+  const char *Env = std::getenv("CHANLEAK_VERIFY_AT_EXIT");
+  return Env && *Env && std::strcmp(Env, "0") != 0;
+}
+
+int chanleak::rt::verifyAtExit(const LeakedThread *Terminating) {
+  if (!verifyAtExitEnabled() || Checked.exchange(true))
+    return 0;
+  std::vector<LeakDetail> Details;
+  std::vector<LeakedThread> Threads = findLeaks({}, &Details);
+  if (Terminating) {
+    // The program itself, wherever it is when another thread terminates it.
+    long Main = static_cast<long>(getpid());
+    for (std::size_t I = Threads.size(); I-- > 0;)
+      if (Threads[I].Kind == LeakKind::Thread && Threads[I].Tid == Main) {
+        Threads.erase(Threads.begin() + I);
+        Details.erase(Details.begin() + I);
+      }
+    Threads.insert(Threads.begin(), *Terminating);
   }
+  if (Threads.empty())
+    return 0;
+  std::string Report = FormatReport(Threads);
+  std::string Reason = hangReason(Details);
+  if (!Reason.empty())
+    Report += "\nchanleak: " + Reason + "\n";
+  ssize_t Ignored = write(STDERR_FILENO, Report.data(), Report.size());
+  (void)Ignored;
+  writeJson(formatJson(Threads, "exit", Reason));
+  flushStandardStreams();
+  return leakExitCode();
+}
+
+namespace {
+
+void leaveIfLeaked() {
+  if (int Code = verifyAtExit(nullptr))
+    _exit(Code);
 }
 
 using MainFn = int (*)(int, char **, char **);
 MainFn RealMain = nullptr;
 
-int checkedMain(int Argc, char **Argv, char **Envp) {
+/// main, run by libc in place of the program's: creation stacks end here, and
+/// the at-exit check runs when main returns.
+int runMain(int Argc, char **Argv, char **Envp) {
   int Status = RealMain(Argc, Argv, Envp);
   leaveIfLeaked();
   return Status;
@@ -112,7 +126,7 @@ int checkedMain(int Argc, char **Argv, char **Envp) {
 
 } // namespace
 
-extern "C" CHANLEAK_EXPORT int chanleak_rt_verify_at_exit(void) { return verifyOnce(); }
+extern "C" CHANLEAK_EXPORT int chanleak_rt_verify_at_exit(void) { return verifyAtExit(nullptr); }
 
 extern "C" CHANLEAK_EXPORT void exit(int Status) {
   using ExitFn = void (*)(int);
@@ -130,7 +144,7 @@ extern "C" CHANLEAK_EXPORT int __libc_start_main(MainFn Main, int Argc, char **A
   using StartFn = int (*)(MainFn, int, char **, void (*)(), void (*)(), void (*)(), void *);
   auto RealStart = reinterpret_cast<StartFn>(dlsym(RTLD_NEXT, "__libc_start_main"));
   RealMain = Main;
-  return RealStart(enabledByEnvironment() ? checkedMain : Main, Argc, Argv, Init, Fini,
-                   RtldFini, StackEnd);
+  setOutermostFunction(OutermostKind::Main, reinterpret_cast<void *>(runMain));
+  return RealStart(runMain, Argc, Argv, Init, Fini, RtldFini, StackEnd);
 }
 #endif

@@ -165,7 +165,9 @@ void *threadTrampoline(void *Arg) {
   unblockStackSignal();
   publishTid(R, currentTid());
   pthread_setspecific(Reg.Key, R);
-  return R->Start(R->Arg);
+  void *Result = R->Start(R->Arg);
+  asm volatile("" ::: "memory"); // no tail call: stacks end at this frame
+  return Result;
 }
 
 // Loads the registry (and the stack signal) when the library is loaded, before
@@ -173,6 +175,7 @@ void *threadTrampoline(void *Arg) {
 __attribute__((constructor)) void initRuntime() {
   Registry::get();
   prepareStackSignal();
+  setOutermostFunction(OutermostKind::ThreadStart, reinterpret_cast<void *>(threadTrampoline));
 }
 
 } // namespace

@@ -83,7 +83,8 @@ std::string countSummary(const std::vector<LeakedThread> &Threads) {
 std::string heading(const LeakedThread &T) {
   std::vector<std::string> Summary;
   if (T.Kind == LeakKind::Terminating)
-    Summary.push_back("terminating: uncaught " + T.Exception);
+    Summary.push_back(T.Exception.empty() ? "terminating: std::terminate called directly"
+                                          : "terminating: uncaught " + T.Exception);
   if (!T.ApiState.empty())
     Summary.push_back(T.ApiState);
   Summary.push_back(age(T.AgeSeconds));
@@ -131,7 +132,7 @@ std::string FormatReport(const std::vector<LeakedThread> &Threads) {
   for (const LeakedThread &T : Threads) {
     Out += "\n" + heading(T);
     if (T.Kind == LeakKind::Terminating)
-      Out += "  threw at:\n";
+      Out += T.Exception.empty() ? "  terminating in:\n" : "  threw at:\n";
     else if (!T.ApiFunction.empty())
       Out += "  blocked in " + T.ApiFunction + "\n";
     appendFrames(Out, T.Stack);
@@ -140,6 +141,10 @@ std::string FormatReport(const std::vector<LeakedThread> &Threads) {
              " fail with EINTR; CHANLEAK_SAMPLE_ALL=1 samples it anyway)\n";
     else if (!T.StackComplete)
       Out += "  (stack not available: the thread did not answer the stack signal in time)\n";
+    if (T.CreatorTid == 0 && T.Tid == static_cast<long>(getpid())) {
+      Out += "the program's main thread\n";
+      continue;
+    }
     if (T.CreatorTid == 0) {
       Out += "created before chanleak was loaded (no creation stack)\n";
       continue;

@@ -121,6 +121,12 @@ std::unordered_map<long, StackSample>
 sampleStacks(const std::vector<long> &Tids, std::chrono::milliseconds Timeout);
 /// Call sites of the calling thread, skipping its Skip innermost frames.
 std::vector<std::uintptr_t> captureCurrentStack(int Skip);
+enum class OutermostKind { Main, ThreadStart };
+/// Stacks (captured or sampled) end below Function, the runtime's wrapper of
+/// main or of threads' start routines: the frames beyond are libc's startup,
+/// the same in every stack, and unwinding them was a third of what a
+/// creation stack cost.
+void setOutermostFunction(OutermostKind Kind, const void *Function);
 /// Makes sure the stack signal is handled and not blocked in this thread.
 void prepareStackSignal();
 /// Unblocks the stack signal in the calling thread.
@@ -193,6 +199,13 @@ std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
 LeakedThread describeCapturedStack(LeakKind Kind, long Tid,
                                    const std::vector<std::uintptr_t> &Pcs,
                                    const CreationInfo *Creation);
+
+/// Whether CHANLEAK_VERIFY_AT_EXIT asks for the whole-program check.
+bool verifyAtExitEnabled();
+/// The whole-program check, once per process: reports the leaked threads (and
+/// Terminating, the thread ending the program, when given) to stderr and to
+/// CHANLEAK_REPORT; the exit status to leave with, or 0 when nothing leaked.
+int verifyAtExit(const LeakedThread *Terminating);
 
 std::string formatJson(const std::vector<LeakedThread> &Threads, const char *When,
                        const std::string &HangReason);

@@ -58,6 +58,18 @@ struct UnwindState {
   bool SeenSignalFrame; ///< for a handler: frames start after the signal frame
 };
 
+/// The runtime's wrappers of main and of thread start routines: stacks end
+/// below them (see setOutermostFunction).
+std::atomic<std::uintptr_t> OutermostFunctions[2];
+
+bool isOutermost(_Unwind_Context *Context) {
+  std::uintptr_t Function = _Unwind_GetRegionStart(Context);
+  for (const std::atomic<std::uintptr_t> &Outermost : OutermostFunctions)
+    if (Function && Function == Outermost.load(std::memory_order_relaxed))
+      return true;
+  return false;
+}
+
 /// Records call sites: the exact pc of an interrupted frame, the return
 /// address minus one (inside the call instruction) of the others.
 _Unwind_Reason_Code recordFrame(_Unwind_Context *Context, void *Arg) {
@@ -73,6 +85,8 @@ _Unwind_Reason_Code recordFrame(_Unwind_Context *Context, void *Arg) {
     return _URC_NO_REASON;
   }
   if (Pc == 0)
+    return _URC_END_OF_STACK;
+  if (isOutermost(Context))
     return _URC_END_OF_STACK;
   State->Pcs[State->Count++] = BeforeInsn ? Pc : Pc - 1;
   return State->Count == MaxFrames ? _URC_END_OF_STACK : _URC_NO_REASON;
@@ -283,6 +297,10 @@ std::vector<std::uintptr_t> captureCurrentStack(int Skip) {
   UnwindState Unwind{Pcs, 0, Skip + 1, true};
   _Unwind_Backtrace(recordFrame, &Unwind);
   return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
+}
+
+void setOutermostFunction(OutermostKind Kind, const void *Function) {
+  OutermostFunctions[static_cast<int>(Kind)].store(reinterpret_cast<std::uintptr_t>(Function));
 }
 
 std::unordered_map<long, StackSample>

@@ -39,9 +39,6 @@ EXPECTED_UNCONFIRMED = {
     "take-first/boost_fiber_leaky_empty.cpp":
         "the receive blocks the scenario's main fiber; the thread's stack is then the "
         "fiber scheduler's, and the fiber's own stack is out of the unwinder's reach",
-    "double-send/std_leaky.cpp":
-        "the defect ends in std::terminate (a second set_value), not a leaked thread; "
-        "the program leaves before the runtime checks",
 }
 
 
