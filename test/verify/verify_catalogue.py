@@ -34,11 +34,6 @@ EXPECTED_UNCONFIRMED = {
     "take-first/asio_leaky.cpp": CORO,
     "looping-timer/asio_leaky.cpp": CORO,
     "orphaned-worker/asio_leaky.cpp": CORO,
-    "take-first/boost_fiber_leaky.cpp":
-        "the blocked senders are fibers of the scenario's own thread, not threads",
-    "take-first/boost_fiber_leaky_empty.cpp":
-        "the receive blocks the scenario's main fiber; the thread's stack is then the "
-        "fiber scheduler's, and the fiber's own stack is out of the unwinder's reach",
 }
 
 
