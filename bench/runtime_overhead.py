@@ -8,11 +8,17 @@
 (b) VerifyNone latency: bench/runtime_verify_latency.cpp keeps 64 blocked
     threads alive, snapshots them with IgnoreCurrent(), then calls
     VerifyNone(NoRetry) many times; prints the median (goal: under 1 ms).
+(c) Fiber parks: bench/runtime_fiber_pingpong.cpp passes a number between
+    two Boost.Fiber fibers over unbuffered channels N times (default
+    100,000; each round trip parks 3-4 times, and the runtime records a
+    stack per park), interleaved as (a); prints the ratio. Skipped without
+    Boost.Fiber.
 
-Both programs are compiled here with the system C++ compiler against the
+The programs are compiled here with the system C++ compiler against the
 build's runtime.
 
   bench/runtime_overhead.py [--build build] [--runs 7] [--threads 100000]
+                            [--round-trips 100000]
 
 Not part of ctest.
 """
@@ -31,14 +37,17 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BENCH = os.path.join(ROOT, "bench")
 
 
-def compile_program(cxx, source, output, runtime_dir=None):
+def compile_program(cxx, source, output, runtime_dir=None, libs=(), required=True):
+    """Whether it compiled; a failure is fatal when required."""
     cmd = [cxx, "-std=c++17", "-O2", "-pthread", os.path.join(BENCH, source), "-o", output]
     if runtime_dir:
         cmd += [f"-I{os.path.join(ROOT, 'include')}", f"-L{runtime_dir}", "-lchanleak-rt",
                 f"-Wl,-rpath,{runtime_dir}"]
+    cmd += list(libs)
     proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    if proc.returncode != 0:
+    if proc.returncode != 0 and required:
         sys.exit(f"error: cannot compile {source}:\n{' '.join(cmd)}\n{proc.stdout}")
+    return proc.returncode == 0
 
 
 def child_cpu():
@@ -58,13 +67,15 @@ def run_once(cmd, env):
     return wall, child_cpu() - cpu0, proc.stdout
 
 
-def churn(program, runtime, threads, runs):
+def interleaved(program, runtime, count, runs):
+    """Median wall and CPU times of `program count`, without and with the
+    runtime preloaded, runs of each alternating."""
     plain = dict(os.environ)
     plain.pop("LD_PRELOAD", None)
     preloaded = dict(plain, LD_PRELOAD=runtime)
     wall = {"plain": [], "runtime": []}
     cpu = {"plain": [], "runtime": []}
-    cmd = [program, str(threads)]
+    cmd = [program, str(count)]
     # One warm-up of each (page cache, dynamic loader), not counted.
     run_once(cmd, plain)
     run_once(cmd, preloaded)
@@ -77,6 +88,14 @@ def churn(program, runtime, threads, runs):
             {k: statistics.median(v) for k, v in cpu.items()})
 
 
+def print_times(wall, cpu, goal=""):
+    print(f"    {'':12} {'wall s':>8} {'cpu s':>8}")
+    for name in ("plain", "runtime"):
+        print(f"    {name:12} {wall[name]:8.3f} {cpu[name]:8.3f}")
+    print(f"    {'ratio':12} {wall['runtime'] / wall['plain']:8.3f} "
+          f"{cpu['runtime'] / cpu['plain']:8.3f}{goal}")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -84,6 +103,8 @@ def main():
     ap.add_argument("--runs", type=int, default=7, help="runs of each configuration (>= 5)")
     ap.add_argument("--threads", type=int, default=100000, help="threads per churn run")
     ap.add_argument("--calls", type=int, default=2000, help="VerifyNone calls")
+    ap.add_argument("--round-trips", type=int, default=100000,
+                    help="fiber ping-pong round trips per run")
     ap.add_argument("--cxx", default=os.environ.get("CXX", "c++"))
     args = ap.parse_args()
     if args.runs < 5:
@@ -98,16 +119,18 @@ def main():
         latency_bin = os.path.join(tmp, "runtime_verify_latency")
         compile_program(args.cxx, "runtime_churn.cpp", churn_bin)
         compile_program(args.cxx, "runtime_verify_latency.cpp", latency_bin, runtime_dir)
+        pingpong_bin = os.path.join(tmp, "runtime_fiber_pingpong")
+        has_fibers = compile_program(args.cxx, "runtime_fiber_pingpong.cpp", pingpong_bin,
+                                     libs=("-lboost_fiber", "-lboost_context"), required=False)
 
-        wall, cpu = churn(churn_bin, runtime, args.threads, args.runs)
+        wall, cpu = interleaved(churn_bin, runtime, args.threads, args.runs)
         _, _, out = run_once([latency_bin, str(args.calls), "64"], dict(os.environ))
+        if has_fibers:
+            fiber_wall, fiber_cpu = interleaved(pingpong_bin, runtime, args.round_trips,
+                                                args.runs)
 
     print(f"(a) create+join {args.threads} threads, median of {args.runs} interleaved runs")
-    print(f"    {'':12} {'wall s':>8} {'cpu s':>8}")
-    for name in ("plain", "runtime"):
-        print(f"    {name:12} {wall[name]:8.3f} {cpu[name]:8.3f}")
-    print(f"    {'ratio':12} {wall['runtime'] / wall['plain']:8.3f} "
-          f"{cpu['runtime'] / cpu['plain']:8.3f}   (goal <= 1.10)")
+    print_times(wall, cpu, "   (goal <= 1.10)")
     m = re.search(r"median-us=([\d.]+) p90-us=([\d.]+) max-us=([\d.]+)", out)
     if not m:
         sys.exit(f"error: unexpected output from the latency benchmark: {out!r}")
@@ -115,6 +138,14 @@ def main():
     print(f"(b) VerifyNone(NoRetry), 64 baseline threads, {args.calls} calls")
     print(f"    median {median / 1000:.3f} ms, p90 {p90 / 1000:.3f} ms, "
           f"max {worst / 1000:.3f} ms   (goal: median < 1 ms)")
+    if not has_fibers:
+        print("(c) fiber ping-pong skipped: cannot build it against Boost.Fiber")
+        return 0
+    print(f"(c) Boost.Fiber ping-pong, {args.round_trips} round trips, median of {args.runs} "
+          f"interleaved runs")
+    print_times(fiber_wall, fiber_cpu)
+    added = (fiber_wall["runtime"] - fiber_wall["plain"]) / args.round_trips * 1e6
+    print(f"    {added:.2f} us added per round trip (3-4 parks)")
     return 0
 
 
