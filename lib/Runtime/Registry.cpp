@@ -195,7 +195,7 @@ extern "C" CHANLEAK_EXPORT int pthread_create(pthread_t *Thread, const pthread_a
     R->Info.CreatorName = Name;
   if (const char *Test = Reg.CurrentTest.load())
     R->Info.Test = Test;
-  R->Info.CreationPcs = captureCurrentStack(/*Skip=*/1);
+  R->Info.CreationPcs = captureCallerStack(__builtin_frame_address(0));
   R->Info.Created = Clock::now();
   // Registered before it runs, so that a scan never sees it unknown.
   Reg.PendingStarts.fetch_add(1);

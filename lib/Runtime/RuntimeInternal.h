@@ -121,6 +121,10 @@ std::unordered_map<long, StackSample>
 sampleStacks(const std::vector<long> &Tids, std::chrono::milliseconds Timeout);
 /// Call sites of the calling thread, skipping its Skip innermost frames.
 std::vector<std::uintptr_t> captureCurrentStack(int Skip);
+/// Call sites from the caller of the function whose frame address
+/// (__builtin_frame_address(0)) is Frame. The same call chain capturing again
+/// in the same thread is answered without unwinding (x86-64).
+std::vector<std::uintptr_t> captureCallerStack(const void *Frame);
 enum class OutermostKind { Main, ThreadStart };
 /// Stacks (captured or sampled) end below Function, the runtime's wrapper of
 /// main or of threads' start routines: the frames beyond are libc's startup,

@@ -11,6 +11,7 @@
 //===----------------------------------------------------------------------===//
 #include "RuntimeInternal.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <climits>
@@ -20,6 +21,7 @@
 #include <dlfcn.h>
 #include <linux/futex.h>
 #include <mutex>
+#include <pthread.h>
 #include <sys/syscall.h>
 #include <thread>
 #include <unistd.h>
@@ -51,11 +53,96 @@ std::atomic<std::uint64_t> Generation{0};
 std::atomic<int> StackSignal{0};
 std::mutex ScanMutex;
 
+/// The last stack captured by captureCallerStack in this thread, answered
+/// again without unwinding when the same call chain captures again (a loop or
+/// a pool creating threads). x86-64 keeps each frame's return address in a
+/// stack slot: when every slot still holds the address it held, the chain is
+/// the same. Slots are remembered only inside this thread's own stack, which
+/// stays mapped as long as the thread lives (a fiber's stack may be freed).
+class RecentStack {
+public:
+  static constexpr int Depth = 24; ///< deeper stacks are not remembered
+
+  /// The remembered call sites, if the chain from FirstSlot is unchanged.
+  bool matches(const std::uintptr_t *FirstSlot) const {
+    if (SlotCount == 0 || Slots[0] != FirstSlot)
+      return false;
+    for (int I = 0; I < SlotCount; ++I)
+      if (*Slots[I] != ReturnAddresses[I])
+        return false;
+    return true;
+  }
+  std::vector<std::uintptr_t> pcs() const { return {Pcs, Pcs + PcCount}; }
+
+  /// Starts remembering a new capture, if FirstSlot is on this thread's stack.
+  bool begin(const std::uintptr_t *FirstSlot) {
+    SlotCount = 0;
+    Valid = false;
+    if (StackHigh == 0)
+      learnThreadStack();
+    Valid = onStack(reinterpret_cast<std::uintptr_t>(FirstSlot));
+    return Valid;
+  }
+  /// Remembers where the frame of Context keeps its return address Ip (the
+  /// slot just below the callee's CFA).
+  void note(_Unwind_Context *Context, std::uintptr_t Ip) {
+    std::uintptr_t Slot = _Unwind_GetCFA(Context) - sizeof(std::uintptr_t);
+    if (!Valid || SlotCount == Depth || !onStack(Slot) ||
+        *reinterpret_cast<const std::uintptr_t *>(Slot) != Ip) {
+      Valid = false;
+      return;
+    }
+    Slots[SlotCount] = reinterpret_cast<const std::uintptr_t *>(Slot);
+    ReturnAddresses[SlotCount++] = Ip;
+  }
+  /// Keeps the capture, or forgets it if some slot could not be remembered.
+  void end(const std::uintptr_t *Captured, int Count) {
+    if (!Valid || Count > Depth) {
+      SlotCount = 0;
+      return;
+    }
+    std::copy(Captured, Captured + Count, Pcs);
+    PcCount = Count;
+  }
+
+private:
+  void learnThreadStack() {
+    StackLow = StackHigh = 1; // unknown: remember nothing
+    pthread_attr_t Attr;
+    if (pthread_getattr_np(pthread_self(), &Attr) != 0)
+      return;
+    void *Low = nullptr;
+    std::size_t Size = 0;
+    if (pthread_attr_getstack(&Attr, &Low, &Size) == 0 && Size) {
+      StackLow = reinterpret_cast<std::uintptr_t>(Low);
+      StackHigh = StackLow + Size;
+    }
+    pthread_attr_destroy(&Attr);
+  }
+  bool onStack(std::uintptr_t Address) const {
+    return Address >= StackLow && Address + sizeof(std::uintptr_t) <= StackHigh;
+  }
+
+  std::uintptr_t StackLow = 0, StackHigh = 0; ///< 0: not learnt yet
+  const std::uintptr_t *Slots[Depth + 1];
+  std::uintptr_t ReturnAddresses[Depth + 1];
+  int SlotCount = 0; ///< 0: nothing remembered
+  bool Valid = false;
+  std::uintptr_t Pcs[Depth];
+  int PcCount = 0;
+};
+
+thread_local RecentStack Recent;
+
 struct UnwindState {
   std::uintptr_t *Pcs;
   int Count;
   int Skip;
   bool SeenSignalFrame; ///< for a handler: frames start after the signal frame
+  /// Frames whose return address is kept below this slot are skipped (the
+  /// runtime's own); null: Skip counts them instead.
+  const std::uintptr_t *FirstSlot = nullptr;
+  RecentStack *Remember = nullptr; ///< notes each frame's slot when set
 };
 
 /// The runtime's wrappers of main and of thread start routines: stacks end
@@ -80,12 +167,19 @@ _Unwind_Reason_Code recordFrame(_Unwind_Context *Context, void *Arg) {
     if (!BeforeInsn)
       return _URC_NO_REASON;
     State->SeenSignalFrame = true;
+  } else if (State->FirstSlot) {
+    if (_Unwind_GetCFA(Context) - sizeof(std::uintptr_t) <
+        reinterpret_cast<std::uintptr_t>(State->FirstSlot))
+      return _URC_NO_REASON;
+    State->FirstSlot = nullptr;
   } else if (State->Skip > 0) {
     --State->Skip;
     return _URC_NO_REASON;
   }
   if (Pc == 0)
     return _URC_END_OF_STACK;
+  if (State->Remember)
+    State->Remember->note(Context, Pc); // the outermost too: it ends the chain
   if (isOutermost(Context))
     return _URC_END_OF_STACK;
   State->Pcs[State->Count++] = BeforeInsn ? Pc : Pc - 1;
@@ -291,12 +385,33 @@ void unblockStackSignal() {
   }
 }
 
-std::vector<std::uintptr_t> captureCurrentStack(int Skip) {
+__attribute__((noinline)) std::vector<std::uintptr_t> captureCurrentStack(int Skip) {
   std::uintptr_t Pcs[MaxFrames];
   // The first frame reported is this function's own.
   UnwindState Unwind{Pcs, 0, Skip + 1, true};
   _Unwind_Backtrace(recordFrame, &Unwind);
   return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
+}
+
+__attribute__((noinline)) std::vector<std::uintptr_t> captureCallerStack(const void *Frame) {
+#if defined(__x86_64__)
+  // Frame is where the callee keeps its caller's frame pointer; the return
+  // address into the caller is just above it.
+  const auto *FirstSlot = static_cast<const std::uintptr_t *>(Frame) + 1;
+  RecentStack &R = Recent;
+  if (R.matches(FirstSlot))
+    return R.pcs();
+  std::uintptr_t Pcs[MaxFrames];
+  UnwindState Unwind{Pcs, 0, 0, true};
+  Unwind.FirstSlot = FirstSlot;
+  Unwind.Remember = R.begin(FirstSlot) ? &R : nullptr;
+  _Unwind_Backtrace(recordFrame, &Unwind);
+  R.end(Pcs, Unwind.Count);
+  return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
+#else
+  (void)Frame;
+  return captureCurrentStack(/*Skip=*/2); // this function and its caller
+#endif
 }
 
 void setOutermostFunction(OutermostKind Kind, const void *Function) {

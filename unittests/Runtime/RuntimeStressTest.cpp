@@ -14,7 +14,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -72,6 +74,49 @@ TEST(RuntimeStress, FindsEachOfAThousandBlockedThreadsOnce) {
   for (std::thread &T : Threads)
     T.join();
   EXPECT_TRUE(Find({Baseline}).empty()) << "joined threads still reported";
+}
+
+// Two spawners called in turn from one call site, at the same depth: the
+// runtime answers a repeated creation chain from its last capture, and must
+// see that the chain changed when only a return address in the middle did.
+__attribute__((noinline)) long chanleakTestSpawnFromA(BlockedThreads &Threads) {
+  long Tid = Threads.start();
+  asm volatile("" ::: "memory");
+  return Tid;
+}
+
+__attribute__((noinline)) long chanleakTestSpawnFromB(BlockedThreads &Threads) {
+  long Tid = Threads.start();
+  asm volatile("" ::: "memory");
+  return Tid;
+}
+
+bool createdBy(const LeakedThread &T, const std::string &Function) {
+  for (const Frame &F : T.CreationStack)
+    if (F.Function.find(Function) != std::string::npos)
+      return true;
+  return false;
+}
+
+TEST(RuntimeStress, EachCreationStackFollowsItsOwnCallChain) {
+  Option Baseline = IgnoreCurrent();
+  BlockedThreads Threads;
+  long (*const Spawners[])(BlockedThreads &) = {chanleakTestSpawnFromA, chanleakTestSpawnFromB};
+  const int Order[] = {0, 0, 0, 1, 1, 0, 1, 0, 0, 1};
+  std::map<long, std::string> Expected;
+  for (int Which : Order)
+    Expected[Spawners[Which](Threads)] = Which == 0 ? "chanleakTestSpawnFromA" : "chanleakTestSpawnFromB";
+
+  std::vector<LeakedThread> Leaked = Find({Baseline, NoRetry()});
+  ASSERT_EQ(Leaked.size(), Expected.size());
+  for (const LeakedThread &T : Leaked) {
+    const std::string &Spawner = Expected.at(T.Tid);
+    const std::string Other =
+        Spawner == "chanleakTestSpawnFromA" ? "chanleakTestSpawnFromB" : "chanleakTestSpawnFromA";
+    EXPECT_TRUE(createdBy(T, Spawner)) << "thread " << T.Tid << " lacks " << Spawner;
+    EXPECT_FALSE(createdBy(T, Other)) << "thread " << T.Tid << " names " << Other;
+    EXPECT_TRUE(createdBy(T, "EachCreationStackFollowsItsOwnCallChain")) << T.Tid;
+  }
 }
 
 TEST(RuntimeStress, ThreadsExitingDuringTheScan) {
