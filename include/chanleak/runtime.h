@@ -49,6 +49,8 @@ enum class LeakKind {
   Fiber,       ///< a Boost.Fiber parked forever; Tid is the thread hosting it
   Terminating, ///< the thread whose uncaught exception is ending the program
                ///< (std::terminate); Stack is where it threw
+  Coroutine,   ///< a C++20 coroutine that started and never finished, found
+               ///< at exit; Stack names it, Tid is 0 (it is on no thread)
 };
 
 /// A thread (or fiber) found alive that nobody expected.
@@ -75,6 +77,8 @@ struct LeakedThread {
   double AgeSeconds = 0;    ///< time since creation
   /// Terminating only: the uncaught exception, "type: what()".
   std::string Exception;
+  /// Coroutine only: the address of its frame.
+  std::uintptr_t CoroutineFrame = 0;
 };
 
 class Options;

@@ -93,6 +93,11 @@ int chanleak::rt::verifyAtExit(const LeakedThread *Terminating) {
       }
     Threads.insert(Threads.begin(), *Terminating);
   }
+  // Found only here: reading the heap is an exit's job, not every Find()'s.
+  for (LeakedThread &Coroutine : findUnfinishedCoroutines()) {
+    Threads.push_back(std::move(Coroutine));
+    Details.emplace_back();
+  }
   if (Threads.empty())
     return 0;
   std::string Report = FormatReport(Threads);

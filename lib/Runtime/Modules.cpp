@@ -28,6 +28,8 @@ int addModule(dl_phdr_info *Info, std::size_t, void *Data) {
     M.Segments.push_back(Range);
     if (Header.p_flags & PF_W)
       M.Writable.push_back(Range);
+    if (Header.p_flags & PF_X)
+      M.Executable.push_back(Range);
   }
   if (!M.Segments.empty())
     Modules->push_back(std::move(M));
@@ -74,6 +76,13 @@ const Module *ModuleMap::find(std::uintptr_t Address) const {
     if (contains(M.Segments, Address))
       return &M;
   return nullptr;
+}
+
+std::vector<std::pair<std::uintptr_t, std::uintptr_t>> ModuleMap::executableRanges() const {
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Ranges;
+  for (const Module &M : Modules)
+    Ranges.insert(Ranges.end(), M.Executable.begin(), M.Executable.end());
+  return Ranges;
 }
 
 const Module *ModuleMap::findWritable(std::uintptr_t Address) const {

@@ -53,6 +53,7 @@ const char *kindName(LeakKind Kind) {
   case LeakKind::Thread: return "thread";
   case LeakKind::Fiber: return "fiber";
   case LeakKind::Terminating: return "terminating";
+  case LeakKind::Coroutine: return "coroutine";
   }
   return "thread";
 }
@@ -68,7 +69,7 @@ std::string countSummary(const std::vector<LeakedThread> &Threads) {
     return std::to_string(N) + " " + Noun + (N == 1 ? "" : "s");
   };
   long Leaked = Count(LeakKind::Thread), Fibers = Count(LeakKind::Fiber),
-       Terminating = Count(LeakKind::Terminating);
+       Terminating = Count(LeakKind::Terminating), Coroutines = Count(LeakKind::Coroutine);
   std::string Out;
   if (Leaked || Threads.empty())
     Out = Phrase(Leaked, "leaked thread");
@@ -76,11 +77,16 @@ std::string countSummary(const std::vector<LeakedThread> &Threads) {
     Out += (Out.empty() ? "" : ", ") + Phrase(Fibers, "parked fiber");
   if (Terminating)
     Out += (Out.empty() ? "" : ", ") + Phrase(Terminating, "terminating thread");
+  if (Coroutines)
+    Out += (Out.empty() ? "" : ", ") + Phrase(Coroutines, "unfinished coroutine");
   return Out;
 }
 
 /// The entry's first line: what it is and, between brackets, what it does.
 std::string heading(const LeakedThread &T) {
+  if (T.Kind == LeakKind::Coroutine)
+    return "coroutine " + quoted(T.Name) + " [suspended, never finished]  (frame " +
+           hexString(T.CoroutineFrame) + ")\n";
   std::vector<std::string> Summary;
   if (T.Kind == LeakKind::Terminating)
     Summary.push_back(T.Exception.empty() ? "terminating: std::terminate called directly"
@@ -131,6 +137,10 @@ std::string FormatReport(const std::vector<LeakedThread> &Threads) {
   std::string Out = "chanleak: found " + countSummary(Threads) + "\n";
   for (const LeakedThread &T : Threads) {
     Out += "\n" + heading(T);
+    if (T.Kind == LeakKind::Coroutine) {
+      appendFrames(Out, T.Stack);
+      continue; // on no thread's stack, created by nobody the runtime saw
+    }
     if (T.Kind == LeakKind::Terminating)
       Out += T.Exception.empty() ? "  terminating in:\n" : "  threw at:\n";
     else if (!T.ApiFunction.empty())
@@ -193,6 +203,7 @@ std::string formatJson(const std::vector<LeakedThread> &Threads, const char *Whe
         {"stack", framesJson(T.Stack)},
         {"creation-stack", framesJson(T.CreationStack)},
         {"exception", T.Exception},
+        {"coroutine-frame", hexString(T.CoroutineFrame)},
     });
   }
   // Names and paths are bytes, not always UTF-8: replace, never throw.

@@ -143,6 +143,7 @@ struct Module {
   std::uintptr_t Bias = 0; ///< dlpi_addr
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Segments; ///< [begin, end)
   std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Writable;
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> Executable;
 };
 
 class ModuleMap {
@@ -151,6 +152,8 @@ public:
   const Module *find(std::uintptr_t Address) const;
   /// The module whose writable segments hold Address, if any.
   const Module *findWritable(std::uintptr_t Address) const;
+  /// The executable segments of every module.
+  std::vector<std::pair<std::uintptr_t, std::uintptr_t>> executableRanges() const;
 
 private:
   std::vector<Module> Modules;
@@ -203,6 +206,10 @@ std::vector<LeakedThread> findLeaks(const std::vector<Option> &Opts,
 LeakedThread describeCapturedStack(LeakKind Kind, long Tid,
                                    const std::vector<std::uintptr_t> &Pcs,
                                    const CreationInfo *Creation);
+
+/// Coroutines whose frames are still alive and not finished (Coroutines.cpp):
+/// user coroutines only, at most CHANLEAK_COROUTINE_SCAN_MB of memory read.
+std::vector<LeakedThread> findUnfinishedCoroutines();
 
 /// Whether CHANLEAK_VERIFY_AT_EXIT asks for the whole-program check.
 bool verifyAtExitEnabled();

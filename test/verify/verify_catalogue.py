@@ -22,19 +22,8 @@ import tempfile
 # Leaky programs whose findings the runtime cannot confirm, and why. Judged
 # like XFAIL: a program here whose findings all become confirmed fails
 # (XPASS), so that the list only shrinks.
-CORO = ("the stranded operation is an Asio coroutine; the runtime sees threads only, "
-        "here the one stuck in io_context::run, which matches neither the coroutine's "
-        "operation nor its co_spawn")
-EXPECTED_UNCONFIRMED = {
-    "range-without-close/asio_leaky.cpp": CORO,
-    "double-send/asio_leaky.cpp": CORO,
-    "early-return/asio_leaky.cpp": CORO,
-    "cancel-timeout/asio_leaky.cpp": CORO,
-    "cancel-timeout/asio_leaky_buffered.cpp": CORO,
-    "take-first/asio_leaky.cpp": CORO,
-    "looping-timer/asio_leaky.cpp": CORO,
-    "orphaned-worker/asio_leaky.cpp": CORO,
-}
+# Empty: every leaky program's findings are confirmed.
+EXPECTED_UNCONFIRMED = {}
 
 
 def read_catalogue(build_dir):

@@ -1,9 +1,14 @@
 //===- LeakReport.cpp - The runtime's leak report, read and symbolized ----===//
 
 #include "LeakReport.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/DebugInfo/DWARF/DWARFCompileUnit.h"
+#include "llvm/DebugInfo/DWARF/DWARFContext.h"
+#include "llvm/Object/ObjectFile.h"
 #include "llvm/DebugInfo/Symbolize/Symbolize.h"
 #include "llvm/Support/MemoryBuffer.h"
+#include <map>
 
 namespace chanleak {
 
@@ -44,10 +49,13 @@ bool fromJSON(const json::Value &V, ReportThread &T, json::Path P) {
   json::ObjectMapper O(V, P);
   if (!(O && O.map("tid", T.Tid) && O.mapOptional("kind", T.Kind)))
     return false;
-  if (T.Kind != "thread" && T.Kind != "fiber" && T.Kind != "terminating") {
-    P.field("kind").report("expected \"thread\", \"fiber\" or \"terminating\"");
+  if (!llvm::is_contained({"thread", "fiber", "terminating", "coroutine"}, T.Kind)) {
+    P.field("kind").report(
+        "expected \"thread\", \"fiber\", \"terminating\" or \"coroutine\"");
     return false;
   }
+  if (!readHex(*V.getAsObject(), "coroutine-frame", T.CoroutineFrame, P))
+    return false;
   return O.mapOptional("name", T.Name) &&
          O.mapOptional("state", T.State) &&
          O.mapOptional("state-text", T.StateText) &&
@@ -116,7 +124,8 @@ json::Value toJSON(const ReportThread &T) {
                       {"stack-complete", T.StackComplete},
                       {"stack", T.Stack},
                       {"creation-stack", T.CreationStack},
-                      {"exception", T.Exception}};
+                      {"exception", T.Exception},
+                      {"coroutine-frame", hex(T.CoroutineFrame)}};
 }
 
 json::Value toJSON(const LeakReport &R) {
@@ -182,12 +191,94 @@ static void symbolizeFrames(std::vector<ReportFrame> &Frames,
   Frames = std::move(Out);
 }
 
+namespace {
+
+/// Where the functions of modules' code come from in the source: DWARF
+/// line tables, each module opened once.
+class FunctionSpans {
+public:
+  /// The lines of Function's file that the code of the function at Offset
+  /// in Module covers; empty when the module has no line table for it.
+  SourceSpan spanAt(const std::string &Module, uint64_t Offset) {
+    llvm::DWARFContext *Context = contextFor(Module);
+    if (!Context)
+      return {};
+    llvm::DWARFContext::DIEsForAddress DIEs = Context->getDIEsForAddress(Offset);
+    if (!DIEs.CompileUnit || !DIEs.FunctionDIE)
+      return {};
+    const llvm::DWARFDebugLine::LineTable *Lines =
+        Context->getLineTableForUnit(DIEs.CompileUnit);
+    auto Ranges = DIEs.FunctionDIE.getAddressRanges();
+    if (!Lines || !Ranges)
+      return (void)llvm::consumeError(Ranges.takeError()), SourceSpan();
+    auto FileOf = [&](const llvm::DWARFDebugLine::Row &R) {
+      std::string File;
+      Lines->getFileNameByIndex(R.File, DIEs.CompileUnit->getCompilationDir(),
+                                llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath,
+                                File);
+      return File;
+    };
+    SourceSpan Span;
+    // Where the function is written; GCC's coroutine actor has no
+    // declaration of its own, but its first instruction is on its first line.
+    Span.File = DIEs.FunctionDIE.getDeclFile(
+        llvm::DILineInfoSpecifier::FileLineInfoKind::AbsoluteFilePath);
+    if (Span.File.empty() && !Ranges->empty()) {
+      uint32_t Entry = Lines->lookupAddress(
+          {Ranges->front().LowPC, Ranges->front().SectionIndex});
+      if (Entry != Lines->UnknownRowIndex)
+        Span.File = FileOf(Lines->Rows[Entry]);
+    }
+    for (const llvm::DWARFAddressRange &Range : *Ranges) {
+      std::vector<uint32_t> Rows;
+      Lines->lookupAddressRange({Range.LowPC, Range.SectionIndex},
+                                Range.HighPC - Range.LowPC, Rows);
+      for (uint32_t Row : Rows) {
+        const llvm::DWARFDebugLine::Row &R = Lines->Rows[Row];
+        if (!R.Line || FileOf(R) != Span.File)
+          continue; // inlined code from elsewhere
+        Span.FirstLine = Span.FirstLine ? std::min<int64_t>(Span.FirstLine, R.Line) : R.Line;
+        Span.LastLine = std::max<int64_t>(Span.LastLine, R.Line);
+      }
+    }
+    return Span;
+  }
+
+private:
+  llvm::DWARFContext *contextFor(const std::string &Module) {
+    auto [It, New] = Contexts.try_emplace(Module);
+    if (New) {
+      auto Binary = llvm::object::ObjectFile::createObjectFile(Module);
+      if (!Binary) {
+        llvm::consumeError(Binary.takeError());
+        return nullptr;
+      }
+      It->second.Context = llvm::DWARFContext::create(*Binary->getBinary());
+      It->second.Binary = std::move(*Binary);
+    }
+    return It->second.Context.get();
+  }
+
+  struct Opened {
+    llvm::object::OwningBinary<llvm::object::ObjectFile> Binary;
+    std::unique_ptr<llvm::DWARFContext> Context;
+  };
+  std::map<std::string, Opened> Contexts;
+};
+
+} // namespace
+
 void symbolizeReport(LeakReport &Report) {
   llvm::symbolize::LLVMSymbolizer::Options Opts;
   Opts.Demangle = true;
   Opts.RelativeAddresses = false;
   llvm::symbolize::LLVMSymbolizer Symbolizer(Opts);
+  FunctionSpans Spans;
   for (ReportThread &Thread : Report.Threads) {
+    if (Thread.Kind == "coroutine" && !Thread.Stack.empty() &&
+        !Thread.Stack.front().Module.empty())
+      Thread.CoroutineBody =
+          Spans.spanAt(Thread.Stack.front().Module, Thread.Stack.front().Offset);
     symbolizeFrames(Thread.Stack, Symbolizer);
     symbolizeFrames(Thread.CreationStack, Symbolizer);
   }

@@ -30,9 +30,20 @@ struct ReportFrame {
   bool Inlined = false;
 };
 
+/// The source lines a coroutine's body covers (its resume function's code).
+struct SourceSpan {
+  std::string File;
+  int64_t FirstLine = 0, LastLine = 0;
+  bool contains(int64_t Line) const {
+    return FirstLine && FirstLine <= Line && Line <= LastLine;
+  }
+};
+
 struct ReportThread {
-  /// "thread", "fiber" (parked forever; Tid hosts it) or "terminating" (its
-  /// uncaught exception ended the program; Stack is where it threw).
+  /// "thread", "fiber" (parked forever; Tid hosts it), "terminating" (its
+  /// uncaught exception ended the program; Stack is where it threw) or
+  /// "coroutine" (started and never finished; Stack names its resume
+  /// function, Tid is 0).
   std::string Kind = "thread";
   int64_t Tid = 0;
   std::string Name;
@@ -47,6 +58,8 @@ struct ReportThread {
   std::vector<ReportFrame> Stack;         ///< innermost first
   std::vector<ReportFrame> CreationStack; ///< pthread_create's caller first
   std::string Exception;                  ///< terminating only: "type: what()"
+  uint64_t CoroutineFrame = 0;            ///< coroutine only: its frame
+  SourceSpan CoroutineBody;               ///< coroutine only, once symbolized
 };
 
 struct LeakReport {

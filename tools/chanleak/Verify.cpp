@@ -1,6 +1,7 @@
 //===- Verify.cpp - Static findings against a runtime leak report ---------===//
 
 #include "Verify.h"
+#include "llvm/ADT/StringExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
@@ -52,6 +53,15 @@ bool anyFrameAt(const std::vector<ReportFrame> &Frames,
          });
 }
 
+/// A coroutine that never finished stands for the operation it waits on when
+/// that operation is in its body: the runtime sees the frame, not at which of
+/// the body's suspension points it waits.
+bool inCoroutineBody(const ReportThread &Coroutine, const SarifLocation &Location,
+                     PathResolver &Paths) {
+  return Coroutine.CoroutineBody.contains(Location.Line) &&
+         Paths.same(Coroutine.CoroutineBody.File, Location.File);
+}
+
 /// Headers and sources of the system and its libraries, not the user's.
 bool isSystemFile(llvm::StringRef File) {
   return File.starts_with("/usr/include/") || File.starts_with("/usr/lib/") ||
@@ -71,11 +81,29 @@ const ReportFrame *userFrame(const std::vector<ReportFrame> &Frames) {
   return nullptr;
 }
 
+std::string hexAddress(uint64_t Address) {
+  return "0x" + llvm::utohexstr(Address, /*LowerCase=*/true);
+}
+
+/// How the summary's table names an entry: a thread id, or "coro".
+std::string entryId(const ReportThread &Entry) {
+  return Entry.Kind == "coroutine" ? "coro" : std::to_string(Entry.Tid);
+}
+
+/// "thread 12", "fiber on thread 12", "coroutine at 0x7f..".
+std::string entryTitle(const ReportThread &Entry) {
+  if (Entry.Kind == "coroutine")
+    return "coroutine at " + hexAddress(Entry.CoroutineFrame);
+  return (Entry.Kind == "fiber" ? "fiber on thread " : "thread ") + std::to_string(Entry.Tid);
+}
+
 std::string describeState(const ReportThread &Thread) {
   if (Thread.Kind == "terminating")
     return "terminated the program: uncaught " + Thread.Exception;
   if (Thread.Kind == "fiber")
     return "fiber, " + (Thread.ApiState.empty() ? "parked" : Thread.ApiState);
+  if (Thread.Kind == "coroutine")
+    return "coroutine suspended, never finished";
   if (!Thread.ApiState.empty())
     return Thread.ApiState;
   if (!Thread.SyscallName.empty())
@@ -116,7 +144,9 @@ VerifyResult matchFindings(const std::vector<SarifFinding> &Findings,
     // at one of its notes.
     for (size_t I = 0; I < Report.Threads.size(); ++I) {
       const ReportThread &Thread = Report.Threads[I];
-      bool Blocked = anyFrameAt(Thread.Stack, Finding.Primary, Paths);
+      bool Blocked = Thread.Kind == "coroutine"
+                         ? inCoroutineBody(Thread, Finding.Primary, Paths)
+                         : anyFrameAt(Thread.Stack, Finding.Primary, Paths);
       // A worker started and never stopped is reported at its start.
       bool Spawned = anyFrameAt(Thread.CreationStack, Finding.Primary, Paths) ||
                      llvm::any_of(Finding.Related, [&](const SarifLocation &L) {
@@ -149,11 +179,10 @@ static json::Object missedResult(const ReportThread &Thread,
                                  const LeakReport &Report) {
   const ReportFrame *Blocked = userFrame(Thread.Stack);
   const ReportFrame *Created = userFrame(Thread.CreationStack);
-  const char *What = Thread.Kind == "fiber" ? "a fiber on thread" : "thread";
   const char *Verb =
       Thread.Kind == "terminating" ? "ended the program" : "is still blocked at exit";
   std::string Message =
-      llvm::formatv("{0} {1} ({2}) {3}: {4}{5}", What, Thread.Tid, Thread.Name,
+      llvm::formatv("{0} ({1}) {2}: {3}{4}", entryTitle(Thread), Thread.Name,
                     Verb, describeState(Thread),
                     Thread.ApiFunction.empty() ? ""
                                                : " in " + Thread.ApiFunction)
@@ -201,7 +230,9 @@ void annotateSarif(json::Value &Log, const VerifyResult &Result,
       Props["chanleak/tid"] = Verdict.Thread->Tid;
       Props["chanleak/api-state"] = Verdict.Thread->ApiState;
       Props["chanleak/matched-by"] =
-          Verdict.ByBlockedFrame ? "blocked-frame" : "creation-stack";
+          Verdict.Thread->Kind == "coroutine" ? "coroutine-body"
+          : Verdict.ByBlockedFrame            ? "blocked-frame"
+                                              : "creation-stack";
     }
   }
   if (Result.Missed.empty())
@@ -255,7 +286,7 @@ void printSummary(const VerifyResult &Result, const LeakReport &Report,
               .str();
       OS << llvm::formatv(Row, F.RuleId, Location,
                           V.Thread ? "confirmed" : "not-reproduced",
-                          V.Thread ? std::to_string(V.Thread->Tid) : "-",
+                          V.Thread ? entryId(*V.Thread) : "-",
                           V.Thread ? describeState(*V.Thread) : "-");
     }
   }
@@ -263,8 +294,8 @@ void printSummary(const VerifyResult &Result, const LeakReport &Report,
     return;
   OS << "missed by static analysis:\n";
   for (const ReportThread *Thread : Result.Missed)
-    OS << llvm::formatv("  thread {0} ({1}): {2} at {3}, created at {4}\n",
-                        Thread->Tid, Thread->Name, describeState(*Thread),
+    OS << llvm::formatv("  {0} ({1}): {2} at {3}, created at {4}\n",
+                        entryTitle(*Thread), Thread->Name, describeState(*Thread),
                         displayFrame(userFrame(Thread->Stack)),
                         displayFrame(userFrame(Thread->CreationStack)));
 }
