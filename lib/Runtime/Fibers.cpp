@@ -23,6 +23,7 @@
 #include <atomic>
 #include <cstdlib>
 #include <dlfcn.h>
+#include <memory>
 #include <mutex>
 #include <pthread.h>
 
@@ -56,6 +57,16 @@ public:
   std::mutex Mutex; ///< guards what follows
   std::unordered_map<ContextPtr, CreationInfo> Created;
   std::unordered_map<ContextPtr, Parking> Parked;
+  /// Each fiber's last park, to take the same park's stack again cheaply.
+  std::unordered_map<ContextPtr, std::unique_ptr<StackMemo>> Memos;
+
+  StackMemo &memoFor(ContextPtr Context) {
+    std::lock_guard<std::mutex> Lock(Mutex);
+    std::unique_ptr<StackMemo> &Memo = Memos[Context];
+    if (!Memo)
+      Memo = std::make_unique<StackMemo>(StackMemo::Owner::Fiber);
+    return *Memo;
+  }
 
 private:
   void prepareFork() {
@@ -97,16 +108,8 @@ template <typename Fn> Fn nextDefinition(const char *Mangled) {
 ContextPtr contextOf(const void *Fiber) { return *static_cast<const void *const *>(Fiber); }
 
 void recordStart(ContextPtr Context, std::vector<std::uintptr_t> CreationPcs) {
-  CreationInfo Info;
   FiberTable &Table = FiberTable::get();
-  Info.Serial = Table.NextSerial.fetch_add(1);
-  Info.CreatorTid = currentTid();
-  char Name[16] = {};
-  if (pthread_getname_np(pthread_self(), Name, sizeof(Name)) == 0)
-    Info.CreatorName = Name;
-  Info.Test = currentTest();
-  Info.CreationPcs = std::move(CreationPcs);
-  Info.Created = Clock::now();
+  CreationInfo Info = createdHere(Table.NextSerial.fetch_add(1), std::move(CreationPcs));
   std::lock_guard<std::mutex> Lock(Table.Mutex);
   Table.Created[Context] = std::move(Info);
 }
@@ -131,6 +134,7 @@ void forgetFiber(ContextPtr Context) {
   std::lock_guard<std::mutex> Lock(Table.Mutex);
   Table.Created.erase(Context);
   Table.Parked.erase(Context);
+  Table.Memos.erase(Context);
 }
 
 } // namespace
@@ -145,7 +149,7 @@ CHANLEAK_EXPORT void _ZN5boost6fibers5fiber6start_Ev(void *Fiber) {
   static const StartFn Real = nextDefinition<StartFn>("_ZN5boost6fibers5fiber6start_Ev");
   // Before the real start_: with launch::dispatch the new fiber runs (and may
   // park) before start_ returns.
-  recordStart(contextOf(Fiber), captureCurrentStack(/*Skip=*/1)); // from start_'s caller
+  recordStart(contextOf(Fiber), captureCallerStack(__builtin_frame_address(0)));
   Real(Fiber);
 }
 
@@ -156,7 +160,9 @@ _ZN5boost6fibers7context7suspendERSt11unique_lockINS0_6detail13spinlock_ttasEE(v
   using SuspendFn = void (*)(void *, void *);
   static const SuspendFn Real = nextDefinition<SuspendFn>(
       "_ZN5boost6fibers7context7suspendERSt11unique_lockINS0_6detail13spinlock_ttasEE");
-  recordPark(Context, captureCurrentStack(/*Skip=*/1)); // from suspend's caller
+  // On the fiber's own stack: only its own memo may remember it.
+  recordPark(Context, captureCallerStack(__builtin_frame_address(0),
+                                         FiberTable::get().memoFor(Context)));
   Real(Context, Lock);
   forgetPark(Context);
 }

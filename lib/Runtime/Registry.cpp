@@ -188,15 +188,8 @@ extern "C" CHANLEAK_EXPORT int pthread_create(pthread_t *Thread, const pthread_a
   auto *R = new ThreadRecord;
   R->Start = Start;
   R->Arg = Arg;
-  R->Info.Serial = Reg.NextSerial.fetch_add(1);
-  R->Info.CreatorTid = currentTid();
-  char Name[16] = {};
-  if (pthread_getname_np(pthread_self(), Name, sizeof(Name)) == 0)
-    R->Info.CreatorName = Name;
-  if (const char *Test = Reg.CurrentTest.load())
-    R->Info.Test = Test;
-  R->Info.CreationPcs = captureCallerStack(__builtin_frame_address(0));
-  R->Info.Created = Clock::now();
+  R->Info = createdHere(Reg.NextSerial.fetch_add(1),
+                        captureCallerStack(__builtin_frame_address(0)));
   // Registered before it runs, so that a scan never sees it unknown.
   Reg.PendingStarts.fetch_add(1);
   Reg.add(R);
@@ -235,6 +228,19 @@ void warn(const std::string &Message) {
 std::string currentTest() {
   const char *Test = Registry::get().CurrentTest.load();
   return Test ? Test : "";
+}
+
+CreationInfo createdHere(std::uint64_t Serial, std::vector<std::uintptr_t> CreationPcs) {
+  CreationInfo Info;
+  Info.Serial = Serial;
+  Info.CreatorTid = currentTid();
+  char Name[16] = {};
+  if (pthread_getname_np(pthread_self(), Name, sizeof(Name)) == 0)
+    Info.CreatorName = Name;
+  Info.Test = currentTest();
+  Info.CreationPcs = std::move(CreationPcs);
+  Info.Created = Clock::now();
+  return Info;
 }
 
 std::unordered_map<long, CreationInfo> lookupCreations(const std::vector<long> &Tids) {

@@ -75,6 +75,8 @@ bool startedAfterLoad(unsigned long long StartTicks);
 void waitForPendingStarts(std::chrono::milliseconds Bound);
 /// The test that owns threads created now (SetCurrentTest), or "".
 std::string currentTest();
+/// A creation by the calling thread, now, in the current test.
+CreationInfo createdHere(std::uint64_t Serial, std::vector<std::uintptr_t> CreationPcs);
 
 //===--- ProcFs -----------------------------------------------------------===//
 
@@ -121,10 +123,49 @@ std::unordered_map<long, StackSample>
 sampleStacks(const std::vector<long> &Tids, std::chrono::milliseconds Timeout);
 /// Call sites of the calling thread, skipping its Skip innermost frames.
 std::vector<std::uintptr_t> captureCurrentStack(int Skip);
+/// The last call chain captured on one stack, so that capturing the same
+/// chain again needs no unwinding: x86-64 keeps each frame's return address
+/// in a stack slot, and when every slot still holds the address it held, the
+/// chain is the same. It reads the slots it recorded, so it must not outlive
+/// their stack: a thread's memo records only slots on the thread's own stack
+/// (the thread may run fibers on other stacks, which can be freed); a fiber's
+/// memo dies with the fiber, whose stack is its own.
+class StackMemo {
+public:
+  enum class Owner { Thread, Fiber };
+  static constexpr int Depth = 24; ///< deeper chains are not remembered
+
+  constexpr explicit StackMemo(Owner Kind) : Kind(Kind) {}
+  /// Whether the chain whose innermost return address is at FirstSlot is the
+  /// one remembered.
+  bool matches(const std::uintptr_t *FirstSlot) const;
+  std::vector<std::uintptr_t> pcs() const;
+  /// Forgets the chain and, if FirstSlot may be remembered, starts anew.
+  bool begin(const std::uintptr_t *FirstSlot);
+  /// The next frame outwards keeps its return address Ip at Slot.
+  void note(std::uintptr_t Slot, std::uintptr_t Ip);
+  /// Keeps Pcs as the chain's call sites, unless a slot could not be noted.
+  void end(const std::uintptr_t *Pcs, int Count);
+
+private:
+  void learnThreadStack();
+  bool onStack(std::uintptr_t Address) const;
+
+  Owner Kind;
+  std::uintptr_t StackLow = 0, StackHigh = 0; ///< a thread's stack; 0: not learnt
+  const std::uintptr_t *Slots[Depth + 1] = {};
+  std::uintptr_t ReturnAddresses[Depth + 1] = {};
+  int SlotCount = 0; ///< 0: nothing remembered
+  bool Valid = false;
+  std::uintptr_t Pcs[Depth] = {};
+  int PcCount = 0;
+};
+
 /// Call sites from the caller of the function whose frame address
-/// (__builtin_frame_address(0)) is Frame. The same call chain capturing again
-/// in the same thread is answered without unwinding (x86-64).
+/// (__builtin_frame_address(0)) is Frame; the same chain captured again is
+/// answered from Memo (by default the calling thread's) without unwinding.
 std::vector<std::uintptr_t> captureCallerStack(const void *Frame);
+std::vector<std::uintptr_t> captureCallerStack(const void *Frame, StackMemo &Memo);
 enum class OutermostKind { Main, ThreadStart };
 /// Stacks (captured or sampled) end below Function, the runtime's wrapper of
 /// main or of threads' start routines: the frames beyond are libc's startup,

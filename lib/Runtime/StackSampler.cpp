@@ -53,86 +53,8 @@ std::atomic<std::uint64_t> Generation{0};
 std::atomic<int> StackSignal{0};
 std::mutex ScanMutex;
 
-/// The last stack captured by captureCallerStack in this thread, answered
-/// again without unwinding when the same call chain captures again (a loop or
-/// a pool creating threads). x86-64 keeps each frame's return address in a
-/// stack slot: when every slot still holds the address it held, the chain is
-/// the same. Slots are remembered only inside this thread's own stack, which
-/// stays mapped as long as the thread lives (a fiber's stack may be freed).
-class RecentStack {
-public:
-  static constexpr int Depth = 24; ///< deeper stacks are not remembered
-
-  /// The remembered call sites, if the chain from FirstSlot is unchanged.
-  bool matches(const std::uintptr_t *FirstSlot) const {
-    if (SlotCount == 0 || Slots[0] != FirstSlot)
-      return false;
-    for (int I = 0; I < SlotCount; ++I)
-      if (*Slots[I] != ReturnAddresses[I])
-        return false;
-    return true;
-  }
-  std::vector<std::uintptr_t> pcs() const { return {Pcs, Pcs + PcCount}; }
-
-  /// Starts remembering a new capture, if FirstSlot is on this thread's stack.
-  bool begin(const std::uintptr_t *FirstSlot) {
-    SlotCount = 0;
-    Valid = false;
-    if (StackHigh == 0)
-      learnThreadStack();
-    Valid = onStack(reinterpret_cast<std::uintptr_t>(FirstSlot));
-    return Valid;
-  }
-  /// Remembers where the frame of Context keeps its return address Ip (the
-  /// slot just below the callee's CFA).
-  void note(_Unwind_Context *Context, std::uintptr_t Ip) {
-    std::uintptr_t Slot = _Unwind_GetCFA(Context) - sizeof(std::uintptr_t);
-    if (!Valid || SlotCount == Depth || !onStack(Slot) ||
-        *reinterpret_cast<const std::uintptr_t *>(Slot) != Ip) {
-      Valid = false;
-      return;
-    }
-    Slots[SlotCount] = reinterpret_cast<const std::uintptr_t *>(Slot);
-    ReturnAddresses[SlotCount++] = Ip;
-  }
-  /// Keeps the capture, or forgets it if some slot could not be remembered.
-  void end(const std::uintptr_t *Captured, int Count) {
-    if (!Valid || Count > Depth) {
-      SlotCount = 0;
-      return;
-    }
-    std::copy(Captured, Captured + Count, Pcs);
-    PcCount = Count;
-  }
-
-private:
-  void learnThreadStack() {
-    StackLow = StackHigh = 1; // unknown: remember nothing
-    pthread_attr_t Attr;
-    if (pthread_getattr_np(pthread_self(), &Attr) != 0)
-      return;
-    void *Low = nullptr;
-    std::size_t Size = 0;
-    if (pthread_attr_getstack(&Attr, &Low, &Size) == 0 && Size) {
-      StackLow = reinterpret_cast<std::uintptr_t>(Low);
-      StackHigh = StackLow + Size;
-    }
-    pthread_attr_destroy(&Attr);
-  }
-  bool onStack(std::uintptr_t Address) const {
-    return Address >= StackLow && Address + sizeof(std::uintptr_t) <= StackHigh;
-  }
-
-  std::uintptr_t StackLow = 0, StackHigh = 0; ///< 0: not learnt yet
-  const std::uintptr_t *Slots[Depth + 1];
-  std::uintptr_t ReturnAddresses[Depth + 1];
-  int SlotCount = 0; ///< 0: nothing remembered
-  bool Valid = false;
-  std::uintptr_t Pcs[Depth];
-  int PcCount = 0;
-};
-
-thread_local RecentStack Recent;
+/// The calling thread's memo, for chains captured on its own stack.
+thread_local StackMemo ThreadMemo(StackMemo::Owner::Thread);
 
 struct UnwindState {
   std::uintptr_t *Pcs;
@@ -142,7 +64,7 @@ struct UnwindState {
   /// Frames whose return address is kept below this slot are skipped (the
   /// runtime's own); null: Skip counts them instead.
   const std::uintptr_t *FirstSlot = nullptr;
-  RecentStack *Remember = nullptr; ///< notes each frame's slot when set
+  StackMemo *Remember = nullptr; ///< notes each frame's slot when set
 };
 
 /// The runtime's wrappers of main and of thread start routines: stacks end
@@ -178,8 +100,8 @@ _Unwind_Reason_Code recordFrame(_Unwind_Context *Context, void *Arg) {
   }
   if (Pc == 0)
     return _URC_END_OF_STACK;
-  if (State->Remember)
-    State->Remember->note(Context, Pc); // the outermost too: it ends the chain
+  if (State->Remember) // the outermost too: it ends the chain
+    State->Remember->note(_Unwind_GetCFA(Context) - sizeof(std::uintptr_t), Pc);
   if (isOutermost(Context))
     return _URC_END_OF_STACK;
   State->Pcs[State->Count++] = BeforeInsn ? Pc : Pc - 1;
@@ -393,25 +315,88 @@ __attribute__((noinline)) std::vector<std::uintptr_t> captureCurrentStack(int Sk
   return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
 }
 
-__attribute__((noinline)) std::vector<std::uintptr_t> captureCallerStack(const void *Frame) {
+std::vector<std::uintptr_t> captureCallerStack(const void *Frame) {
+  return captureCallerStack(Frame, ThreadMemo);
+}
+
+__attribute__((noinline)) std::vector<std::uintptr_t> captureCallerStack(const void *Frame,
+                                                                        StackMemo &Memo) {
 #if defined(__x86_64__)
   // Frame is where the callee keeps its caller's frame pointer; the return
   // address into the caller is just above it.
   const auto *FirstSlot = static_cast<const std::uintptr_t *>(Frame) + 1;
-  RecentStack &R = Recent;
-  if (R.matches(FirstSlot))
-    return R.pcs();
+  if (Memo.matches(FirstSlot))
+    return Memo.pcs();
   std::uintptr_t Pcs[MaxFrames];
   UnwindState Unwind{Pcs, 0, 0, true};
   Unwind.FirstSlot = FirstSlot;
-  Unwind.Remember = R.begin(FirstSlot) ? &R : nullptr;
+  Unwind.Remember = Memo.begin(FirstSlot) ? &Memo : nullptr;
   _Unwind_Backtrace(recordFrame, &Unwind);
-  R.end(Pcs, Unwind.Count);
+  Memo.end(Pcs, Unwind.Count);
   return std::vector<std::uintptr_t>(Pcs, Pcs + Unwind.Count);
 #else
   (void)Frame;
+  (void)Memo;
   return captureCurrentStack(/*Skip=*/2); // this function and its caller
 #endif
+}
+
+bool StackMemo::matches(const std::uintptr_t *FirstSlot) const {
+  if (SlotCount == 0 || Slots[0] != FirstSlot)
+    return false;
+  for (int I = 0; I < SlotCount; ++I)
+    if (*Slots[I] != ReturnAddresses[I])
+      return false;
+  return true;
+}
+
+std::vector<std::uintptr_t> StackMemo::pcs() const { return {Pcs, Pcs + PcCount}; }
+
+bool StackMemo::begin(const std::uintptr_t *FirstSlot) {
+  SlotCount = 0;
+  if (Kind == Owner::Thread && StackHigh == 0)
+    learnThreadStack();
+  Valid = onStack(reinterpret_cast<std::uintptr_t>(FirstSlot));
+  return Valid;
+}
+
+void StackMemo::note(std::uintptr_t Slot, std::uintptr_t Ip) {
+  if (!Valid || SlotCount == Depth || !onStack(Slot) ||
+      *reinterpret_cast<const std::uintptr_t *>(Slot) != Ip) {
+    Valid = false;
+    return;
+  }
+  Slots[SlotCount] = reinterpret_cast<const std::uintptr_t *>(Slot);
+  ReturnAddresses[SlotCount++] = Ip;
+}
+
+void StackMemo::end(const std::uintptr_t *Captured, int Count) {
+  if (!Valid || Count > Depth) {
+    SlotCount = 0;
+    return;
+  }
+  std::copy(Captured, Captured + Count, Pcs);
+  PcCount = Count;
+}
+
+void StackMemo::learnThreadStack() {
+  StackLow = StackHigh = 1; // unknown: remember nothing
+  pthread_attr_t Attr;
+  if (pthread_getattr_np(pthread_self(), &Attr) != 0)
+    return;
+  void *Low = nullptr;
+  std::size_t Size = 0;
+  if (pthread_attr_getstack(&Attr, &Low, &Size) == 0 && Size) {
+    StackLow = reinterpret_cast<std::uintptr_t>(Low);
+    StackHigh = StackLow + Size;
+  }
+  pthread_attr_destroy(&Attr);
+}
+
+bool StackMemo::onStack(std::uintptr_t Address) const {
+  // A fiber's memo lives no longer than the fiber, whose stack stays mapped.
+  return Kind == Owner::Fiber ||
+         (Address >= StackLow && Address + sizeof(std::uintptr_t) <= StackHigh);
 }
 
 void setOutermostFunction(OutermostKind Kind, const void *Function) {

@@ -225,4 +225,50 @@ TEST(Fibers, NameOptionsLookAtTheFibersStacks) {
   Sender.join();
 }
 
+// A fiber parks from one function many times, then from another at the same
+// depth: the runtime takes a repeated park's stack from its last one, and
+// must see that the chain changed.
+__attribute__((noinline)) int chanleakTestPopFromA(boost::fibers::unbuffered_channel<int> &Chan) {
+  int Value = Chan.value_pop();
+  asm volatile("" ::: "memory");
+  return Value;
+}
+
+__attribute__((noinline)) int chanleakTestPopFromB(boost::fibers::unbuffered_channel<int> &Chan) {
+  int Value = Chan.value_pop();
+  asm volatile("" ::: "memory");
+  return Value;
+}
+
+bool names(const std::vector<Frame> &Stack, const std::string &Function) {
+  for (const Frame &F : Stack)
+    if (F.Function.find(Function) != std::string::npos)
+      return true;
+  return false;
+}
+
+TEST(Fibers, ARepeatedParkFromAnotherFunctionShowsThatFunction) {
+  Option Baseline = IgnoreCurrent();
+  boost::fibers::unbuffered_channel<int> Chan;
+  int (*const Poppers[])(boost::fibers::unbuffered_channel<int> &) = {chanleakTestPopFromA,
+                                                                     chanleakTestPopFromB};
+  std::atomic<int> Round{0};
+  boost::fibers::fiber Receiver([&] {
+    for (;; ++Round)
+      if (Poppers[Round < 5 ? 0 : 1](Chan) < 0)
+        return;
+  });
+  for (int I = 0; I < 5; ++I) {
+    Chan.push(I); // each round parks the receiver in A first
+    runOtherFibers();
+  }
+  std::vector<LeakedThread> Fibers = parkedFibers({Baseline});
+  ASSERT_EQ(Fibers.size(), 1u);
+  EXPECT_TRUE(names(Fibers[0].Stack, "chanleakTestPopFromB"));
+  EXPECT_FALSE(names(Fibers[0].Stack, "chanleakTestPopFromA"));
+
+  Chan.push(-1);
+  Receiver.join();
+}
+
 } // namespace
