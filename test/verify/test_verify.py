@@ -166,6 +166,43 @@ def test_clean(chanleak, tmp):
           "no findings, no leaks: exit 0 even with --fail-on confirmed")
 
 
+def test_entry_kinds(chanleak, tmp):
+    """A terminating thread confirms a finding by where it threw; a parked
+    fiber by where it parked; each is named as what it is."""
+    src = os.path.join(tmp, "kinds.cpp")
+    write(tmp, "kinds.cpp", "// a source the findings point into\n")
+    sarif = write(tmp, "kinds.sarif", json.dumps({"version": "2.1.0", "runs": [{
+        "tool": {"driver": {"name": "chanleak"}},
+        "results": [{"ruleId": f"chanleak-{rule}", "message": {"text": rule},
+                     "locations": [{"physicalLocation": {
+                         "artifactLocation": {"uri": "file://" + src},
+                         "region": {"startLine": line}}}]}
+                    for rule, line in [("double-send", 30), ("take-first", 12)]]}]}))
+
+    def frame(line):
+        return {"address": "0x1", "module": "/nonexistent", "offset": "0x1",
+                "function": "f", "file": src, "line": line, "inlined": False}
+    report = write(tmp, "kinds.json", json.dumps({"chanleak-report": 1, "threads": [
+        {"kind": "terminating", "tid": 41, "name": "worker", "stack": [frame(30)],
+         "exception": "std::future_error: Promise already satisfied"},
+        {"kind": "fiber", "tid": 42, "name": "host", "api-state": "chan send",
+         "stack": [frame(12)]},
+        {"kind": "fiber", "tid": 43, "name": "host", "api-state": "chan receive",
+         "stack": [frame(50)]}]}))
+    proc = run(chanleak, "verify", "--findings", sarif, "--from-report", report)
+    print(proc.stdout, proc.stderr, sep="")
+    rows = {l.split()[0]: l for l in proc.stdout.splitlines() if l.startswith("chanleak-")}
+    check(" confirmed " in rows.get("chanleak-double-send", "") and
+          "terminated the program: uncaught std::future_error: Promise already satisfied"
+          in rows.get("chanleak-double-send", ""),
+          "the double-send is confirmed by the thread that threw at its line")
+    check(" confirmed " in rows.get("chanleak-take-first", "") and
+          "fiber, chan send" in rows.get("chanleak-take-first", ""),
+          "the take-first send is confirmed by the fiber parked at its line")
+    check("  fiber on thread 43 (host): fiber, chan receive" in proc.stdout,
+          "the fiber no finding explains is listed as a fiber")
+
+
 def test_errors(chanleak, tmp, findings, report):
     def expect(args, needle, what):
         proc = run(chanleak, *args)
@@ -193,6 +230,10 @@ def test_errors(chanleak, tmp, findings, report):
         ("badtid.json", {"chanleak-report": 1, "threads": [{"tid": "x"}]}, "tid"),
         ("badhex.json", {"chanleak-report": 1, "threads": [{"tid": 1, "stack": [{"offset": "12"}]}]},
          "expected a hex string"),
+        ("badkind.json", {"chanleak-report": 1, "threads": [{"tid": 1, "kind": "task"}]},
+         "expected \"thread\", \"fiber\""),
+        ("badframe.json", {"chanleak-report": 1, "threads": [
+            {"tid": 0, "kind": "coroutine", "coroutine-frame": 7}]}, "expected a hex string"),
     ]:
         path = write(tmp, name, json.dumps(doc))
         expect(["verify", "--findings", findings, "--from-report", path], name + ": malformed leak report",
@@ -247,6 +288,7 @@ def main():
         test_matching(args.chanleak, tmp, findings, report)
         test_symbolization(args.chanleak, tmp)
         test_clean(args.chanleak, tmp)
+        test_entry_kinds(args.chanleak, tmp)
         test_errors(args.chanleak, tmp, findings, report)
     return summary()
 
