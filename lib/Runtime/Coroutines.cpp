@@ -68,14 +68,21 @@ class CodeRanges {
 public:
   explicit CodeRanges(const ModuleMap &Modules) : Ranges(Modules.executableRanges()) {
     std::sort(Ranges.begin(), Ranges.end());
+    for (const Range &R : Ranges) {
+      Lowest = std::min(Lowest, R.first);
+      Highest = std::max(Highest, R.second);
+    }
   }
   bool contains(std::uintptr_t Address) const {
+    if (Address < Lowest || Address >= Highest) // most words: data, not code
+      return false;
     auto It = std::upper_bound(Ranges.begin(), Ranges.end(), Range(Address, UINTPTR_MAX));
     return It != Ranges.begin() && Address < std::prev(It)->second;
   }
 
 private:
   std::vector<Range> Ranges;
+  std::uintptr_t Lowest = UINTPTR_MAX, Highest = 0;
 };
 
 /// Addresses of words W where W[0] and W[1] both point into code, grouped by
