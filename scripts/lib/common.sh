@@ -5,7 +5,8 @@ CHANLEAK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 
 # What every build needs, and what each LLVM version adds.
 CHANLEAK_BASE_PACKAGES=(cmake ninja-build g++ make python3 zlib1g-dev
-  libboost1.81-dev libboost-fiber1.81-dev libasio-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev)
+  libboost1.81-dev libboost-fiber1.81-dev libasio-dev libgtest-dev libbenchmark-dev nlohmann-json3-dev
+  libc6-dev-arm64-cross libstdc++-12-dev-arm64-cross)
 chanleak_llvm_packages() {
   local v=$1
   echo "llvm-$v-dev libclang-$v-dev clang-$v clang-tidy-$v clang-tools-$v llvm-$v-tools"
