@@ -398,6 +398,16 @@ void setKernelState(LeakedThread &T, const TaskState &State) {
     T.SyscallName = Name;
 }
 
+/// Who created T, where, during which test, and how long ago.
+void setCreation(LeakedThread &T, const CreationInfo &Creation, const ModuleMap &Modules,
+                 Clock::time_point Now) {
+  T.CreationStack = resolve(fromCreateCaller(Creation.CreationPcs), Modules);
+  T.CreatorTid = Creation.CreatorTid;
+  T.CreatorName = Creation.CreatorName;
+  T.Test = Creation.Test;
+  T.AgeSeconds = std::chrono::duration<double>(Now - Creation.Created).count();
+}
+
 /// Fibers are inspected after threads: their stacks were captured when they
 /// parked, nothing is signalled.
 void inspectFibers(const std::vector<ParkedFiber> &Fibers, const Settings &S,
@@ -432,12 +442,7 @@ std::vector<LeakedThread> inspect(const Candidates &C, bool ProcReadable, const 
     setKernelState(T, State);
     auto Creation = Creations.find(Tid);
     if (Creation != Creations.end()) {
-      const CreationInfo &C = Creation->second;
-      T.CreationStack = resolve(fromCreateCaller(C.CreationPcs), Modules);
-      T.CreatorTid = C.CreatorTid;
-      T.CreatorName = C.CreatorName;
-      T.Test = C.Test;
-      T.AgeSeconds = std::chrono::duration<double>(Now - C.Created).count();
+      setCreation(T, Creation->second, Modules, Now);
     } else {
       T.AgeSeconds = ageFromStartTicks(State.StartTicks);
     }
@@ -577,13 +582,8 @@ LeakedThread describeCapturedStack(LeakKind Kind, long Tid,
     T.KernelState = '-'; // gone
   T.Stack = resolve(Pcs, Modules);
   T.StackComplete = true;
-  if (Creation) {
-    T.CreationStack = resolve(fromCreateCaller(Creation->CreationPcs), Modules);
-    T.CreatorTid = Creation->CreatorTid;
-    T.CreatorName = Creation->CreatorName;
-    T.Test = Creation->Test;
-    T.AgeSeconds = std::chrono::duration<double>(Clock::now() - Creation->Created).count();
-  }
+  if (Creation)
+    setCreation(T, *Creation, Modules, Clock::now());
   classify(T);
   return T;
 }
