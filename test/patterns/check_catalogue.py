@@ -35,7 +35,7 @@ CHECKS = (
     "chanleak-orphaned-worker",
     "chanleak-looping-timer",
 )
-FAMILIES = ("std", "boost_fiber", "asio", "msd", "annotated")
+FAMILIES = ("std", "boost_fiber", "asio", "msd", "annotated", "cv")
 NAME = re.compile(r"^(%s)_(leaky|fixed)((?:_[a-z0-9_]+)?)\.cpp$" % "|".join(FAMILIES))
 MARKER = re.compile(r"//\s*CHANLEAK:\s*(.*?)\s*(?://.*)?$")  # another // comment may follow
 DIAG = re.compile(
