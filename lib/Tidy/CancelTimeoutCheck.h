@@ -1,8 +1,6 @@
-//===- CancelTimeoutCheck.h - chanleak-cancel-timeout ---------------*- C++ -*-===//
+//===- CancelTimeoutCheck.h - chanleak-cancel-timeout -------------*- C++ -*-===//
 //
-// The parent waits for a spawned thread with a deadline or a stop request
-// and gives up; the thread's later send has no receiver and blocks forever.
-// Go's Timeout pattern. See docs/checks/chanleak-cancel-timeout.md.
+// Reports the engine's cancel-timeout witnesses: the waiter gives up; the child's later send blocks.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,10 +13,12 @@ namespace chanleak::tidy {
 
 class CancelTimeoutCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  CancelTimeoutCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                     std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::CancelTimeout) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

@@ -93,12 +93,30 @@ sharedIndex(llvm::StringRef ModelFile, llvm::StringRef ChannelTypes,
 
 } // namespace
 
+LeakEngine &EngineCache::engine(const ModelIndex &Index, ASTContext &Context) {
+  if (Ctx != &Context) {
+    Engines.clear();
+    Ctx = &Context;
+  }
+  auto &Slot = Engines[&Index];
+  if (!Slot)
+    Slot = std::make_unique<LeakEngine>(Index, Context);
+  return *Slot;
+}
+
+void EngineCache::startTranslationUnit() {
+  Engines.clear();
+  Ctx = nullptr;
+}
+
 ChanleakCheck::ChanleakCheck(llvm::StringRef Name,
-                             clang::tidy::ClangTidyContext *Context)
+                             clang::tidy::ClangTidyContext *Context,
+                             std::shared_ptr<EngineCache> Engines, LeakLabel Label)
     : ClangTidyCheck(Name, Context),
       ModelFile(Options.getLocalOrGlobal("ModelFile", "")),
       ChannelTypes(Options.getLocalOrGlobal("ChannelTypes", "")),
-      SpawnerFunctions(Options.getLocalOrGlobal("SpawnerFunctions", "")) {
+      SpawnerFunctions(Options.getLocalOrGlobal("SpawnerFunctions", "")),
+      Engines(std::move(Engines)), Label(Label) {
   std::string Error;
   Index = sharedIndex(ModelFile, ChannelTypes, SpawnerFunctions, Error);
   if (!Error.empty())
@@ -114,9 +132,10 @@ void ChanleakCheck::storeOptions(clang::tidy::ClangTidyOptions::OptionMap &Opts)
 }
 
 void ChanleakCheck::registerMatchers(MatchFinder *Finder) {
-  // Lambda bodies are analysed as part of the function that spawns them.
+  // Lambda bodies and implicit members (a defaulted constructor starting a
+  // member jthread) are analysed as part of the code that runs them.
   Finder->addMatcher(
-      functionDecl(isDefinition(), isExpansionInMainFile(),
+      functionDecl(isDefinition(), isExpansionInMainFile(), unless(isImplicit()),
                    unless(cxxMethodDecl(ofClass(cxxRecordDecl(isLambda())))))
           .bind("function"),
       this);
@@ -129,7 +148,7 @@ void ChanleakCheck::registerPPCallbacks(const SourceManager &, Preprocessor *PP,
 }
 
 void ChanleakCheck::onStartOfTranslationUnit() {
-  AnalysisSession::startTranslationUnit();
+  Engines->startTranslationUnit();
   Index->startTranslationUnit();
   Reported.clear();
 }
@@ -142,8 +161,10 @@ void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
   if (Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
     return;
   Ctx = Result.Context;
-  AnalysisSession &Session = AnalysisSession::get(*Ctx);
-  analyze(Session.facts(*FD, *Index), Session);
+  LeakEngine &Engine = Engines->engine(*Index, *Ctx);
+  for (const Witness &W : Engine.witnesses(*FD))
+    if (W.Label == Label)
+      reportWitness(W, Engine);
 }
 
 /// The lambda expression whose call operator is Operator, in Body.
@@ -235,35 +256,42 @@ void ChanleakCheck::note(const Stmt *At, llvm::StringRef Message) {
     note(At->getBeginLoc(), Message);
 }
 
-void ChanleakCheck::noteSpawn(const Thread &T) {
-  if (!T.Origin)
+void ChanleakCheck::noteSpawn(const Witness &W) {
+  if (!W.Spawn)
     return;
-  const Spawn &S = *T.Origin;
   std::string Message = "thread spawned here";
-  if (S.Loop)
-    Message = S.TripCount ? ("thread spawned here, " + llvm::Twine(*S.TripCount) +
-                             " times in a loop").str()
-                          : "thread spawned here, once per loop iteration";
-  note(S.Site.Site, Message);
+  if (W.Spawn->Loop)
+    Message = W.SpawnLoopCount ? ("thread spawned here, " + llvm::Twine(*W.SpawnLoopCount) +
+                                  " times in a loop").str()
+                               : "thread spawned here, once per loop iteration";
+  note(W.Spawn->Site, Message);
 }
 
-void ChanleakCheck::noteExit(const PathExit &Exit, const Thread &Leaving,
-                             llvm::StringRef Without) {
-  std::string Who = Leaving.Origin ? "the thread" : "'" + threadName(Leaving) + "'";
+void ChanleakCheck::noteExit(const Witness &W, llvm::StringRef Without) {
+  std::string Who = W.LeaverIsSpawned ? "the thread" : "'" + functionName(W.Leaver) + "'";
   // A coroutine that runs off its end gets an implicit `co_return;`, placed
   // at its name: it ends at its closing brace.
-  const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(Exit.Event);
+  const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(W.Exit);
   bool Synthesized = Coreturn && Coreturn->isImplicit();
-  if (Exit.Event && isa<CXXThrowExpr>(Exit.Event))
-    note(Exit.Event, "exception thrown here leaves " + Who + " " + Without.str());
-  else if (Exit.Event && !Synthesized)
-    note(Exit.Event, Who + " returns here " + Without.str());
-  else if (Leaving.Body)
-    note(Leaving.Body->getEndLoc(), Who + " ends here " + Without.str());
+  const Stmt *Body = W.Leaver ? W.Leaver->getBody() : nullptr;
+  if (W.Exit && isa<CXXThrowExpr>(W.Exit))
+    note(W.Exit, "exception thrown here leaves " + Who + " " + Without.str());
+  else if (W.Exit && W.Exit != Body && !Synthesized)
+    note(W.Exit, Who + " returns here " + Without.str());
+  else if (Body)
+    note(Body->getEndLoc(), Who + " ends here " + Without.str());
 }
 
 std::string quoted(const NamedDecl *D) {
   return D ? "'" + D->getNameAsString() + "'" : std::string("the channel");
+}
+
+std::string functionName(const FunctionDecl *FD) {
+  if (!FD)
+    return "<thread>";
+  if (const auto *Method = dyn_cast<CXXMethodDecl>(FD); Method && Method->getParent()->isLambda())
+    return "lambda";
+  return FD->getQualifiedNameAsString();
 }
 
 } // namespace chanleak::tidy

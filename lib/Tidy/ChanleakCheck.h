@@ -1,25 +1,41 @@
 //===- ChanleakCheck.h - Common base of the chanleak checks -----*- C++ -*-===//
 //
 // Every chanleak check analyses whole functions: it matches each function
-// definition of the main file, asks the shared AnalysisSession for its
-// concurrency facts, and reports through report(), which applies
-// [[clang::suppress]] and drops duplicates. Options shared by all checks
-// (ModelFile, ChannelTypes, SpawnerFunctions) are read here.
+// definition of the main file, asks the translation unit's LeakEngine (one
+// per model configuration, shared by all seven checks through the module's
+// EngineCache) for the function's witnesses, keeps those of its own label
+// and words them through report(), which applies [[clang::suppress]] and
+// drops duplicates. Options shared by all checks (ModelFile, ChannelTypes,
+// SpawnerFunctions) are read here.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef CHANLEAK_TIDY_CHANLEAKCHECK_H
 #define CHANLEAK_TIDY_CHANLEAKCHECK_H
 
-#include "chanleak/Analysis/LeakQueries.h"
+#include "chanleak/Analysis/Engine.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "llvm/ADT/DenseSet.h"
+#include <map>
 
 namespace chanleak::tidy {
 
+/// The engines of the translation unit being analysed, one per model index;
+/// owned by the module, so every check of one clang-tidy run shares them.
+class EngineCache {
+public:
+  LeakEngine &engine(const ModelIndex &Index, clang::ASTContext &Ctx);
+  void startTranslationUnit();
+
+private:
+  clang::ASTContext *Ctx = nullptr;
+  std::map<const ModelIndex *, std::unique_ptr<LeakEngine>> Engines;
+};
+
 class ChanleakCheck : public clang::tidy::ClangTidyCheck {
 public:
-  ChanleakCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context);
+  ChanleakCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                std::shared_ptr<EngineCache> Engines, LeakLabel Label);
 
   void registerMatchers(clang::ast_matchers::MatchFinder *Finder) override;
   void check(const clang::ast_matchers::MatchFinder::MatchResult &Result) override;
@@ -32,8 +48,8 @@ public:
   }
 
 protected:
-  /// Reports this check's findings among the facts of one function.
-  virtual void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) = 0;
+  /// Words one witness of this check's label.
+  virtual void reportWitness(const Witness &W, LeakEngine &E) = 0;
 
   /// Starts a warning at the blocking operation `At`, a statement of the
   /// body of `Within`, unless it is suppressed with [[clang::suppress]] or
@@ -46,13 +62,12 @@ protected:
   void note(const clang::Stmt *At, llvm::StringRef Message);
 
   /// The "thread spawned here" note every finding in a spawned thread has.
-  void noteSpawn(const Thread &T);
+  void noteSpawn(const Witness &W);
 
   /// The note at the event that strands a peer: the early return, the
   /// throw, or the end of the function. `Without` says what was skipped
   /// ("without receiving from 'results'").
-  void noteExit(const PathExit &Exit, const Thread &Leaving,
-                llvm::StringRef Without);
+  void noteExit(const Witness &W, llvm::StringRef Without);
 
   clang::ASTContext &context() const { return *Ctx; }
 
@@ -63,6 +78,8 @@ private:
   std::string ChannelTypes;
   std::string SpawnerFunctions;
   std::shared_ptr<const ModelIndex> Index;
+  std::shared_ptr<EngineCache> Engines;
+  LeakLabel Label;
   clang::ASTContext *Ctx = nullptr;
   bool Reporting = false;
   llvm::DenseSet<unsigned> Reported;
@@ -70,6 +87,9 @@ private:
 
 /// "'name'" for a declaration, for messages.
 std::string quoted(const clang::NamedDecl *D);
+
+/// A short name for a function, for messages: "lambda" for a lambda.
+std::string functionName(const clang::FunctionDecl *FD);
 
 } // namespace chanleak::tidy
 

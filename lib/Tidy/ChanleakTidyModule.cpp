@@ -19,14 +19,26 @@ namespace chanleak::tidy {
 class ChanleakModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-    Factories.registerCheck<RangeWithoutCloseCheck>("chanleak-range-without-close");
-    Factories.registerCheck<DoubleSendCheck>("chanleak-double-send");
-    Factories.registerCheck<EarlyReturnCheck>("chanleak-early-return");
-    Factories.registerCheck<CancelTimeoutCheck>("chanleak-cancel-timeout");
-    Factories.registerCheck<TakeFirstCheck>("chanleak-take-first");
-    Factories.registerCheck<OrphanedWorkerCheck>("chanleak-orphaned-worker");
-    Factories.registerCheck<LoopingTimerCheck>("chanleak-looping-timer");
+    add<RangeWithoutCloseCheck>(Factories, "chanleak-range-without-close");
+    add<DoubleSendCheck>(Factories, "chanleak-double-send");
+    add<EarlyReturnCheck>(Factories, "chanleak-early-return");
+    add<CancelTimeoutCheck>(Factories, "chanleak-cancel-timeout");
+    add<TakeFirstCheck>(Factories, "chanleak-take-first");
+    add<OrphanedWorkerCheck>(Factories, "chanleak-orphaned-worker");
+    add<LoopingTimerCheck>(Factories, "chanleak-looping-timer");
   }
+
+private:
+  /// Every check of this module shares the module's engines.
+  template <typename Check>
+  void add(clang::tidy::ClangTidyCheckFactories &Factories, llvm::StringRef Name) {
+    Factories.registerCheckFactory(
+        Name, [Engines = Engines](llvm::StringRef Name, clang::tidy::ClangTidyContext *Context) {
+          return std::make_unique<Check>(Name, Context, Engines);
+        });
+  }
+
+  std::shared_ptr<EngineCache> Engines = std::make_shared<EngineCache>();
 };
 
 static clang::tidy::ClangTidyModuleRegistry::Add<ChanleakModule>

@@ -1,9 +1,6 @@
-//===- DoubleSendCheck.h - chanleak-double-send ---------------*- C++ -*-===//
+//===- DoubleSendCheck.h - chanleak-double-send -------------------*- C++ -*-===//
 //
-// A spawned thread sends twice on one path (an error branch that forgets
-// to return) while its receiver takes one value; a promise set twice throws.
-// Go's DoubleSend pattern.
-// See docs/checks/chanleak-double-send.md.
+// Reports the engine's double-send witnesses: a thread sends twice where one value is taken.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,10 +13,12 @@ namespace chanleak::tidy {
 
 class DoubleSendCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  DoubleSendCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                  std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::DoubleSend) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

@@ -1,8 +1,6 @@
-//===- EarlyReturnCheck.h - chanleak-early-return ---------------*- C++ -*-===//
+//===- EarlyReturnCheck.h - chanleak-early-return -----------------*- C++ -*-===//
 //
-// A spawned thread sends on a channel only its parent receives from, and the
-// parent can return or throw before receiving: the send blocks forever.
-// Go's EarlyReturn pattern. See docs/checks/chanleak-early-return.md.
+// Reports the engine's early-return witnesses: the parent leaves before receiving from its child.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,10 +13,12 @@ namespace chanleak::tidy {
 
 class EarlyReturnCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  EarlyReturnCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                   std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::EarlyReturn) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

@@ -1,9 +1,6 @@
 //===- LoopingTimerCheck.h - chanleak-looping-timer ---------------*- C++ -*-===//
 //
-// A spawned thread sleeps or waits on a timer in a loop with no stop
-// condition, started by a function any caller can call again. Go's
-// StateReporter pattern.
-// See docs/checks/chanleak-looping-timer.md.
+// Reports the engine's looping-timer witnesses: a sleeping loop with no stop condition.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,10 +13,12 @@ namespace chanleak::tidy {
 
 class LoopingTimerCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  LoopingTimerCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                    std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::LoopingTimer) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

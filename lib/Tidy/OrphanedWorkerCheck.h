@@ -1,9 +1,6 @@
-//===- OrphanedWorkerCheck.h - chanleak-orphaned-worker ---------------*- C++ -*-===//
+//===- OrphanedWorkerCheck.h - chanleak-orphaned-worker -----------*- C++ -*-===//
 //
-// A worker started and not stopped on some path, or a spawned loop with no
-// way out (a detached thread, a jthread that ignores its stop_token). Go's
-// MethodContractViolation pattern.
-// See docs/checks/chanleak-orphaned-worker.md.
+// Reports the engine's orphaned-worker witnesses: a worker started and never stopped.
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,20 +13,12 @@ namespace chanleak::tidy {
 
 class OrphanedWorkerCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  OrphanedWorkerCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                      std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::OrphanedWorker) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
-
-private:
-  /// Start() with a path to the end of the scope that never calls Stop().
-  void reportUnstoppedWorkers(const ConcurrencyFacts &Facts, AnalysisSession &Session);
-  /// obj.Start() spawning a loop that receives from a member channel until
-  /// it is closed, with a path to the end that never closes it (Stop()):
-  /// a start/stop contract the class states by its code, not by a model.
-  void reportUnclosedWorkerLoops(const ConcurrencyFacts &Facts, AnalysisSession &Session);
-  /// Spawned loops with no way out.
-  void reportEndlessThreads(const ConcurrencyFacts &Facts, AnalysisSession &Session);
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

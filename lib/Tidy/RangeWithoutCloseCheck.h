@@ -1,8 +1,6 @@
-//===- RangeWithoutCloseCheck.h - chanleak-range-without-close ---------------*- C++ -*-===//
+//===- RangeWithoutCloseCheck.h - chanleak-range-without-close ----*- C++ -*-===//
 //
-// A thread loops receiving from a channel until it is closed, and nothing
-// ever closes it: the loop never ends. Go's NoCloseRange pattern.
-// See docs/checks/chanleak-range-without-close.md.
+// Reports the engine's range-without-close witnesses: workers loop over a channel that is never closed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,10 +13,12 @@ namespace chanleak::tidy {
 
 class RangeWithoutCloseCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  RangeWithoutCloseCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                         std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::RangeWithoutClose) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

@@ -1,8 +1,6 @@
-//===- TakeFirstCheck.h - chanleak-take-first ---------------*- C++ -*-===//
+//===- TakeFirstCheck.h - chanleak-take-first ---------------------*- C++ -*-===//
 //
-// A loop spawns N senders on one channel and the parent receives fewer
-// values than are sent: the rest block forever. Go's NCast pattern.
-// See docs/checks/chanleak-take-first.md.
+// Reports the engine's take-first witnesses: N senders, one receive.
 //
 //===----------------------------------------------------------------------===//
 
@@ -15,17 +13,12 @@ namespace chanleak::tidy {
 
 class TakeFirstCheck : public ChanleakCheck {
 public:
-  using ChanleakCheck::ChanleakCheck;
+  TakeFirstCheck(llvm::StringRef Name, clang::tidy::ClangTidyContext *Context,
+                 std::shared_ptr<EngineCache> Engines)
+      : ChanleakCheck(Name, Context, std::move(Engines), LeakLabel::TakeFirst) {}
 
 protected:
-  void analyze(const ConcurrencyFacts &Facts, AnalysisSession &Session) override;
-
-private:
-  /// More sends than receives: the extra senders block.
-  void reportExtraSenders(const ConcurrencyFacts &Facts, AnalysisSession &Session);
-  /// Senders spawned only by a loop over a container that may be empty:
-  /// with no element there is no sender, and the receive waits forever.
-  void reportZeroSenders(const ConcurrencyFacts &Facts);
+  void reportWitness(const Witness &W, LeakEngine &E) override;
 };
 
 } // namespace chanleak::tidy

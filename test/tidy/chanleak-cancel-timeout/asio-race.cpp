@@ -18,6 +18,7 @@ using namespace std::chrono_literals;
 using CityChannel = asio::experimental::channel<void(asio::error_code, std::string)>;
 
 asio::awaitable<void> LookupCity(std::shared_ptr<CityChannel> out) {
+  co_await asio::steady_timer(out->get_executor(), 50ms).async_wait(asio::use_awaitable); // slow
   co_await out->async_send(asio::error_code{}, "Lyon", asio::use_awaitable); // #s1
 }
 

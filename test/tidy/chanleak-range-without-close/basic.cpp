@@ -99,7 +99,25 @@ void leaky_not_closed_on_every_path() {
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_not_closed_on_every_path' returns here without closing 'jobs'
 }
 
-// A path that leaves by throwing is not the normal way out.
+// A throw leaves the detached worker looping over a channel nobody can
+// close any more, like an early return does.
+void leaky_throw_path() {
+  Chan jobs{8};
+  std::thread worker([&jobs] {
+    for (int j : jobs)
+      handle(j);
+  });
+  // CHECK-NOTES: :[[@LINE-3]]:18: warning: receive loop over 'jobs' never ends: 'jobs' is not closed on every path [chanleak-range-without-close]
+  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here
+  worker.detach();
+  if (bad())
+    throw std::runtime_error("bad");
+  // CHECK-NOTES: :[[@LINE-1]]:5: note: exception thrown here leaves 'leaky_throw_path' without closing 'jobs'
+  jobs.push(1);
+  jobs.close();
+}
+
+// The same worker with the close on every way out.
 void fixed_throw_path() {
   Chan jobs{8};
   std::thread worker([&jobs] {
@@ -107,8 +125,10 @@ void fixed_throw_path() {
       handle(j);
   });
   worker.detach();
-  if (bad())
+  if (bad()) {
+    jobs.close();
     throw std::runtime_error("bad");
+  }
   jobs.push(1);
   jobs.close();
 }

@@ -1,0 +1,149 @@
+//===- Engine.h - chanleak's static engine: extract, explore, explain -*- C++ -*-===//
+//
+// One engine for every check and for the analyzer plugin. For a function it
+//   1. extracts the behaviour of the function and of every thread it starts
+//      (and every function they call, summarised once per translation unit)
+//      as automata over events on abstract objects (ThreadModel.h);
+//   2. explores their combinations with the model's semantics as a game:
+//      the stranding choices (an early return, a timeout, a spawning loop's
+//      length) are the adversary's, everything else (values received, the
+//      scheduler, loops of unknown length) gets the benefit of the doubt; a
+//      thread blocked forever in every outcome the adversary can force, on
+//      objects no unseen code can touch, is a leak;
+//   3. explains each leak as one Witness: the blocked operation, the spawn
+//      of its thread, the event that strands it, and a pattern label that
+//      each check filters on.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_ANALYSIS_ENGINE_H
+#define CHANLEAK_ANALYSIS_ENGINE_H
+
+#include "chanleak/Analysis/ThreadModel.h"
+#include "llvm/ADT/DenseSet.h"
+#include <memory>
+
+namespace chanleak {
+
+enum class LeakLabel : unsigned char {
+  RangeWithoutClose,
+  DoubleSend,
+  EarlyReturn,
+  CancelTimeout,
+  TakeFirst,
+  OrphanedWorker,
+  LoopingTimer,
+};
+
+llvm::StringRef leakLabelName(LeakLabel L);
+
+/// What strands the blocked thread.
+enum class StrandKind : unsigned char {
+  ParentLeaves,   ///< the thread that would rescue returns or throws first
+  GivesUp,        ///< the rescuer's timed wait or stop check gives up
+  NeverClosed,    ///< nothing closes the channel a receive loop reads
+  ClosedOnSomePaths, ///< the closer can end without closing
+  SecondSend,     ///< a second send (or set_value) nobody takes
+  ExtraSenders,   ///< more senders than receives
+  NoSenders,      ///< the loop that spawns the senders ran zero times
+  NeverStopped,   ///< a started worker is not stopped on some path
+  EndlessLoop,    ///< the thread's loop has no exit
+};
+
+/// One leak, as both engines report it.
+struct Witness {
+  LeakLabel Label;
+  StrandKind Strand;
+  /// The operation that blocks forever (primary location) and its function.
+  const clang::Stmt *Blocked = nullptr;
+  const clang::FunctionDecl *BlockedIn = nullptr;
+  EventKind BlockedKind = EventKind::Recv;
+  ObjectId Object = NoObject;
+  /// The handle the blocked operation names it by ('rows' in rows->push()).
+  std::string ObjectName;
+  /// Where the blocked thread was spawned; null when it is the analysed
+  /// function itself.
+  const SpawnInfo *Spawn = nullptr;
+  /// Threads of that spawn running in the witness (more than one: a loop).
+  unsigned Instances = 1;
+  /// The spawn's loop trip count when it is a constant.
+  std::optional<unsigned> SpawnLoopCount;
+  /// The function whose path strands the thread, and the return, throw or
+  /// end of body where it leaves; null Exit: it falls off its end.
+  const clang::FunctionDecl *Leaver = nullptr;
+  const clang::Stmt *Exit = nullptr;
+  bool LeaverIsSpawned = false;
+  /// Pattern-specific events: the wait that gives up, the first send, the
+  /// worker's start, the only receive, the loop that spawns no sender.
+  const clang::Stmt *GaveUp = nullptr;
+  const clang::Stmt *FirstSend = nullptr;
+  const clang::Stmt *StartedAt = nullptr;
+  const clang::Stmt *Receive = nullptr;
+  unsigned Received = 0;
+  const clang::Stmt *SpawnLoop = nullptr;
+  const clang::CallExpr *MaybeEmptyCaller = nullptr;
+  /// The handle whose destructor then waits forever (jthread, async).
+  const clang::VarDecl *JoiningHandle = nullptr;
+};
+
+/// The engine of one translation unit: objects, summaries and witnesses,
+/// each computed once and shared by every check that asks.
+class LeakEngine {
+public:
+  LeakEngine(const ModelIndex &Index, clang::ASTContext &Ctx);
+  ~LeakEngine();
+
+  /// The leaks found from this function (its own threads and those of the
+  /// functions it calls), each once.
+  const std::vector<Witness> &witnesses(const clang::FunctionDecl &Root);
+
+  /// The function's summary (built on first use; recursion is cut).
+  const Summary &summary(const clang::FunctionDecl &FD);
+  const Summary &summary(unsigned Index) const { return *Summaries[Index]; }
+  unsigned summaryIndex(const clang::FunctionDecl &FD);
+
+  ObjectTable &objects() { return Objects; }
+  const ObjectTable &objectsView() const { return Objects; }
+  const ModelIndex &index() const { return Index; }
+  clang::ASTContext &context() const { return Ctx; }
+  std::vector<LoopSymbol> &symbols() { return Symbols; }
+  int symbolFor(const clang::Decl *Key);
+
+  /// Whether unseen code may act on the object, given the functions the
+  /// exploration saw (a member its class keeps private to those, a global
+  /// only they name, do not escape).
+  bool escapes(ObjectId Id, const llvm::DenseSet<const clang::FunctionDecl *> &Seen);
+
+  /// "'results'" for messages.
+  std::string objectName(ObjectId Id) const;
+
+private:
+  const ModelIndex &Index;
+  clang::ASTContext &Ctx;
+  ObjectTable Objects;
+  std::vector<std::unique_ptr<Summary>> Summaries;
+  llvm::DenseMap<const clang::FunctionDecl *, unsigned> SummaryOf;
+  std::vector<LoopSymbol> Symbols;
+  llvm::DenseMap<const clang::Decl *, int> SymbolOf;
+  std::map<const clang::FunctionDecl *, std::vector<Witness>> Found;
+  friend class SummaryBuilder;
+  friend class Explorer;
+};
+
+/// The handle an operation or call acts through: `rows` in `rows->push(v)`,
+/// `pool` in `pool.Start()`; empty when it names none.
+std::string handleName(const clang::Stmt *Site, const ModelIndex &Index);
+/// "'rows'": the blocked object as the blocked operation names it.
+std::string witnessObjectName(const LeakEngine &E, const Witness &W);
+/// What the blocked operation is, for messages: "send on 'results'",
+/// "receive from 'jobs'", "wait on 'cv'".
+std::string blockedPhrase(const LeakEngine &E, const Witness &W);
+/// What the leaver skipped: "receiving from 'results'".
+std::string rescuePhrase(const LeakEngine &E, const Witness &W);
+
+/// Prints a function's summary, for CHANLEAK_DEBUG=1 and unit tests.
+void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS);
+
+} // namespace chanleak
+
+#endif

@@ -1,0 +1,271 @@
+//===- ThreadModel.h - Threads as automata over abstract objects -*- C++ -*-===//
+//
+// What the extractor (Extractor.cpp) makes of a function body and what the
+// explorer (Explorer.cpp) runs: abstract objects (a channel, promise, thread
+// handle or worker, named by where it was created or by the member or global
+// that holds it), events on them, and one automaton per function, built
+// once per translation unit and reused by every caller and spawner.
+//
+// A function's automaton speaks of its own parameters, captures and `this`
+// through placeholder objects; a call or a spawn binds each placeholder to
+// the caller's objects, so the same summary serves every call site.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CHANLEAK_ANALYSIS_THREADMODEL_H
+#define CHANLEAK_ANALYSIS_THREADMODEL_H
+
+#include "chanleak/Model/ModelIndex.h"
+#include "clang/AST/Stmt.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
+#include <map>
+#include <optional>
+#include <string>
+#include <tuple>
+#include <vector>
+
+namespace clang {
+class ASTContext;
+class FunctionDecl;
+class ValueDecl;
+} // namespace clang
+
+namespace chanleak {
+
+using ObjectId = unsigned;
+constexpr ObjectId NoObject = ~0u;
+using ObjectSet = llvm::SmallVector<ObjectId, 2>;
+
+enum class ObjectKind : unsigned char {
+  Local,       ///< a variable of the analysed code that owns the object
+  Allocated,   ///< made by make_shared/make_unique/new at an expression
+  Field,       ///< a member of another object (Base)
+  Global,      ///< a namespace-scope or static variable
+  Elements,    ///< the elements of a container object (Base)
+  Parameter,   ///< placeholder: a parameter of the summarised function
+  Capture,     ///< placeholder: a variable a lambda captures
+  This,        ///< placeholder: `*this` of a class's methods
+  StopToken,   ///< placeholder: the stop token a std::jthread passes
+};
+
+/// An abstract object: what a handle may name.
+struct AbstractObject {
+  ObjectKind Kind;
+  const void *Key = nullptr; ///< the declaration or expression naming it
+  ObjectId Base = NoObject;  ///< the holder of a Field or Elements object
+  /// Its role, from its type: a channel (or one-shot), a worker with a
+  /// start/stop lifecycle, a thread handle; none for plain class objects.
+  const ChannelModel *Channel = nullptr;
+  const LifecycleModel *Lifecycle = nullptr;
+  const SpawnerModel *Handle = nullptr;
+  ChannelCapacity Capacity;
+  bool CancelledReceiveDisablesBuffer = false;
+  std::string Name;
+  clang::SourceLocation Loc;
+  /// Code the analysis cannot see may use it (a parameter, a public member,
+  /// a global other files can name, stored or passed to unknown code).
+  bool Escapes = false;
+  const clang::Stmt *EscapeSite = nullptr;
+
+  bool isPlaceholder() const {
+    return Kind == ObjectKind::Parameter || Kind == ObjectKind::Capture ||
+           Kind == ObjectKind::This || Kind == ObjectKind::StopToken;
+  }
+};
+
+/// Every abstract object of one translation unit, interned by key.
+class ObjectTable {
+public:
+  ObjectTable(const ModelIndex &Index, clang::ASTContext &Ctx)
+      : Index(Index), Ctx(Ctx) {}
+
+  ObjectId local(const clang::ValueDecl *D);
+  ObjectId allocated(const clang::Expr *E, clang::QualType Type);
+  ObjectId global(const clang::VarDecl *D);
+  ObjectId field(ObjectId Base, const clang::FieldDecl *F);
+  ObjectId elements(ObjectId Container, clang::QualType ElementType);
+  ObjectId placeholder(ObjectKind K, const void *Key, clang::QualType Type,
+                       llvm::StringRef Name);
+  /// The same member (or elements) of another holder: what a summary's
+  /// `this->ch_` is once `this` is bound.
+  ObjectId rebase(ObjectId Member, ObjectId NewBase);
+
+  const AbstractObject &operator[](ObjectId Id) const { return Objects[Id]; }
+  AbstractObject &operator[](ObjectId Id) { return Objects[Id]; }
+  unsigned size() const { return Objects.size(); }
+
+  /// A reference or pointer member of Base bound at Base's construction
+  /// (`Guard g{ch}`): it names these objects, not a member of its own.
+  void aliasField(ObjectId Base, const clang::FieldDecl *F, ObjectSet Targets) {
+    FieldAliases[{Base, F}] = std::move(Targets);
+  }
+  const ObjectSet *fieldAlias(ObjectId Base, const clang::FieldDecl *F) const {
+    auto It = FieldAliases.find({Base, F});
+    return It == FieldAliases.end() ? nullptr : &It->second;
+  }
+  /// The aliased members of Base.
+  llvm::SmallVector<std::pair<const clang::FieldDecl *, ObjectSet>, 2>
+  aliasesOf(ObjectId Base) const {
+    llvm::SmallVector<std::pair<const clang::FieldDecl *, ObjectSet>, 2> R;
+    for (auto It = FieldAliases.lower_bound({Base, nullptr});
+         It != FieldAliases.end() && It->first.first == Base; ++It)
+      R.push_back({It->first.second, It->second});
+    return R;
+  }
+
+  /// Whether unseen code may act on the object: it escapes, or its holder
+  /// does (a member of a parameter), or it is a placeholder nobody bound.
+  bool escapes(ObjectId Id) const;
+  void markEscape(ObjectId Id, const clang::Stmt *Where);
+
+  const ModelIndex &index() const { return Index; }
+
+private:
+  ObjectId intern(ObjectKind K, const void *Key, ObjectId Base,
+                  clang::QualType Type, llvm::StringRef Name,
+                  clang::SourceLocation Loc, const clang::Expr *Init);
+  const ModelIndex &Index;
+  clang::ASTContext &Ctx;
+  std::vector<AbstractObject> Objects;
+  std::map<std::tuple<ObjectKind, const void *, ObjectId>, ObjectId> Keys;
+  std::map<std::pair<ObjectId, const clang::FieldDecl *>, ObjectSet> FieldAliases;
+};
+
+enum class EventKind : unsigned char {
+  Send,
+  Recv,
+  TimedSend,
+  TimedRecv,
+  TrySend,
+  TryRecv,
+  Close,
+  Cancel,
+  SetValue,    ///< one-shot: a second one throws
+  Join,        ///< on a thread handle: waits for its thread to end
+  Detach,      ///< on a thread handle: nobody will join it
+  RequestStop, ///< on a thread handle or stop source
+  StopCheck,   ///< reads the stop token
+  Sleep,
+  Start,       ///< a modelled worker starts (no visible body)
+  Stop,        ///< a modelled worker stops
+  Spawn,       ///< starts a thread running Callee under Binding
+  Call,        ///< runs Callee's summary under Binding
+  Return,      ///< leaves the function (return, throw, end of body)
+  LoopEnter,   ///< resets Loop's counter
+  LoopIter,    ///< one more iteration of Loop
+  LoopExit,    ///< Loop ends
+};
+
+/// Which way a status-returning op went, when a branch on its result tells.
+enum class Outcome : unsigned char {
+  Any,     ///< whichever the state allows
+  Success, ///< got the value / room / stop request
+  Fail,    ///< gave up (timed), found it closed (receive loop), no stop
+};
+
+struct Event {
+  EventKind Kind;
+  Outcome Out = Outcome::Any;
+  /// The objects acted on (more than one when the handle may name several:
+  /// the explorer may pick any of them).
+  ObjectSet Objects;
+  /// The call, return or throw; the loop statement for loop events.
+  const clang::Stmt *Site = nullptr;
+  /// The function whose body holds Site.
+  const clang::FunctionDecl *Function = nullptr;
+  /// Spawn and Call: the summary run and the binding of its placeholders.
+  unsigned Callee = ~0u;
+  unsigned Binding = ~0u;
+  /// Spawn: index into Summary::Spawns. Loop events: into Summary::Loops.
+  unsigned Index = ~0u;
+  /// Return: the path ends by a throw.
+  bool Throws = false;
+  /// Recv: it repeats in a loop that only a failed receive ends (a range
+  /// over the channel, a status loop, a receive in an endless loop).
+  bool LoopsUntilClosed = false;
+};
+
+/// A choice between edges that the engine cannot decide: the stranding
+/// choices (a branch on local data: an error, a parameter) are the
+/// adversary's; choices that depend on what other threads do (a value
+/// received, shared state, a loop of unknown length) get the benefit of the
+/// doubt.
+enum class Chooser : unsigned char { Adversary, Benefit };
+
+struct Edge {
+  unsigned Event; ///< ~0u: no event
+  unsigned To;
+};
+
+struct Node {
+  llvm::SmallVector<Edge, 2> Out;
+  Chooser Choice = Chooser::Adversary;
+  /// The head of a loop whose length the code does not state: how long it
+  /// runs is the adversary's only in the analysed function itself.
+  bool OpenLoop = false;
+};
+
+struct LoopInfo {
+  const clang::Stmt *Stmt = nullptr;
+  /// The trip count, when the bounds and step are constants.
+  std::optional<unsigned> Count;
+  /// A count shared with other loops over the same bound (`i < n`, a range
+  /// over a container): index into the engine's symbols.
+  int Symbol = -1;
+};
+
+struct Binding {
+  /// Placeholder of the callee -> objects of the caller (in the caller's
+  /// own naming, itself resolved through the caller's binding).
+  llvm::SmallVector<std::pair<ObjectId, ObjectSet>, 4> Map;
+};
+
+struct SpawnInfo {
+  const SpawnerModel *Spawner = nullptr;
+  const clang::Expr *Site = nullptr;
+  /// The variable holding the handle (std::thread t, auto f = async(...)).
+  ObjectId Handle = NoObject;
+  /// The callable takes a std::stop_token and reads it.
+  bool ReadsStopToken = false;
+  /// The innermost loop of the spawning function around the spawn.
+  const clang::Stmt *Loop = nullptr;
+};
+
+/// A function's behaviour: an automaton whose edges carry events.
+struct Summary {
+  const clang::FunctionDecl *Function = nullptr;
+  const clang::Stmt *Body = nullptr;
+  bool Valid = false;
+  unsigned Entry = 0;
+  std::vector<Node> Nodes;
+  std::vector<Event> Events;
+  std::vector<Binding> Bindings;
+  std::vector<LoopInfo> Loops;
+  std::vector<SpawnInfo> Spawns;
+  /// The objects a call returns.
+  ObjectSet Returns;
+  /// Placeholders of this summary that it lets escape.
+  ObjectSet Escapes;
+  /// Whether some edge performs an event (an empty summary is not called).
+  bool HasEvents = false;
+  /// Per node: whether an event other than sleeps and loop bookkeeping, or
+  /// the end of the function, can still be reached from it.
+  std::vector<bool> CanProgress;
+};
+
+/// Loop counts shared between loops (the same bound variable or container).
+struct LoopSymbol {
+  const clang::Decl *Key = nullptr;
+  /// Whether some loop of this count spawns threads: its length is the
+  /// adversary's (N senders, one receive); other lengths are given the
+  /// benefit of the doubt.
+  bool Spawns = false;
+  /// A caller of the function may pass an empty container: that call.
+  bool MayBeZero = false;
+  const clang::CallExpr *EmptyCaller = nullptr;
+};
+
+} // namespace chanleak
+
+#endif

@@ -1,0 +1,1528 @@
+//===- Explorer.cpp - Combine the threads, find the stuck states ----------===//
+//
+// Runs the analysed function's automaton and those of the threads it starts
+// over the model's semantics (capacity, close, one-shot values, timed ops
+// giving up, joins, stop requests) and solves the result as a game between
+// an adversary, who owns the stranding choices (branches on local data,
+// timeouts, how long a spawning loop runs), and the benefit of the doubt,
+// which owns the rest (the scheduler, values received, shared state, other
+// loop lengths). A state where nothing can move and a thread is blocked on
+// objects no unseen code can touch is stuck; a stuck state the adversary can
+// force is a leak, explained by the path that forces it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "chanleak/Analysis/Engine.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+#include "llvm/ADT/Hashing.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdlib>
+#include <deque>
+#include <set>
+#include <unordered_map>
+
+using namespace clang;
+
+namespace chanleak {
+
+namespace {
+
+constexpr unsigned MaxThreads = 16;
+constexpr unsigned MaxStates = 20000;
+constexpr unsigned CountedLoops = 4;
+constexpr unsigned OpenLoopRounds = 3;
+constexpr unsigned char Saturated = 8;
+
+enum ObjFlag : unsigned char {
+  Closed = 1,
+  Set = 2,
+  StopRequested = 4,
+  Stopped = 8,
+  Rendezvous = 16, ///< a cancelled receive disabled the buffer
+};
+
+/// For a condition variable, Count is how many notifies it has had.
+struct ObjState {
+  unsigned char Count = 0, Flags = 0;
+};
+
+constexpr unsigned char MaxNotifies = 250;
+
+struct Frame {
+  unsigned Sum, Node, Subst;
+  /// The call that entered this frame (null for a thread's first frame).
+  const Stmt *Site = nullptr;
+  unsigned char Counter[CountedLoops] = {};
+};
+
+enum class Status : unsigned char { Running, Ended, Failed };
+
+struct ThreadState {
+  llvm::SmallVector<Frame, 3> Frames;
+  Status St = Status::Running;
+  /// (spawning summary, spawn index); ~0u for the analysed function.
+  unsigned Origin = ~0u;
+  unsigned ParentOrigin = ~0u;
+  ObjectId Handle = NoObject;
+  /// A modelled worker started with no visible body: it waits for Stop.
+  ObjectId Worker = NoObject;
+  const Stmt *StartedVia = nullptr;
+  /// A send that was waiting when its channel was closed, on a channel whose
+  /// close does not wake senders (Asio): it waits forever.
+  bool StrandedByClose = false;
+  /// Per condition variable, the notifies this thread has seen or made: a
+  /// wait returns once another thread notified since (or made the
+  /// predicate true before the first wait).
+  llvm::SmallVector<std::pair<ObjectId, unsigned char>, 2> Seen;
+
+  unsigned char seen(ObjectId O) const {
+    for (auto &[X, N] : Seen)
+      if (X == O)
+        return N;
+    return 0;
+  }
+  void see(ObjectId O, unsigned char N) {
+    for (auto &[X, Old] : Seen)
+      if (X == O) {
+        Old = N;
+        return;
+      }
+    Seen.push_back({O, N});
+    llvm::sort(Seen);
+  }
+};
+
+/// The objects a state has touched, sorted by id (a state is copied for
+/// every move: a small sorted vector beats a map).
+class ObjStates {
+public:
+  using Entry = std::pair<ObjectId, ObjState>;
+  using iterator = llvm::SmallVector<Entry, 4>::iterator;
+  using const_iterator = llvm::SmallVector<Entry, 4>::const_iterator;
+
+  const_iterator find(ObjectId O) const {
+    auto It = llvm::lower_bound(Entries, O, [](const Entry &E, ObjectId X) { return E.first < X; });
+    return It != Entries.end() && It->first == O ? It : Entries.end();
+  }
+  iterator find(ObjectId O) {
+    auto It = llvm::lower_bound(Entries, O, [](const Entry &E, ObjectId X) { return E.first < X; });
+    return It != Entries.end() && It->first == O ? It : Entries.end();
+  }
+  const_iterator end() const { return Entries.end(); }
+  iterator end() { return Entries.end(); }
+  const_iterator begin() const { return Entries.begin(); }
+  ObjState &operator[](ObjectId O) {
+    auto It = llvm::lower_bound(Entries, O, [](const Entry &E, ObjectId X) { return E.first < X; });
+    if (It == Entries.end() || It->first != O)
+      It = Entries.insert(It, {O, ObjState()});
+    return It->second;
+  }
+
+private:
+  llvm::SmallVector<Entry, 4> Entries;
+};
+
+struct State {
+  std::vector<ThreadState> Threads;
+  ObjStates Objs;
+};
+
+struct KeyHash {
+  size_t operator()(const std::vector<unsigned> &K) const {
+    return llvm::hash_combine_range(K.begin(), K.end());
+  }
+};
+
+/// One step of a path, for the explanation.
+struct Step {
+  unsigned Thread = ~0u; ///< index in the state it was taken from
+  unsigned Origin = ~0u;
+  const Event *Ev = nullptr;
+  ObjectId Object = NoObject;
+  bool GaveUp = false;
+  bool Ends = false; ///< the step ended its thread
+  /// A rendezvous: the receive taken with the send.
+  const Event *PartnerEv = nullptr;
+  unsigned PartnerOrigin = ~0u;
+};
+
+struct Move {
+  unsigned Thread, Edge;
+  ObjectId Object = NoObject;
+  unsigned Partner = ~0u, PartnerEdge = 0;
+  ObjectId PartnerObject = NoObject;
+};
+
+struct GameNode {
+  bool Adversary = false;
+  bool Terminal = false;
+  bool Win = false;
+  int State = -1;
+  std::vector<std::pair<unsigned, Step>> Children;
+};
+
+} // namespace
+
+class Explorer {
+public:
+  Explorer(LeakEngine &E, unsigned RootSum) : E(E), Objects(E.Objects), Root(RootSum) {}
+
+  std::vector<Witness> run();
+
+private:
+  // Semantics.
+  ObjectSet resolve(ObjectId O, unsigned Subst);
+  unsigned bind(const Summary &Caller, unsigned BindingIdx, unsigned Subst);
+  const Summary &sum(unsigned I) const { return *E.Summaries[I]; }
+  const Node &node(const Frame &F) const { return sum(F.Sum).Nodes[F.Node]; }
+  const Event &event(const Frame &F, const Edge &Ed) const { return sum(F.Sum).Events[Ed.Event]; }
+  bool isLocal(const Edge &Ed, const Frame &F) const;
+  bool partnerWaiting(const State &S, unsigned T, ObjectId O, bool WaiterSends);
+  bool escapes(ObjectId O) {
+    auto [It, New] = EscapeCache.try_emplace(O, false);
+    if (New)
+      It->second = E.escapes(O, Seen);
+    return It->second;
+  }
+  bool spinning(const ThreadState &T) const;
+  bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
+  bool enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O, bool &NeedsPartner);
+  void apply(State &S, const Move &M, Step &Out);
+  void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
+                bool GiveUp = false);
+  unsigned loopCount(const Frame &F, unsigned Loop, bool &Free) const;
+  std::vector<unsigned> key(const State &S) const;
+  unsigned intern(State S, bool &New);
+
+  void collect(unsigned Sum, llvm::DenseSet<unsigned> &Done);
+  bool solveOnce(std::vector<Witness> &Out);
+  void explain(unsigned Start, std::vector<Witness> &Out);
+  void endlessThreads(std::vector<Witness> &Out);
+  bool canReturn(unsigned Sum, llvm::DenseSet<unsigned> &Active);
+  const SpawnInfo *spawnOf(unsigned Origin) const {
+    return Origin >= ~1u ? nullptr : &sum(Origin >> 8).Spawns[Origin & 0xff];
+  }
+  const FunctionDecl *threadFunction(unsigned Origin) const;
+  bool closedSomewhere(ObjectId O) const;
+
+  LeakEngine &E;
+  ObjectTable &Objects;
+  unsigned Root;
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  /// Whether each object escapes: fixed for one exploration, asked at every
+  /// move.
+  llvm::DenseMap<ObjectId, bool> EscapeCache;
+  llvm::DenseSet<unsigned> Reached;
+  std::vector<llvm::DenseMap<ObjectId, ObjectSet>> Substs;
+  std::map<std::vector<std::pair<ObjectId, ObjectSet>>, unsigned> SubstIds;
+  std::vector<int> SymbolValue; ///< -1: free (benefit of the doubt)
+  std::vector<State> States;
+  std::unordered_map<std::vector<unsigned>, unsigned, KeyHash> StateIds;
+  std::vector<GameNode> Game;
+  std::vector<Step> TracePath;
+  bool Aborted = false;
+};
+
+ObjectSet Explorer::resolve(ObjectId O, unsigned Subst) {
+  const auto &M = Substs[Subst];
+  if (auto It = M.find(O); It != M.end())
+    return It->second;
+  const AbstractObject &A = Objects[O];
+  if ((A.Kind == ObjectKind::Field || A.Kind == ObjectKind::Elements) && A.Base != NoObject) {
+    ObjectSet Bases = resolve(A.Base, Subst);
+    if (Bases.size() == 1 && Bases.front() == A.Base)
+      return {O};
+    ObjectSet R;
+    for (ObjectId B : Bases) {
+      const ObjectSet *Alias = A.Kind == ObjectKind::Field
+                                   ? Objects.fieldAlias(B, static_cast<const FieldDecl *>(A.Key))
+                                   : nullptr;
+      if (Alias)
+        R.append(Alias->begin(), Alias->end());
+      else
+        R.push_back(Objects.rebase(O, B));
+    }
+    return R;
+  }
+  return {O};
+}
+
+unsigned Explorer::bind(const Summary &Caller, unsigned BindingIdx, unsigned Subst) {
+  std::vector<std::pair<ObjectId, ObjectSet>> Map;
+  for (const auto &[P, Set] : Caller.Bindings[BindingIdx].Map) {
+    ObjectSet R;
+    for (ObjectId O : Set)
+      for (ObjectId X : resolve(O, Subst))
+        if (!llvm::is_contained(R, X))
+          R.push_back(X);
+    Map.push_back({P, R});
+  }
+  llvm::sort(Map, [](const auto &A, const auto &B) { return A.first < B.first; });
+  auto [It, New] = SubstIds.try_emplace(Map, Substs.size());
+  if (New) {
+    llvm::DenseMap<ObjectId, ObjectSet> D;
+    for (auto &[P, Set] : Map)
+      D[P] = Set;
+    Substs.push_back(std::move(D));
+  }
+  return It->second;
+}
+
+bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
+  if (Ed.Event == ~0u)
+    return true;
+  switch (event(F, Ed).Kind) {
+  case EventKind::Send:
+  case EventKind::Recv:
+  case EventKind::TimedSend:
+  case EventKind::TimedRecv:
+  case EventKind::TrySend:
+  case EventKind::TryRecv:
+  case EventKind::Join:
+  case EventKind::Sleep: // time passes: a waiter's deadline may expire meanwhile
+    return false;
+  default:
+    return true;
+  }
+}
+
+/// Whether a fiber or coroutine (which runs on its spawner's thread, until
+/// it blocks, before a waiter's deadline can pass) already waits on O with
+/// an op that completes T's timed op: the timed op then succeeds at once.
+bool Explorer::partnerWaiting(const State &S, unsigned T, ObjectId O, bool WaiterSends) {
+  for (unsigned R = 0; R < S.Threads.size(); ++R) {
+    const ThreadState &Rt = S.Threads[R];
+    if (R == T || Rt.St != Status::Running || Rt.Frames.empty() || Rt.Worker != NoObject)
+      continue;
+    const SpawnInfo *Sp = spawnOf(Rt.Origin);
+    if (!Sp || (Sp->Spawner->Family != "boost.fiber" && Sp->Spawner->Family != "asio"))
+      continue;
+    const Frame &RF = Rt.Frames.back();
+    for (const Edge &Ed : node(RF).Out) {
+      if (Ed.Event == ~0u)
+        continue;
+      const Event &Ev = event(RF, Ed);
+      bool Completes = WaiterSends ? Ev.Kind == EventKind::Recv : Ev.Kind == EventKind::Send;
+      if (!Completes)
+        continue;
+      for (ObjectId X : Ev.Objects)
+        for (ObjectId Y : resolve(X, RF.Subst))
+          if (Y == O)
+            return true;
+    }
+  }
+  return false;
+}
+
+bool Explorer::spinning(const ThreadState &T) const {
+  if (T.St != Status::Running || T.Worker != NoObject || T.Frames.empty())
+    return false;
+  const Frame &F = T.Frames.back();
+  return !sum(F.Sum).CanProgress[F.Node];
+}
+
+/// How many rounds a loop runs; Open: it may also end at any earlier round
+/// (a loop of unknown length, unrolled a few times as GCatch does).
+unsigned Explorer::loopCount(const Frame &F, unsigned Loop, bool &Open) const {
+  const LoopInfo &L = sum(F.Sum).Loops[Loop];
+  Open = false;
+  if (Loop >= CountedLoops) {
+    Open = true; // no counter left: unbounded
+    return ~0u;
+  }
+  if (L.Count)
+    return std::min<unsigned>(*L.Count, 64);
+  if (L.Symbol >= 0 && SymbolValue[L.Symbol] >= 0)
+    return SymbolValue[L.Symbol];
+  Open = true;
+  return OpenLoopRounds;
+}
+
+/// Whether a receive of the given outcome could complete on O now (without
+/// a rendezvous partner).
+bool Explorer::canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed) {
+  const AbstractObject &A = Objects[O];
+  if (escapes(O))
+    return true;
+  auto It = S.Objs.find(O);
+  ObjState St = It == S.Objs.end() ? ObjState() : It->second;
+  // A future of std::async or a thread handle: the task's end.
+  if (A.Handle) {
+    for (const ThreadState &T : S.Threads)
+      if (T.Handle == O && T.St == Status::Running)
+        return false;
+    return true;
+  }
+  if (!A.Channel)
+    return true;
+  if (A.Channel->OneShot)
+    return St.Flags & Set;
+  // A condition variable: a notify by another thread may have made the
+  // waiter's predicate true (its own notify does not wake itself).
+  if (A.Channel->isSignal())
+    return St.Count > S.Threads[Self].seen(O);
+  bool Value = St.Count > 0;
+  bool ClosedEnd = (St.Flags & Closed) && St.Count == 0 && A.Channel->CloseWakesReceivers;
+  if (Out == Outcome::Success)
+    return Value;
+  if (Out == Outcome::Fail)
+    return ClosedEnd;
+  return Value || ClosedEnd || (St.Flags & Closed);
+}
+
+bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
+                       bool &NeedsPartner) {
+  NeedsPartner = false;
+  const Frame &F = S.Threads[T].Frames.back();
+  if (Ed.Event == ~0u)
+    return true;
+  const Event &Ev = event(F, Ed);
+  switch (Ev.Kind) {
+  case EventKind::LoopIter:
+  case EventKind::LoopExit: {
+    bool Open;
+    unsigned N = loopCount(F, Ev.Index, Open);
+    unsigned C = Ev.Index < CountedLoops ? F.Counter[Ev.Index] : 0;
+    if (Ev.Kind == EventKind::LoopIter) {
+      // An open loop with no exit of its own (`for (;;)`, left by a break
+      // or an exception) is not cut short: it is not ours to end.
+      if (Open && llvm::none_of(node(F).Out, [&](const Edge &X) {
+            return X.Event != ~0u && event(F, X).Kind == EventKind::LoopExit;
+          }))
+        return true;
+      return C < N;
+    }
+    return Open || C >= N;
+  }
+  case EventKind::StopCheck: {
+    if (O == NoObject || escapes(O))
+      return true;
+    auto It = S.Objs.find(O);
+    bool Requested = It != S.Objs.end() && (It->second.Flags & StopRequested);
+    return Ev.Out == Outcome::Any || (Ev.Out == Outcome::Success) == Requested;
+  }
+  case EventKind::TryRecv:
+    return O == NoObject || canRecv(S, O, T, Outcome::Success, true);
+  case EventKind::TrySend:
+    return true;
+  case EventKind::Send:
+  case EventKind::TimedSend: {
+    if (O == NoObject || escapes(O))
+      return true;
+    const AbstractObject &A = Objects[O];
+    if (!A.Channel || A.Channel->OneShot || A.Channel->isSignal())
+      return true;
+    auto It = S.Objs.find(O);
+    ObjState St = It == S.Objs.end() ? ObjState() : It->second;
+    if (St.Flags & Closed)
+      return !S.Threads[T].StrandedByClose;
+    if (A.Capacity.Kind == ChannelCapacity::Unknown || A.Capacity.Kind == ChannelCapacity::Unbounded)
+      return true;
+    unsigned long long Cap = (St.Flags & Rendezvous) ? 0 : A.Capacity.Values;
+    if (St.Count < Cap)
+      return true;
+    // A full buffer waits for a receive; only a rendezvous hands over.
+    NeedsPartner = Cap == 0;
+    return false;
+  }
+  case EventKind::Recv:
+  case EventKind::TimedRecv: {
+    if (O == NoObject)
+      return true;
+    return canRecv(S, O, T, Ev.Kind == EventKind::TimedRecv ? Outcome::Success : Ev.Out,
+                   Ev.Kind == EventKind::TimedRecv);
+  }
+  case EventKind::Join: {
+    if (O == NoObject || escapes(O))
+      return true;
+    for (const ThreadState &Other : S.Threads)
+      if (Other.Handle == O && Other.St == Status::Running && &Other != &S.Threads[T])
+        return false;
+    return true;
+  }
+  default:
+    return true;
+  }
+}
+
+void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
+                        bool GiveUp) {
+  ThreadState &Th = S.Threads[T];
+  Frame &F = Th.Frames.back();
+  const Summary &Sum = sum(F.Sum);
+  const Edge Ed = Sum.Nodes[F.Node].Out[EdgeIdx];
+  F.Node = Ed.To;
+  Out.Thread = T;
+  Out.Origin = Th.Origin;
+  Out.Object = O;
+  if (Ed.Event == ~0u)
+    return;
+  const Event &Ev = Sum.Events[Ed.Event];
+  Out.Ev = &Ev;
+  ObjState *St = O == NoObject ? nullptr : &S.Objs[O];
+  const AbstractObject *A = O == NoObject ? nullptr : &Objects[O];
+  bool Channel = A && A->Channel && !escapes(O);
+  if (GiveUp) {
+    // A timed or try op that gives up: nothing is taken or sent.
+    Out.GaveUp = true;
+    if (Channel && A->CancelledReceiveDisablesBuffer &&
+        (Ev.Kind == EventKind::TimedRecv || Ev.Kind == EventKind::TryRecv))
+      St->Flags |= Rendezvous;
+    return;
+  }
+  switch (Ev.Kind) {
+  case EventKind::Send:
+  case EventKind::TimedSend:
+    if (Channel && A->Channel->isSignal()) {
+      if (St->Count < MaxNotifies)
+        ++St->Count;
+      Th.see(O, St->Count); // its own notify does not wake it
+    }
+    else if (Channel && !A->Channel->OneShot && !(St->Flags & Closed))
+      St->Count = std::min<unsigned char>(St->Count + 1, Saturated);
+    break;
+  case EventKind::Recv:
+  case EventKind::TimedRecv:
+    if (Channel && !A->Channel->OneShot && !A->Channel->isSignal() && St->Count > 0 &&
+        St->Count < Saturated)
+      --St->Count;
+    if (Channel && A->Channel->isSignal())
+      Th.see(O, St->Count);
+    break;
+  case EventKind::TryRecv:
+    if (Channel && St->Count > 0 && St->Count < Saturated && !A->Channel->isSignal())
+      --St->Count;
+    break;
+  case EventKind::TrySend:
+    break;
+  case EventKind::Close:
+  case EventKind::Cancel:
+    if (St && !(St->Flags & Closed) && Ev.Kind == EventKind::Close && Channel &&
+        !A->Channel->CloseWakesSenders) {
+      // Senders waiting now stay queued forever.
+      for (unsigned R = 0; R < S.Threads.size(); ++R) {
+        ThreadState &Other = S.Threads[R];
+        if (R == T || Other.St != Status::Running || Other.Worker != NoObject ||
+            Other.Frames.empty())
+          continue;
+        const Frame &OF = Other.Frames.back();
+        for (const Edge &OE : node(OF).Out) {
+          if (OE.Event == ~0u || event(OF, OE).Kind != EventKind::Send)
+            continue;
+          bool Names = false;
+          for (ObjectId X : event(OF, OE).Objects)
+            for (ObjectId Y : resolve(X, OF.Subst))
+              Names |= Y == O;
+          bool Partner;
+          if (Names && !enabled(S, R, OE, O, Partner))
+            Other.StrandedByClose = true;
+        }
+      }
+    }
+    if (St)
+      St->Flags |= Closed;
+    break;
+  case EventKind::SetValue:
+    if (Channel) {
+      if (St->Flags & Set)
+        Th.St = Status::Failed;
+      St->Flags |= Set;
+    }
+    break;
+  case EventKind::RequestStop:
+    if (St)
+      St->Flags |= StopRequested;
+    break;
+  case EventKind::StopCheck:
+    // Seeing the stop request is giving up on what was awaited.
+    Out.GaveUp = Ev.Out == Outcome::Success;
+    break;
+  case EventKind::Stop:
+    if (St)
+      St->Flags |= Stopped;
+    break;
+  case EventKind::Detach:
+    for (ThreadState &Other : S.Threads)
+      if (Other.Handle == O && O != NoObject)
+        Other.Handle = NoObject;
+    break;
+  case EventKind::Start: {
+    if (S.Threads.size() >= MaxThreads) {
+      Aborted = true;
+      break;
+    }
+    ThreadState W;
+    W.Worker = O;
+    W.Origin = ~1u;
+    W.StartedVia = Ev.Site;
+    S.Threads.push_back(W);
+    break;
+  }
+  case EventKind::Spawn: {
+    if (S.Threads.size() >= MaxThreads) {
+      Aborted = true;
+      break;
+    }
+    ThreadState Child;
+    unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
+    Child.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst});
+    Child.Origin = (F.Sum << 8) | Ev.Index;
+    Child.ParentOrigin = Th.Origin;
+    ObjectSet H = resolve(Sum.Spawns[Ev.Index].Handle, F.Subst);
+    Child.Handle = H.empty() ? NoObject : H.front();
+    // Started through a method of an object the caller owns: obj.Start().
+    for (unsigned I = 1; I < Th.Frames.size() && !Child.StartedVia; ++I) {
+      const Summary &Callee = sum(Th.Frames[I].Sum);
+      const auto *M = dyn_cast_or_null<CXXMethodDecl>(Callee.Function);
+      if (!M || !M->isInstance())
+        continue;
+      ObjectId ThisP = Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this");
+      for (ObjectId X : resolve(ThisP, Th.Frames[I].Subst))
+        if (Objects[X].Kind == ObjectKind::Local || Objects[X].Kind == ObjectKind::Allocated) {
+          Child.StartedVia = Th.Frames[I].Site;
+          break;
+        }
+    }
+    S.Threads.push_back(std::move(Child));
+    break;
+  }
+  case EventKind::Call: {
+    unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
+    Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site});
+    break;
+  }
+  case EventKind::Return:
+    if (Ev.Throws)
+      Th.Frames.clear();
+    else
+      Th.Frames.pop_back();
+    if (Th.Frames.empty()) {
+      Th.St = Status::Ended;
+      Out.Ends = true;
+    }
+    break;
+  case EventKind::LoopEnter:
+    if (Ev.Index < CountedLoops)
+      F.Counter[Ev.Index] = 0;
+    break;
+  case EventKind::LoopIter:
+    if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64)
+      ++F.Counter[Ev.Index];
+    break;
+  default:
+    break;
+  }
+}
+
+void Explorer::apply(State &S, const Move &M, Step &Out) {
+  applyOne(S, M.Thread, M.Edge, M.Object, Out);
+  if (M.Partner != ~0u) {
+    Step Received;
+    applyOne(S, M.Partner, M.PartnerEdge, M.PartnerObject, Received);
+    Out.PartnerEv = Received.Ev;
+    Out.PartnerOrigin = Received.Origin;
+    // A value handed over directly: the send did not queue it.
+    if (M.Object != NoObject)
+      if (auto It = S.Objs.find(M.Object); It != S.Objs.end() && It->second.Count > 0 &&
+                                           It->second.Count < Saturated)
+        --It->second.Count;
+  }
+}
+
+std::vector<unsigned> Explorer::key(const State &S) const {
+  auto Thread = [&](const ThreadState &T) {
+    std::vector<unsigned> K{unsigned(T.St) | (T.StrandedByClose << 4), T.Origin, T.ParentOrigin,
+                            T.Handle, T.Worker,
+                            unsigned(reinterpret_cast<uintptr_t>(T.StartedVia)),
+                            unsigned(T.Seen.size()), unsigned(T.Frames.size())};
+    for (auto &[O, N] : T.Seen)
+      K.insert(K.end(), {O, N});
+    for (const Frame &F : T.Frames) {
+      K.insert(K.end(), {F.Sum, F.Node, F.Subst,
+                         unsigned(reinterpret_cast<uintptr_t>(F.Site))});
+      for (unsigned char C : F.Counter)
+        K.push_back(C);
+    }
+    return K;
+  };
+  std::vector<std::vector<unsigned>> Others;
+  for (unsigned I = 1; I < S.Threads.size(); ++I)
+    Others.push_back(Thread(S.Threads[I]));
+  llvm::sort(Others); // threads of one spawn are interchangeable
+  std::vector<unsigned> K = Thread(S.Threads[0]);
+  for (auto &O : Others) {
+    K.push_back(~0u);
+    K.insert(K.end(), O.begin(), O.end());
+  }
+  K.push_back(~1u);
+  for (auto &[O, St] : S.Objs)
+    if (St.Count || St.Flags)
+      K.insert(K.end(), {O, St.Count, St.Flags});
+  return K;
+}
+
+unsigned Explorer::intern(State S, bool &New) {
+  auto [It, Inserted] = StateIds.try_emplace(key(S), Game.size());
+  New = Inserted;
+  if (Inserted) {
+    States.push_back(std::move(S));
+    GameNode G;
+    G.State = States.size() - 1;
+    Game.push_back(std::move(G));
+  }
+  return It->second;
+}
+
+void Explorer::collect(unsigned SumIdx, llvm::DenseSet<unsigned> &Done) {
+  if (!Done.insert(SumIdx).second)
+    return;
+  const Summary &S = sum(SumIdx);
+  if (S.Function)
+    Seen.insert(S.Function);
+  for (const Event &Ev : S.Events)
+    if ((Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) && Ev.Callee != ~0u &&
+        sum(Ev.Callee).Valid)
+      collect(Ev.Callee, Done);
+}
+
+std::vector<Witness> Explorer::run() {
+  std::vector<Witness> Out;
+  if (!sum(Root).Valid)
+    return Out;
+  collect(Root, Reached);
+  // What the analysed function returns is its caller's to use (here only:
+  // a caller analysed as root sees the factory's object as its own).
+  for (ObjectId O : sum(Root).Returns)
+    EscapeCache[O] = true;
+  bool Threads = llvm::any_of(Reached, [&](unsigned I) {
+    return llvm::any_of(sum(I).Events, [](const Event &Ev) {
+      return Ev.Kind == EventKind::Spawn || Ev.Kind == EventKind::Start;
+    });
+  });
+  if (!Threads)
+    return Out;
+  // The adversary picks how long each spawning loop runs.
+  llvm::SmallVector<unsigned, 4> Adversarial;
+  SymbolValue.assign(E.Symbols.size(), -1);
+  for (unsigned I : Reached)
+    for (const LoopInfo &L : sum(I).Loops)
+      if (L.Symbol >= 0 && (E.Symbols[L.Symbol].Spawns || I == Root) &&
+          !llvm::is_contained(Adversarial, unsigned(L.Symbol)))
+        Adversarial.push_back(L.Symbol);
+  if (Adversarial.size() > 3)
+    Adversarial.resize(3);
+  std::vector<std::vector<int>> Choices{{}};
+  for (unsigned Sym : Adversarial) {
+    std::vector<std::vector<int>> Next;
+    for (auto &C : Choices)
+      for (int V = E.Symbols[Sym].MayBeZero ? 0 : 1; V <= 3; ++V) {
+        Next.push_back(C);
+        Next.back().push_back(V);
+      }
+    Choices = std::move(Next);
+  }
+  for (auto &C : Choices) {
+    for (unsigned I = 0; I < Adversarial.size(); ++I)
+      SymbolValue[Adversarial[I]] = C[I];
+    solveOnce(Out);
+    if (Aborted)
+      return {};
+  }
+  endlessThreads(Out);
+  return Out;
+}
+
+bool Explorer::solveOnce(std::vector<Witness> &Out) {
+  States.clear();
+  StateIds.clear();
+  Game.clear();
+  Substs.clear();
+  SubstIds.clear();
+  Substs.emplace_back();
+  SubstIds[{}] = 0;
+  State Init;
+  ThreadState RootThread;
+  RootThread.Frames.push_back({Root, sum(Root).Entry, 0});
+  Init.Threads.push_back(RootThread);
+  bool New;
+  unsigned Start = intern(Init, New);
+  std::deque<unsigned> Work{Start};
+  while (!Work.empty() && !Aborted) {
+    unsigned G = Work.front();
+    Work.pop_front();
+    if (Game.size() > MaxStates) {
+      Aborted = true;
+      return false;
+    }
+    State S = States[Game[G].State];
+    auto Child = [&](State Next, Step St) {
+      unsigned C = intern(std::move(Next), New);
+      if (New)
+        Work.push_back(C);
+      return std::make_pair(C, St);
+    };
+    // A failed thread (a second set_value) ends the program.
+    if (llvm::any_of(S.Threads, [](const ThreadState &T) { return T.St == Status::Failed; })) {
+      Game[G].Terminal = Game[G].Win = true;
+      continue;
+    }
+    // 1. A thread at a local step takes it first (local steps commute).
+    bool Done = false;
+    for (unsigned T = 0; T < S.Threads.size() && !Done; ++T) {
+      const ThreadState &Th = S.Threads[T];
+      if (Th.St != Status::Running || Th.Worker != NoObject || spinning(Th))
+        continue;
+      const Frame &F = Th.Frames.back();
+      const Node &N = node(F);
+      if (!llvm::all_of(N.Out, [&](const Edge &Ed) { return isLocal(Ed, F); }))
+        continue;
+      std::vector<std::pair<unsigned, Step>> Kids;
+      bool OpenLoop = false;
+      for (unsigned I = 0; I < N.Out.size(); ++I) {
+        const Edge &Ed = N.Out[I];
+        ObjectSet Objs{NoObject};
+        if (Ed.Event != ~0u && !event(F, Ed).Objects.empty()) {
+          Objs.clear();
+          for (ObjectId O : event(F, Ed).Objects)
+            for (ObjectId X : resolve(O, F.Subst))
+              Objs.push_back(X);
+        }
+        if (Ed.Event != ~0u && (event(F, Ed).Kind == EventKind::LoopIter ||
+                                event(F, Ed).Kind == EventKind::LoopExit)) {
+          bool Open;
+          loopCount(F, event(F, Ed).Index, Open);
+          OpenLoop |= Open;
+        }
+        for (ObjectId O : Objs) {
+          bool Partner;
+          if (!enabled(S, T, Ed, O, Partner))
+            continue;
+          State Next = S;
+          Step St;
+          applyOne(Next, T, I, O, St);
+          Kids.push_back(Child(std::move(Next), St));
+        }
+      }
+      if (Kids.empty())
+        continue;
+      // Only the analysed function's own loops run as long as the adversary
+      // likes; a spawned thread's loops get the benefit of the doubt.
+      bool Adversary = N.Choice == Chooser::Adversary &&
+                       !((OpenLoop || N.OpenLoop) && Th.Origin != ~0u);
+      Game[G].Adversary = Adversary && Kids.size() > 1;
+      Game[G].Children = std::move(Kids);
+      Done = true;
+    }
+    if (Done)
+      continue;
+    // 2. Scheduled steps: blocking ops, whose order the benefit of the doubt
+    // picks; a timed op may give up whenever the adversary likes.
+    std::vector<std::pair<unsigned, Step>> GiveUps, Scheduled;
+    for (unsigned T = 0; T < S.Threads.size(); ++T) {
+      const ThreadState &Th = S.Threads[T];
+      if (Th.St != Status::Running)
+        continue;
+      if (Th.Worker != NoObject) {
+        auto It = S.Objs.find(Th.Worker);
+        if (escapes(Th.Worker) || (It != S.Objs.end() && (It->second.Flags & Stopped))) {
+          State Next = S;
+          Next.Threads[T].St = Status::Ended;
+          Scheduled.push_back(Child(std::move(Next), Step()));
+        }
+        continue;
+      }
+      if (spinning(Th))
+        continue;
+      const Frame &F = Th.Frames.back();
+      const Node &N = node(F);
+      for (unsigned I = 0; I < N.Out.size(); ++I) {
+        const Edge &Ed = N.Out[I];
+        if (Ed.Event == ~0u)
+          continue;
+        const Event &Ev = event(F, Ed);
+        ObjectSet Objs;
+        for (ObjectId O : Ev.Objects)
+          for (ObjectId X : resolve(O, F.Subst))
+            Objs.push_back(X);
+        if (Objs.empty())
+          Objs.push_back(NoObject);
+        // A try op is a wait that gives up at once.
+        bool Timed = Ev.Kind == EventKind::TimedRecv || Ev.Kind == EventKind::TimedSend ||
+                     Ev.Kind == EventKind::TryRecv || Ev.Kind == EventKind::TrySend;
+        for (ObjectId O : Objs) {
+          // A timed or try op may give up whenever the adversary likes,
+          // unless a fiber already waits to complete it.
+          bool WaiterSends = Ev.Kind == EventKind::TimedSend || Ev.Kind == EventKind::TrySend;
+          if (Timed && Ev.Out != Outcome::Success &&
+              !(O != NoObject && partnerWaiting(S, T, O, WaiterSends))) {
+            State Next = S;
+            Step St;
+            applyOne(Next, T, I, O, St, /*GiveUp=*/true);
+            GiveUps.push_back(Child(std::move(Next), St));
+            if (Ev.Out == Outcome::Fail)
+              continue;
+          }
+          bool NeedsPartner;
+          if (enabled(S, T, Ed, O, NeedsPartner)) {
+            State Next = S;
+            Step St;
+            applyOne(Next, T, I, O, St);
+            Scheduled.push_back(Child(std::move(Next), St));
+            continue;
+          }
+          if (!NeedsPartner)
+            continue;
+          // A rendezvous: a receiver waiting on O now.
+          for (unsigned R = 0; R < S.Threads.size(); ++R) {
+            const ThreadState &Rt = S.Threads[R];
+            if (R == T || Rt.St != Status::Running || Rt.Worker != NoObject || spinning(Rt))
+              continue;
+            const Frame &RF = Rt.Frames.back();
+            const Node &RN = node(RF);
+            for (unsigned J = 0; J < RN.Out.size(); ++J) {
+              const Edge &RE = RN.Out[J];
+              if (RE.Event == ~0u)
+                continue;
+              const Event &REv = event(RF, RE);
+              bool Receives = (REv.Kind == EventKind::Recv && REv.Out != Outcome::Fail) ||
+                              (REv.Kind == EventKind::TimedRecv && REv.Out != Outcome::Fail) ||
+                              (REv.Kind == EventKind::TryRecv && REv.Out != Outcome::Fail);
+              if (!Receives)
+                continue;
+              bool Names = false;
+              for (ObjectId RO : REv.Objects)
+                for (ObjectId X : resolve(RO, RF.Subst))
+                  Names |= X == O;
+              if (!Names)
+                continue;
+              State Next = S;
+              Step St;
+              Move M{T, I, O, R, J, O};
+              apply(Next, M, St);
+              Scheduled.push_back(Child(std::move(Next), St));
+            }
+          }
+        }
+      }
+    }
+    if (!GiveUps.empty()) {
+      if (Scheduled.empty()) {
+        Game[G].Adversary = true;
+        Game[G].Children = std::move(GiveUps);
+        continue;
+      }
+      // The adversary may give up now, or let the others go on.
+      GameNode Sched;
+      Sched.Children = std::move(Scheduled);
+      Game.push_back(std::move(Sched));
+      GiveUps.push_back({unsigned(Game.size() - 1), Step()});
+      Game[G].Adversary = true;
+      Game[G].Children = std::move(GiveUps);
+      continue;
+    }
+    if (!Scheduled.empty()) {
+      Game[G].Children = std::move(Scheduled);
+      continue;
+    }
+    // 3. Nothing can move: stuck if a thread is blocked on objects that no
+    // unseen code can reach.
+    Game[G].Terminal = true;
+    bool Blocked = false, Rescuable = false;
+    for (const ThreadState &Th : S.Threads) {
+      if (Th.St != Status::Running || spinning(Th))
+        continue;
+      Blocked = true;
+      if (Th.Worker != NoObject) {
+        Rescuable |= escapes(Th.Worker);
+        continue;
+      }
+      const Frame &F = Th.Frames.back();
+      for (const Edge &Ed : node(F).Out)
+        if (Ed.Event != ~0u)
+          for (ObjectId O : event(F, Ed).Objects)
+            for (ObjectId X : resolve(O, F.Subst))
+              Rescuable |= escapes(X);
+    }
+    Game[G].Win = Blocked && !Rescuable;
+  }
+  if (Aborted)
+    return false;
+  // Solve: the adversary wins where it can force a stuck state.
+  std::vector<std::vector<unsigned>> Preds(Game.size());
+  std::vector<unsigned> Remaining(Game.size());
+  std::vector<unsigned> Rank(Game.size(), ~0u);
+  std::deque<unsigned> Queue;
+  for (unsigned G = 0; G < Game.size(); ++G) {
+    for (auto &[C, St] : Game[G].Children)
+      Preds[C].push_back(G);
+    Remaining[G] = Game[G].Children.size();
+    if (Game[G].Terminal && Game[G].Win) {
+      Rank[G] = 0;
+      Queue.push_back(G);
+    } else {
+      Game[G].Win = false;
+    }
+  }
+  unsigned Next = 1;
+  while (!Queue.empty()) {
+    unsigned C = Queue.front();
+    Queue.pop_front();
+    for (unsigned P : Preds[C]) {
+      if (Game[P].Win)
+        continue;
+      if (Game[P].Adversary || --Remaining[P] == 0) {
+        Game[P].Win = true;
+        Rank[P] = Next++;
+        Queue.push_back(P);
+      }
+    }
+  }
+  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
+  if (Debug) {
+    unsigned Terminal = 0, Stuck = 0;
+    for (const GameNode &N : Game) {
+      Terminal += N.Terminal;
+      Stuck += N.Terminal && N.Win;
+    }
+    llvm::errs() << "chanleak: explored " << Game.size() << " states, " << Terminal
+                 << " terminal, " << Stuck << " stuck; forced: " << Game[Start].Win << "\n";
+    for (const GameNode &N : Game)
+      if (N.Terminal && N.State >= 0) {
+        llvm::errs() << "  terminal" << (N.Win ? " stuck:" : ":");
+        for (const ThreadState &T : States[N.State].Threads)
+          llvm::errs() << " [" << (T.St == Status::Running ? "blocked" : "ended") << " origin "
+                       << T.Origin << (T.Frames.empty() ? "" : " node ")
+                       << (T.Frames.empty() ? 0 : T.Frames.back().Node) << "]";
+        llvm::errs() << "\n";
+      }
+  }
+  if (!Game[Start].Win)
+    return false;
+  // Follow the forcing strategy to a stuck state: every terminal stuck state
+  // the adversary can reach this way is explained.
+  unsigned Cur = Start;
+  std::vector<Step> Path;
+  while (!Game[Cur].Terminal) {
+    unsigned Best = ~0u;
+    Step BestStep;
+    for (auto &[C, St] : Game[Cur].Children)
+      if (Game[C].Win && (Best == ~0u || Rank[C] < Rank[Best])) {
+        Best = C;
+        BestStep = St;
+      }
+    if (Best == ~0u)
+      return false;
+    if (BestStep.Ev || BestStep.GaveUp)
+      Path.push_back(BestStep);
+    if (BestStep.PartnerEv) {
+      Step Partner;
+      Partner.Ev = BestStep.PartnerEv;
+      Partner.Origin = BestStep.PartnerOrigin;
+      Partner.Object = BestStep.Object;
+      Path.push_back(Partner);
+    }
+    Cur = Best;
+  }
+  TracePath = std::move(Path);
+  explain(Cur, Out);
+  return true;
+}
+
+
+const FunctionDecl *Explorer::threadFunction(unsigned Origin) const {
+  if (Origin == ~0u)
+    return sum(Root).Function;
+  const SpawnInfo *Sp = spawnOf(Origin);
+  if (!Sp)
+    return nullptr;
+  for (const Event &Ev : sum(Origin >> 8).Events)
+    if (Ev.Kind == EventKind::Spawn && Ev.Index == (Origin & 0xff))
+      return sum(Ev.Callee).Function;
+  return nullptr;
+}
+
+/// Whether some function the exploration reached closes (or cancels) an
+/// object of the same member or variable as O.
+bool Explorer::closedSomewhere(ObjectId O) const {
+  for (unsigned I : Reached)
+    for (const Event &Ev : sum(I).Events)
+      if (Ev.Kind == EventKind::Close || Ev.Kind == EventKind::Cancel)
+        for (ObjectId X : Ev.Objects)
+          if (Objects[X].Key == Objects[O].Key)
+            return true;
+  return false;
+}
+
+void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
+  const State &S = States[Game[G].State];
+  const std::vector<Step> &Path = TracePath;
+  auto LastEnd = [&](unsigned Origin) -> const Step * {
+    for (auto It = Path.rbegin(); It != Path.rend(); ++It)
+      if (It->Ends && It->Origin == Origin)
+        return &*It;
+    return nullptr;
+  };
+  // Where the thread of Origin leaves: its last return on the path, or, if
+  // it still waits in a destructor that joins a stranded thread, the return
+  // it was heading for. Returns false when it does neither.
+  auto Leave = [&](Witness &W, unsigned Origin) {
+    W.Leaver = threadFunction(Origin);
+    W.LeaverIsSpawned = Origin != ~0u;
+    if (const Step *End = LastEnd(Origin)) {
+      W.Exit = End->Ev->Site;
+      // The first explicit return or throw on the way (a helper's early
+      // return) is what skipped the rescue.
+      for (const Step &St : Path)
+        if (St.Origin == Origin && St.Ev && St.Ev->Kind == EventKind::Return && St.Ev->Site &&
+            !(isa<CoreturnStmt>(St.Ev->Site) && cast<CoreturnStmt>(St.Ev->Site)->isImplicit())) {
+          W.Exit = St.Ev->Site;
+          break;
+        }
+      return true;
+    }
+    for (const ThreadState &P : S.Threads) {
+      if (P.Origin != Origin || P.St != Status::Running || P.Frames.empty())
+        continue;
+      const Frame &PF = P.Frames.back();
+      bool Joining = false;
+      for (const Edge &Ed : node(PF).Out)
+        if (Ed.Event != ~0u && event(PF, Ed).Kind == EventKind::Join)
+          for (ObjectId H : event(PF, Ed).Objects) {
+            Joining = true;
+            if (Objects[H].Kind == ObjectKind::Local)
+              W.JoiningHandle = dyn_cast<VarDecl>(static_cast<const ValueDecl *>(Objects[H].Key));
+          }
+      if (!Joining)
+        continue;
+      llvm::SmallVector<unsigned, 8> Work{PF.Node};
+      llvm::DenseSet<unsigned> Visited;
+      const Summary &PS = sum(PF.Sum);
+      while (!Work.empty()) {
+        unsigned N = Work.pop_back_val();
+        if (!Visited.insert(N).second)
+          continue;
+        for (const Edge &Ed : PS.Nodes[N].Out) {
+          if (Ed.Event != ~0u && PS.Events[Ed.Event].Kind == EventKind::Return) {
+            W.Exit = PS.Events[Ed.Event].Site;
+            return true;
+          }
+          Work.push_back(Ed.To);
+        }
+      }
+      return true;
+    }
+    return false;
+  };
+  for (const ThreadState &T : S.Threads) {
+    if (T.St != Status::Failed)
+      continue;
+    const Step *Second = nullptr, *First = nullptr;
+    for (auto It = Path.rbegin(); It != Path.rend(); ++It)
+      if (It->Ev && It->Ev->Kind == EventKind::SetValue && It->Origin == T.Origin) {
+        if (!Second)
+          Second = &*It;
+        else if (It->Object == Second->Object) {
+          First = &*It;
+          break;
+        }
+      }
+    if (!Second)
+      continue;
+    Witness W;
+      W.Label = LeakLabel::DoubleSend;
+      W.Strand = StrandKind::SecondSend;
+    W.Blocked = Second->Ev->Site;
+    W.BlockedIn = Second->Ev->Function;
+    W.BlockedKind = EventKind::SetValue;
+    W.Object = Second->Object;
+    W.Spawn = spawnOf(T.Origin);
+    W.FirstSend = First ? First->Ev->Site : nullptr;
+    Out.push_back(W);
+    return;
+  }
+  for (const ThreadState &T : S.Threads) {
+    if (T.St != Status::Running || spinning(T))
+      continue;
+    if (T.Worker != NoObject) {
+      Witness W;
+      W.Label = LeakLabel::OrphanedWorker;
+      W.Strand = StrandKind::NeverStopped;
+      W.Blocked = T.StartedVia;
+      W.BlockedIn = sum(Root).Function;
+      W.BlockedKind = EventKind::Start;
+      W.Object = T.Worker;
+      Leave(W, ~0u);
+      Out.push_back(W);
+      continue;
+    }
+    const Frame &F = T.Frames.back();
+    const Event *Ev = nullptr;
+    for (const Edge &Ed : node(F).Out)
+      if (Ed.Event != ~0u && !isLocal(Ed, F)) {
+        Ev = &event(F, Ed);
+        break;
+      }
+    if (!Ev || Ev->Kind == EventKind::Join || !Ev->Site)
+      continue;
+    ObjectId Obj = NoObject;
+    for (ObjectId O : Ev->Objects)
+      for (ObjectId X : resolve(O, F.Subst))
+        if (Obj == NoObject)
+          Obj = X;
+    // A future or handle wait is the task's own leak, reported in the task.
+    if (Obj != NoObject && Objects[Obj].Handle)
+      continue;
+    Witness W;
+      W.Label = LeakLabel::EarlyReturn;
+      W.Strand = StrandKind::ParentLeaves;
+    W.Blocked = Ev->Site;
+    W.BlockedIn = Ev->Function;
+    W.BlockedKind = Ev->Kind;
+    W.Object = Obj;
+    bool IsRecv = Ev->Kind == EventKind::Recv || Ev->Kind == EventKind::TimedRecv;
+    if (T.Origin == ~0u && Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed &&
+        !closedSomewhere(Obj)) {
+      // The analysed function loops over a channel its threads never close.
+      W.Label = LeakLabel::RangeWithoutClose;
+      W.Strand = StrandKind::NeverClosed;
+      Out.push_back(W);
+      continue;
+    }
+    if (T.Origin == ~0u) {
+      // The analysed function itself waits forever: only when the loop that
+      // would spawn its senders can run zero times.
+      for (const LoopInfo &L : sum(Root).Loops)
+          if (L.Symbol >= 0 && SymbolValue[L.Symbol] == 0 && E.Symbols[L.Symbol].Spawns &&
+              IsRecv && !W.SpawnLoop) {
+            W.Label = LeakLabel::TakeFirst;
+            W.Strand = StrandKind::NoSenders;
+            W.SpawnLoop = L.Stmt;
+            W.MaybeEmptyCaller = E.Symbols[L.Symbol].EmptyCaller;
+          }
+      if (W.SpawnLoop)
+        Out.push_back(W);
+      continue;
+    }
+    W.Spawn = spawnOf(T.Origin);
+    W.Instances = llvm::count_if(S.Threads, [&](const ThreadState &O) { return O.Origin == T.Origin; });
+    if (W.Spawn && W.Spawn->Loop)
+      for (const LoopInfo &L : sum(T.Origin >> 8).Loops)
+        if (L.Stmt == W.Spawn->Loop)
+          W.SpawnLoopCount = L.Count;
+    const Step *GaveUp = nullptr;
+    for (const Step &St : Path)
+      if (St.GaveUp && St.Origin != T.Origin && St.Ev)
+        GaveUp = &St;
+    const Step *EarlierSend = nullptr;
+    unsigned &Received = W.Received;
+    const Step *Receive = nullptr;
+    for (const Step &St : Path) {
+      if (!St.Ev || St.Object != Obj)
+        continue;
+      if (St.Origin == T.Origin && St.Ev->Kind == EventKind::Send && St.Ev->Site != Ev->Site &&
+          !EarlierSend)
+        EarlierSend = &St;
+      if (St.Origin != T.Origin && !St.GaveUp &&
+          (St.Ev->Kind == EventKind::Recv || St.Ev->Kind == EventKind::TimedRecv)) {
+        ++Received;
+        Receive = &St;
+      }
+    }
+    const SpawnInfo *Sp = W.Spawn;
+    if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
+        closedSomewhere(Obj)) {
+      W.Label = LeakLabel::OrphanedWorker;
+      W.Strand = StrandKind::NeverStopped;
+      W.StartedAt = T.StartedVia;
+      Leave(W, ~0u);
+    } else if (Sp && Sp->Spawner->PassesStopToken && !Sp->ReadsStopToken && IsRecv &&
+               Ev->LoopsUntilClosed && !closedSomewhere(Obj)) {
+      W.Label = LeakLabel::OrphanedWorker;
+      W.Strand = StrandKind::EndlessLoop;
+    } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed) {
+      W.Label = LeakLabel::RangeWithoutClose;
+      if (closedSomewhere(Obj)) {
+        W.Strand = StrandKind::ClosedOnSomePaths;
+        Leave(W, T.ParentOrigin);
+      } else {
+        W.Strand = StrandKind::NeverClosed;
+      }
+    } else if (GaveUp) {
+      W.Label = LeakLabel::CancelTimeout;
+      W.Strand = StrandKind::GivesUp;
+      W.GaveUp = GaveUp->Ev->Site;
+      Leave(W, GaveUp->Origin);
+    } else if (Ev->Kind == EventKind::Send && EarlierSend && W.Instances == 1 && Received > 0) {
+      W.Label = LeakLabel::DoubleSend;
+      W.Strand = StrandKind::SecondSend;
+      W.FirstSend = EarlierSend->Ev->Site;
+    } else if (Ev->Kind == EventKind::Send && (W.Instances > 1 || (Sp && Sp->Loop)) && Receive) {
+      W.Label = LeakLabel::TakeFirst;
+      W.Strand = StrandKind::ExtraSenders;
+      W.Receive = Receive->Ev->Site;
+    } else {
+      if (!Leave(W, T.ParentOrigin))
+        continue;
+
+      // Leaving by a throw runs the destructor of a joining handle too.
+      if (!W.JoiningHandle && T.Handle != NoObject && Objects[T.Handle].Handle &&
+          Objects[T.Handle].Handle->JoinsOnDestroy && Objects[T.Handle].Kind == ObjectKind::Local &&
+          W.Exit && isa<CXXThrowExpr>(W.Exit))
+        W.JoiningHandle = dyn_cast<VarDecl>(static_cast<const ValueDecl *>(Objects[T.Handle].Key));
+    }
+    Out.push_back(W);
+  }
+}
+
+bool Explorer::canReturn(unsigned SumIdx, llvm::DenseSet<unsigned> &Active) {
+  const Summary &S = sum(SumIdx);
+  if (!S.Valid || !Active.insert(SumIdx).second)
+    return true;
+  llvm::SmallVector<unsigned, 16> Work{S.Entry};
+  llvm::DenseSet<unsigned> Visited;
+  bool Found = false;
+  while (!Work.empty() && !Found) {
+    unsigned N = Work.pop_back_val();
+    if (!Visited.insert(N).second)
+      continue;
+    for (const Edge &Ed : S.Nodes[N].Out) {
+      if (Ed.Event != ~0u) {
+        const Event &Ev = S.Events[Ed.Event];
+        if (Ev.Kind == EventKind::Return) {
+          Found = true;
+          break;
+        }
+        if (Ev.Kind == EventKind::Call && !canReturn(Ev.Callee, Active))
+          continue;
+      }
+      Work.push_back(Ed.To);
+    }
+  }
+  Active.erase(SumIdx);
+  return Found;
+}
+
+void Explorer::endlessThreads(std::vector<Witness> &Out) {
+  for (unsigned I : Reached) {
+    const Summary &S = sum(I);
+    for (const Event &Ev : S.Events) {
+      if (Ev.Kind != EventKind::Spawn)
+        continue;
+      const SpawnInfo &Sp = S.Spawns[Ev.Index];
+      // A thread already explained by where it blocks.
+      if (llvm::any_of(Out, [&](const Witness &W) { return W.Spawn == &Sp; }))
+        continue;
+      llvm::DenseSet<unsigned> Active;
+      if (canReturn(Ev.Callee, Active))
+        continue;
+      // A thread main starts may run until the program ends; one that any
+      // caller can start again, or whose handle joins it, leaks.
+      bool Joins = Sp.Spawner->JoinsOnDestroy && Objects[Sp.Handle].Kind == ObjectKind::Local;
+      if (!Joins && S.Function && S.Function->isMain())
+        continue;
+      const Summary &Body = sum(Ev.Callee);
+      // What the endless loop spends its time in: the first sleep, else the
+      // first blocking op, in the body or the functions it calls.
+      const Event *Blocking = nullptr, *Sleep = nullptr;
+      llvm::SmallVector<unsigned, 8> Work{Ev.Callee};
+      llvm::DenseSet<unsigned> Done;
+      while (!Work.empty() && !Sleep) {
+        unsigned I = Work.pop_back_val();
+        if (!Done.insert(I).second)
+          continue;
+        for (const Event &B : sum(I).Events) {
+          if (B.Kind == EventKind::Sleep && !Sleep)
+            Sleep = &B;
+          if ((B.Kind == EventKind::Send || B.Kind == EventKind::Recv ||
+               B.Kind == EventKind::TimedRecv) && !Blocking && B.Site)
+            Blocking = &B;
+          if (B.Kind == EventKind::Call && B.Callee != ~0u)
+            Work.push_back(B.Callee);
+        }
+      }
+      Witness W;
+      W.Label = LeakLabel::OrphanedWorker;
+      W.Strand = StrandKind::EndlessLoop;
+      W.Spawn = &Sp;
+      W.BlockedIn = Body.Function;
+      W.Blocked = Body.Body;
+      if (Joins)
+        W.JoiningHandle = dyn_cast<VarDecl>(static_cast<const ValueDecl *>(Objects[Sp.Handle].Key));
+      if (Sleep) {
+        W.Label = LeakLabel::LoopingTimer;
+        W.Blocked = Sleep->Site;
+        W.BlockedIn = Sleep->Function;
+      } else if (Blocking && Blocking->Site) {
+        W.Blocked = Blocking->Site;
+        W.BlockedIn = Blocking->Function;
+      }
+      W.Leaver = S.Function;
+      Out.push_back(W);
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------
+
+/// The name of the handle an operation acts through: `rows` in
+/// `rows->push(v)`, `jobs` in `for (auto j : jobs)`.
+std::string handleName(const Stmt *Site, const ModelIndex &Index) {
+  const auto *E = dyn_cast_or_null<Expr>(Site);
+  if (!E)
+    return "";
+  if (std::optional<ModelOp> M = Index.classifyCall(E)) {
+    if (!M->Object)
+      return "";
+    E = M->Object;
+  }
+  for (unsigned Depth = 0; E && Depth < 8; ++Depth) {
+    E = ignoreWrappers(E)->IgnoreParenImpCasts();
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+      return Ref->getDecl()->getNameAsString();
+    if (const auto *Member = dyn_cast<MemberExpr>(E))
+      return Member->getMemberDecl()->getNameAsString();
+    if (const auto *U = dyn_cast<UnaryOperator>(E))
+      E = U->getSubExpr();
+    else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(E); Op && Op->getNumArgs() >= 1)
+      E = Op->getArg(0);
+    else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E))
+      E = Call->getImplicitObjectArgument();
+    else if (const auto *Sub = dyn_cast<ArraySubscriptExpr>(E))
+      E = Sub->getBase();
+    else
+      return "";
+  }
+  return "";
+}
+
+std::string witnessObjectName(const LeakEngine &E, const Witness &W) {
+  // The object's own name (the variable or member that owns it) when it has
+  // one, else the handle the blocked operation uses.
+  if (W.Object != NoObject && !E.objectsView()[W.Object].Name.empty() &&
+      !E.objectsView()[W.Object].isPlaceholder())
+    return E.objectName(W.Object);
+  return W.ObjectName.empty() ? E.objectName(W.Object) : "'" + W.ObjectName + "'";
+}
+
+LeakEngine::LeakEngine(const ModelIndex &Index, ASTContext &Ctx)
+    : Index(Index), Ctx(Ctx), Objects(Index, Ctx) {}
+
+LeakEngine::~LeakEngine() = default;
+
+const std::vector<Witness> &LeakEngine::witnesses(const FunctionDecl &Root) {
+  auto [It, New] = Found.try_emplace(&Root);
+  if (!New)
+    return It->second;
+  summary(Root);
+  std::vector<Witness> All = Explorer(*this, summaryIndex(Root)).run();
+  // One report per blocked operation.
+  llvm::DenseSet<const Stmt *> Blocked;
+  std::vector<Witness> Unique;
+  for (Witness &W : All)
+    if (W.Blocked && Blocked.insert(W.Blocked).second) {
+      W.ObjectName = handleName(W.Blocked, Index);
+      Unique.push_back(std::move(W));
+    }
+  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
+  if (Debug) {
+    llvm::errs() << "chanleak: " << Root.getQualifiedNameAsString() << ": "
+                 << Unique.size() << " witness(es)\n";
+    for (unsigned I = 0; I < Summaries.size(); ++I)
+      if (Summaries[I]->Valid && Summaries[I]->HasEvents)
+        dumpSummary(*this, *Summaries[I], llvm::errs());
+  }
+  return Found[&Root] = std::move(Unique);
+}
+
+llvm::StringRef leakLabelName(LeakLabel L) {
+  switch (L) {
+  case LeakLabel::RangeWithoutClose: return "range-without-close";
+  case LeakLabel::DoubleSend: return "double-send";
+  case LeakLabel::EarlyReturn: return "early-return";
+  case LeakLabel::CancelTimeout: return "cancel-timeout";
+  case LeakLabel::TakeFirst: return "take-first";
+  case LeakLabel::OrphanedWorker: return "orphaned-worker";
+  case LeakLabel::LoopingTimer: return "looping-timer";
+  }
+  return "";
+}
+
+static bool isSignal(const LeakEngine &E, const Witness &W) {
+  return W.Object != NoObject && E.objectsView()[W.Object].Channel &&
+         E.objectsView()[W.Object].Channel->isSignal();
+}
+
+std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
+  std::string Name = witnessObjectName(E, W);
+  if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend ||
+      W.BlockedKind == EventKind::SetValue)
+    return "send on " + Name;
+  return (isSignal(E, W) ? "wait on " : "receive from ") + Name;
+}
+
+std::string rescuePhrase(const LeakEngine &E, const Witness &W) {
+  std::string Name = witnessObjectName(E, W);
+  if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend)
+    return "receiving from " + Name;
+  return (isSignal(E, W) ? "notifying " : "sending to or closing ") + Name;
+}
+
+static llvm::StringRef eventName(EventKind K) {
+  switch (K) {
+  case EventKind::Send: return "send";
+  case EventKind::Recv: return "recv";
+  case EventKind::TimedSend: return "timed-send";
+  case EventKind::TimedRecv: return "timed-recv";
+  case EventKind::TrySend: return "try-send";
+  case EventKind::TryRecv: return "try-recv";
+  case EventKind::Close: return "close";
+  case EventKind::Cancel: return "cancel";
+  case EventKind::SetValue: return "set-value";
+  case EventKind::Join: return "join";
+  case EventKind::Detach: return "detach";
+  case EventKind::RequestStop: return "request-stop";
+  case EventKind::StopCheck: return "stop-check";
+  case EventKind::Sleep: return "sleep";
+  case EventKind::Start: return "start";
+  case EventKind::Stop: return "stop";
+  case EventKind::Spawn: return "spawn";
+  case EventKind::Call: return "call";
+  case EventKind::Return: return "return";
+  case EventKind::LoopEnter: return "loop-enter";
+  case EventKind::LoopIter: return "loop-iter";
+  case EventKind::LoopExit: return "loop-exit";
+  }
+  return "?";
+}
+
+void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
+  OS << "summary " << (S.Function ? S.Function->getQualifiedNameAsString() : "?") << ": "
+     << S.Nodes.size() << " nodes, entry " << S.Entry << "\n";
+  for (unsigned N = 0; N < S.Nodes.size(); ++N)
+    for (const Edge &Ed : S.Nodes[N].Out) {
+      if (Ed.Event == ~0u)
+        continue;
+      const Event &Ev = S.Events[Ed.Event];
+      OS << "  " << N << " -> " << Ed.To << " " << eventName(Ev.Kind);
+      if (Ev.Out != Outcome::Any)
+        OS << (Ev.Out == Outcome::Success ? "/ok" : "/fail");
+      for (ObjectId O : Ev.Objects)
+        OS << " " << E.objectName(O) << "#" << O;
+      if (Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) {
+        OS << " -> " << (E.summary(Ev.Callee).Function
+                             ? E.summary(Ev.Callee).Function->getNameAsString()
+                             : "?");
+        for (const auto &[P, Set] : S.Bindings[Ev.Binding].Map) {
+          OS << " " << E.objectName(P) << "#" << P << "=";
+          for (ObjectId O : Set)
+            OS << "#" << O;
+        }
+      }
+      OS << (S.Nodes[N].Choice == Chooser::Benefit && S.Nodes[N].Out.size() > 1 ? " [benefit]" : "")
+         << "\n";
+    }
+}
+
+} // namespace chanleak

@@ -1,0 +1,1640 @@
+//===- Extractor.cpp - A function's behaviour as an automaton of events ---===//
+//
+// Builds the Summary of one function from clang's CFG: a flow-sensitive walk
+// that tracks which abstract objects each handle may name (references,
+// pointers and smart pointers reassigned on some paths, captures, parameters,
+// members, container elements, returns of helpers), and turns every model
+// operation, spawn, helper call, destructor and exit into an event on an
+// edge. Branches that test a timed or status-returning operation carry that
+// operation's outcome on each side; loops keep their trip count when the
+// bounds say it, and share a symbolic count with loops over the same bound.
+//
+//===----------------------------------------------------------------------===//
+
+#include "chanleak/Analysis/Engine.h"
+#include "chanleak/Analysis/MainFileVisitor.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMap.h"
+#include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include <functional>
+#include <map>
+
+using namespace clang;
+
+namespace chanleak {
+
+namespace {
+
+}
+using Env = std::map<const clang::ValueDecl *, ObjectSet>;
+namespace {
+
+void addAll(ObjectSet &To, const ObjectSet &From) {
+  for (ObjectId O : From)
+    if (!llvm::is_contained(To, O))
+      To.push_back(O);
+}
+
+bool mergeInto(Env &To, const Env &From) {
+  bool Changed = false;
+  for (const auto &[D, Set] : From) {
+    ObjectSet &Dest = To[D];
+    unsigned Before = Dest.size();
+    addAll(Dest, Set);
+    Changed |= Dest.size() != Before;
+  }
+  return Changed;
+}
+
+bool isStandardLibrary(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      return true;
+  return false;
+}
+
+bool isSmartPointer(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() &&
+         (RD->getName() == "shared_ptr" || RD->getName() == "unique_ptr" ||
+          RD->getName() == "weak_ptr");
+}
+
+/// A variable that refers to an object rather than owning it.
+bool isHandleType(QualType T) {
+  return T->isReferenceType() || T->isPointerType() || isSmartPointer(T);
+}
+
+/// The element type of a standard container.
+QualType elementType(QualType Container) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Container.getNonReferenceType()->getAsCXXRecordDecl());
+  if (!Spec || !Spec->isInStdNamespace() || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return QualType();
+  StringRef Name = Spec->getName();
+  if (Name != "vector" && Name != "array" && Name != "deque" && Name != "list" &&
+      Name != "forward_list")
+    return QualType();
+  return Spec->getTemplateArgs()[0].getAsType();
+}
+
+bool isLoop(const Stmt *S) {
+  return isa<ForStmt>(S) || isa<WhileStmt>(S) || isa<DoStmt>(S) ||
+         isa<CXXForRangeStmt>(S);
+}
+
+std::optional<long long> evalInt(const Expr *E, ASTContext &Ctx) {
+  Expr::EvalResult R;
+  if (E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+    return R.Val.getInt().getExtValue();
+  return std::nullopt;
+}
+
+const VarDecl *declRefVar(const Expr *E) {
+  const auto *Ref = dyn_cast_or_null<DeclRefExpr>(E ? E->IgnoreParenImpCasts() : nullptr);
+  return Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr;
+}
+
+/// The loop variable of a for loop and how it steps: `++i`, `i += 2`...
+struct CountedFor {
+  const VarDecl *Var = nullptr;
+  std::optional<long long> From, Step;
+};
+
+CountedFor countedFor(const ForStmt *For, ASTContext &Ctx) {
+  CountedFor C;
+  if (const auto *Init = dyn_cast_or_null<DeclStmt>(For->getInit());
+      Init && Init->isSingleDecl())
+    if (const auto *Var = dyn_cast<VarDecl>(Init->getSingleDecl())) {
+      C.Var = Var;
+      C.From = evalInt(Var->getInit(), Ctx);
+    }
+  const Expr *Inc = For->getInc() ? For->getInc()->IgnoreParenImpCasts() : nullptr;
+  if (const auto *U = dyn_cast_or_null<UnaryOperator>(Inc);
+      U && U->isIncrementDecrementOp() && declRefVar(U->getSubExpr()) == C.Var)
+    C.Step = U->isIncrementOp() ? 1 : -1;
+  if (const auto *B = dyn_cast_or_null<CompoundAssignOperator>(Inc);
+      B && declRefVar(B->getLHS()) == C.Var)
+    if (std::optional<long long> K = evalInt(B->getRHS(), Ctx))
+      C.Step = B->getOpcode() == BO_AddAssign ? *K
+               : B->getOpcode() == BO_SubAssign ? -*K
+                                                : std::optional<long long>();
+  return C;
+}
+
+/// The exact trip count of a loop whose bounds and step are constants.
+std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
+  if (const auto *For = dyn_cast<ForStmt>(Loop)) {
+    CountedFor C = countedFor(For, Ctx);
+    const auto *Cond = dyn_cast_or_null<BinaryOperator>(
+        For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
+    if (!C.Var || !C.From || !C.Step || *C.Step == 0 || !Cond ||
+        declRefVar(Cond->getLHS()) != C.Var)
+      return std::nullopt;
+    std::optional<long long> To = evalInt(Cond->getRHS(), Ctx);
+    if (!To)
+      return std::nullopt;
+    long long I = *C.From, N = 0;
+    auto Holds = [&](long long V) {
+      switch (Cond->getOpcode()) {
+      case BO_LT: return V < *To;
+      case BO_LE: return V <= *To;
+      case BO_GT: return V > *To;
+      case BO_GE: return V >= *To;
+      case BO_NE: return V != *To;
+      default: return false;
+      }
+    };
+    // Simulated, so that any step and comparison count right; a loop that
+    // would run on past 64 rounds is not a count worth tracking.
+    while (Holds(I) && N <= 64) {
+      I += *C.Step;
+      ++N;
+    }
+    if (N > 64)
+      return std::nullopt;
+    return static_cast<unsigned>(N);
+  }
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    const Expr *Init = Range->getRangeInit();
+    if (const auto *Array = Ctx.getAsConstantArrayType(Init->getType()))
+      return Array->getSize().getZExtValue();
+    const Expr *E = Init->IgnoreImplicit();
+    if (const auto *Std = dyn_cast<CXXStdInitializerListExpr>(E))
+      E = Std->getSubExpr()->IgnoreImplicit();
+    if (const auto *List = dyn_cast<InitListExpr>(E))
+      return List->getNumInits();
+  }
+  return std::nullopt;
+}
+
+/// The variable a loop's length depends on: `i < n`, `i < c.size()`, a
+/// range over `c`; loops over the same one run the same number of times.
+const Decl *loopBound(const Stmt *Loop) {
+  if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
+    return Ref ? Ref->getDecl() : nullptr;
+  }
+  const auto *For = dyn_cast<ForStmt>(Loop);
+  const auto *Cond = dyn_cast_or_null<BinaryOperator>(
+      For && For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
+  if (!Cond || !Cond->isComparisonOp())
+    return nullptr;
+  const Expr *RHS = Cond->getRHS()->IgnoreParenImpCasts();
+  if (const VarDecl *N = declRefVar(RHS))
+    return N;
+  if (const auto *Size = dyn_cast<CXXMemberCallExpr>(RHS))
+    if (const auto *M = Size->getMethodDecl(); M && M->getIdentifier() && M->getName() == "size")
+      if (const VarDecl *C = declRefVar(Size->getImplicitObjectArgument()))
+        return C;
+  return nullptr;
+}
+
+/// A call, in the main file, of Container's function that may pass an empty
+/// container: anything but a braced list with elements.
+class MaybeEmptyArgumentFinder : public MainFileVisitor<MaybeEmptyArgumentFinder> {
+public:
+  MaybeEmptyArgumentFinder(const ParmVarDecl *Container, const SourceManager &SM)
+      : MainFileVisitor(SM), Container(Container),
+        Function(dyn_cast<FunctionDecl>(Container->getDeclContext())) {}
+
+  bool VisitCallExpr(CallExpr *Call) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    unsigned Index = Container->getFunctionScopeIndex();
+    if (!Function || !Callee ||
+        Callee->getCanonicalDecl() != Function->getCanonicalDecl() ||
+        Index >= Call->getNumArgs() || surelyNonEmpty(Call->getArg(Index)))
+      return true;
+    Found = Call;
+    return false;
+  }
+
+  const CallExpr *Found = nullptr;
+
+private:
+  static bool surelyNonEmpty(const Expr *Arg) {
+    while (true) {
+      Arg = Arg->IgnoreImplicit();
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg);
+          Construct && Construct->getNumArgs() >= 1 &&
+          llvm::all_of(llvm::drop_begin(Construct->arguments()),
+                       [](const Expr *A) { return isa<CXXDefaultArgExpr>(A); }))
+        Arg = Construct->getArg(0);
+      else if (const auto *List = dyn_cast<CXXStdInitializerListExpr>(Arg))
+        Arg = List->getSubExpr();
+      else if (const auto *Temp = dyn_cast<MaterializeTemporaryExpr>(Arg))
+        Arg = Temp->getSubExpr();
+      else
+        break;
+    }
+    const auto *List = dyn_cast<InitListExpr>(Arg);
+    return List && List->getNumInits() > 0;
+  }
+
+  const ParmVarDecl *Container;
+  const FunctionDecl *Function;
+};
+
+/// Whether Body tests whether Container is empty (`c.empty()`, `c.size()`).
+bool testsEmptiness(const ValueDecl *Container, const Stmt *Body) {
+  if (!Body)
+    return false;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Body))
+    if (const auto *Method = Call->getMethodDecl();
+        Method && Method->getIdentifier() &&
+        (Method->getName() == "empty" || Method->getName() == "size"))
+      if (declRefVar(Call->getImplicitObjectArgument()) == Container)
+        return true;
+  return llvm::any_of(Body->children(), [&](const Stmt *Child) {
+    return testsEmptiness(Container, Child);
+  });
+}
+
+bool contains(const Stmt *Outer, const Stmt *Inner) {
+  if (!Outer)
+    return false;
+  if (Outer == Inner)
+    return true;
+  return llvm::any_of(Outer->children(),
+                      [&](const Stmt *C) { return contains(C, Inner); });
+}
+
+EventKind eventFor(OpKind K) {
+  switch (K) {
+  case OpKind::Send: return EventKind::Send;
+  case OpKind::Recv: return EventKind::Recv;
+  case OpKind::TrySend: return EventKind::TrySend;
+  case OpKind::TryRecv: return EventKind::TryRecv;
+  case OpKind::TimedSend: return EventKind::TimedSend;
+  case OpKind::TimedRecv: return EventKind::TimedRecv;
+  case OpKind::Close: return EventKind::Close;
+  case OpKind::Cancel: return EventKind::Cancel;
+  case OpKind::SetValue: return EventKind::SetValue;
+  case OpKind::Wait: return EventKind::Recv;
+  case OpKind::TimedWait: return EventKind::TimedRecv;
+  case OpKind::RequestStop: return EventKind::RequestStop;
+  case OpKind::StopCheck: return EventKind::StopCheck;
+  case OpKind::Sleep: return EventKind::Sleep;
+  case OpKind::Start: return EventKind::Start;
+  case OpKind::Stop: return EventKind::Stop;
+  case OpKind::Join: return EventKind::Join;
+  case OpKind::Detach: return EventKind::Detach;
+  }
+  return EventKind::Sleep;
+}
+
+/// Whether an op's result tells how it went (a branch on it is correlated).
+bool hasOutcome(const ModelOp &M) {
+  switch (M.Kind) {
+  case OpKind::TimedRecv:
+  case OpKind::TimedSend:
+  case OpKind::TryRecv:
+  case OpKind::TrySend:
+  case OpKind::TimedWait:
+  case OpKind::StopCheck:
+    return true;
+  case OpKind::Recv:
+    return M.Channel && M.Channel->ReceiveStatus != RecvStatus::None;
+  default:
+    return false;
+  }
+}
+
+} // namespace
+
+class SummaryBuilder {
+public:
+  SummaryBuilder(LeakEngine &E, Summary &S, const FunctionDecl &FD)
+      : E(E), S(S), FD(FD), Objects(E.Objects), Index(E.Index), Ctx(E.Ctx) {}
+
+  void build();
+
+private:
+  // --- handles -----------------------------------------------------------
+  ObjectSet eval(const Expr *Ex, const Env &Env, unsigned Depth = 0);
+  ObjectSet lookup(const ValueDecl *D, const Env &Env);
+  bool tracked(QualType T, unsigned Depth = 0);
+  void transfer(const Stmt *St, Env &Env, bool Emit);
+  void bindMembers(ObjectId Obj, const Expr *Init, const Env &Env);
+
+  // --- events ------------------------------------------------------------
+  void emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome Out = Outcome::Any);
+  void spawnEvent(const ModelSpawn &Site, const Env &Env);
+  bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
+  void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
+  unsigned bindingFor(const Summary &Callee, const Expr *Object,
+                      llvm::ArrayRef<const Expr *> Args, const LambdaExpr *Lambda,
+                      ObjectId StopToken, const Env &Env);
+  void escapeArgs(const CallExpr *Call, const Env &Env);
+  void markEscape(const ObjectSet &Objs, const Stmt *Where);
+  bool worthCalling(const FunctionDecl *Callee);
+  const VarDecl *handleVarOf(const Expr *Site);
+  std::optional<std::pair<ModelOp, bool>> statusTest(const Expr *Cond);
+  Chooser chooserFor(const Expr *Cond);
+  bool spawnsIn(const Stmt *S);
+  bool lastCallIsModelOp(const CFGBlock &B);
+
+  LeakEngine &E;
+  Summary &S;
+  const FunctionDecl &FD;
+  ObjectTable &Objects;
+  const ModelIndex &Index;
+  ASTContext &Ctx;
+  std::unique_ptr<ParentMap> Parents;
+  /// Calls whose outcome a branch reads: their event sits on the branch.
+  llvm::DenseMap<const Stmt *, ModelOp> Tested;
+  /// Variables holding a tested op's status.
+  llvm::DenseMap<const ValueDecl *, const Stmt *> StatusVars;
+  /// Status variables that are true when the op failed (an error_code).
+  llvm::SmallPtrSet<const ValueDecl *, 2> FailureFlags;
+  /// Variables holding values received: a branch on them is not a choice
+  /// the code makes on its own.
+  llvm::SmallPtrSet<const ValueDecl *, 4> Received;
+  /// Lambdas a spawn, a call or a local callable consumes.
+  llvm::SmallPtrSet<const LambdaExpr *, 4> Consumed;
+  /// Calls that do not run here: coroutine calls handed to a spawner, the
+  /// iterator calls of a range over a channel.
+  llvm::SmallPtrSet<const CallExpr *, 4> NotRun;
+  /// Spawn sites whose handle is a member being initialised.
+  llvm::DenseMap<const Stmt *, const FieldDecl *> MemberHandles;
+  unsigned Cur = 0; // the node events are appended to
+  llvm::DenseMap<const CXXRecordDecl *, bool> TrackedRecords;
+};
+
+// ---------------------------------------------------------------------------
+// Handles.
+
+bool SummaryBuilder::tracked(QualType T, unsigned Depth) {
+  if (T.isNull() || Depth > 3)
+    return false;
+  if (Index.channelForType(T) || Index.lifecycleForType(T) || Index.spawnerForType(T))
+    return true;
+  QualType Elem = elementType(T);
+  if (!Elem.isNull())
+    return tracked(Elem, Depth + 1);
+  QualType Pointee = T.getNonReferenceType();
+  if (Pointee->isPointerType())
+    Pointee = Pointee->getPointeeType();
+  if (isSmartPointer(Pointee))
+    if (const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(Pointee->getAsCXXRecordDecl());
+        Spec && Spec->getTemplateArgs().size() > 0 &&
+        Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+      return tracked(Spec->getTemplateArgs()[0].getAsType(), Depth + 1);
+  const auto *RD = Pointee->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || RD->isInStdNamespace())
+    return false;
+  auto [It, Inserted] = TrackedRecords.try_emplace(RD, false);
+  if (Inserted)
+    It->second = llvm::any_of(RD->fields(), [&](const FieldDecl *F) {
+      return tracked(F->getType(), Depth + 1);
+    });
+  return It->second;
+}
+
+ObjectSet SummaryBuilder::lookup(const ValueDecl *D, const Env &Env) {
+  if (auto It = Env.find(D); It != Env.end())
+    return It->second;
+  if (const auto *VD = dyn_cast<VarDecl>(D)) {
+    if (VD->hasGlobalStorage() && !VD->isStaticLocal())
+      return {Objects.global(VD)};
+    if (VD->isStaticLocal())
+      return {Objects.global(VD)};
+    if (isHandleType(VD->getType()))
+      return {}; // not yet assigned on this path
+    if (isa<ParmVarDecl>(VD))
+      return {Objects.placeholder(ObjectKind::Parameter, VD, VD->getType(), VD->getName())};
+    return {Objects.local(VD)};
+  }
+  if (const auto *B = dyn_cast<BindingDecl>(D))
+    if (const Expr *Bound = B->getBinding())
+      return eval(Bound, Env, 1);
+  return {};
+}
+
+ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
+  if (!Ex || Depth > 8)
+    return {};
+  Ex = ignoreWrappers(Ex);
+  if (const auto *C = dyn_cast<ConditionalOperator>(Ex)) {
+    ObjectSet R = eval(C->getTrueExpr(), Env, Depth + 1);
+    addAll(R, eval(C->getFalseExpr(), Env, Depth + 1));
+    return R;
+  }
+  if (const auto *U = dyn_cast<UnaryOperator>(Ex);
+      U && (U->getOpcode() == UO_Deref || U->getOpcode() == UO_AddrOf))
+    return eval(U->getSubExpr(), Env, Depth + 1);
+  if (isa<CXXThisExpr>(Ex)) {
+    const auto *RD = Ex->getType()->getPointeeCXXRecordDecl();
+    return {Objects.placeholder(ObjectKind::This, RD, QualType(), "this")};
+  }
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex)) {
+    const ValueDecl *D = Ref->getDecl();
+    if (!tracked(D->getType()) && !isa<BindingDecl>(D))
+      return {};
+    return lookup(D, Env);
+  }
+  if (const auto *Member = dyn_cast<MemberExpr>(Ex)) {
+    const auto *Field = dyn_cast<FieldDecl>(Member->getMemberDecl());
+    if (!Field || !tracked(Field->getType()))
+      return {};
+    ObjectSet R;
+    for (ObjectId Base : eval(Member->getBase(), Env, Depth + 1)) {
+      if (const ObjectSet *Alias = Objects.fieldAlias(Base, Field))
+        addAll(R, *Alias);
+      else
+        R.push_back(Objects.field(Base, Field));
+    }
+    return R;
+  }
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Ex)) {
+    if (Op->getNumArgs() == 1 &&
+        (Op->getOperator() == OO_Star || Op->getOperator() == OO_Arrow))
+      return eval(Op->getArg(0), Env, Depth + 1);
+    if (Op->getOperator() == OO_Subscript && Op->getNumArgs() == 2) {
+      ObjectSet R;
+      QualType Elem = elementType(Op->getArg(0)->getType());
+      if (!Elem.isNull())
+        for (ObjectId C : eval(Op->getArg(0), Env, Depth + 1))
+          R.push_back(Objects.elements(C, Elem));
+      return R;
+    }
+  }
+  if (const auto *Sub = dyn_cast<ArraySubscriptExpr>(Ex)) {
+    ObjectSet R;
+    for (ObjectId C : eval(Sub->getBase(), Env, Depth + 1))
+      R.push_back(Objects.elements(C, Sub->getType()));
+    return R;
+  }
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex)) {
+    const Expr *Obj = Call->getImplicitObjectArgument();
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    // p.get(); promise.get_future() names the promise's one value;
+    // shared_from_this() names the object itself.
+    if (M && M->getIdentifier() &&
+        (M->getName() == "shared_from_this" || M->getName() == "weak_from_this"))
+      return eval(Obj, Env, Depth + 1);
+    if (isSmartPointer(Obj->getType()) ||
+        (Index.channelForType(Call->getType()) && Index.channelForType(Obj->getType())))
+      return eval(Obj, Env, Depth + 1);
+    QualType Elem = elementType(Obj->getType());
+    if (!Elem.isNull() && M && M->getIdentifier() &&
+        llvm::is_contained({"at", "front", "back"}, M->getName())) {
+      ObjectSet R;
+      for (ObjectId C : eval(Obj, Env, Depth + 1))
+        R.push_back(Objects.elements(C, Elem));
+      return R;
+    }
+  }
+  if (const auto *New = dyn_cast<CXXNewExpr>(Ex))
+    return tracked(New->getAllocatedType())
+               ? ObjectSet{Objects.allocated(New, New->getAllocatedType())}
+               : ObjectSet{};
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Ex)) {
+    // A copy or move of a handle names what the original names.
+    if (Construct->getNumArgs() >= 1 && isHandleType(Ex->getType()) &&
+        Construct->getConstructor()->isCopyOrMoveConstructor())
+      return eval(Construct->getArg(0), Env, Depth + 1);
+    if (!isHandleType(Ex->getType()) && tracked(Ex->getType()))
+      return {Objects.allocated(Construct, Ex->getType())};
+    return {};
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(Ex)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    if (!Callee)
+      return {};
+    // make_shared<Chan>(args), make_unique<Chan>(args).
+    if (isStandardLibrary(Callee) && Callee->getIdentifier() &&
+        Callee->getName().starts_with("make_") && isSmartPointer(Call->getType())) {
+      QualType Pointee;
+      if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+              Call->getType()->getAsCXXRecordDecl());
+          Spec && Spec->getTemplateArgs().size() > 0)
+        Pointee = Spec->getTemplateArgs()[0].getAsType();
+      return tracked(Pointee) ? ObjectSet{Objects.allocated(Call, Pointee)} : ObjectSet{};
+    }
+    // A factory of this translation unit: what its summary returns, seen
+    // through this call's binding.
+    if (tracked(Call->getType()) && worthCalling(Callee)) {
+      const Summary &CS = E.summary(*Callee->getDefinition());
+      if (!CS.Valid || CS.Returns.empty())
+        return {};
+      llvm::SmallVector<const Expr *, 4> Args(Call->arguments());
+      unsigned B = bindingFor(CS, nullptr, Args, nullptr, NoObject, Env);
+      ObjectSet R;
+      for (ObjectId O : CS.Returns) {
+        bool Bound = false;
+        for (auto &[P, Set] : S.Bindings[B].Map)
+          if (P == O) {
+            addAll(R, Set);
+            Bound = true;
+          }
+        if (!Bound && !Objects[O].isPlaceholder())
+          R.push_back(O);
+      }
+      return R;
+    }
+  }
+  return {};
+}
+
+void SummaryBuilder::markEscape(const ObjectSet &Objs, const Stmt *Where) {
+  for (ObjectId O : Objs) {
+    if (Objects[O].isPlaceholder() || Objects.escapes(O)) {
+      if (Objects[O].isPlaceholder())
+        addAll(S.Escapes, {O});
+      // A member of a placeholder escapes with its holder's binding.
+      for (ObjectId B = Objects[O].Base; B != NoObject; B = Objects[B].Base)
+        if (Objects[B].isPlaceholder())
+          addAll(S.Escapes, {O});
+      continue;
+    }
+    Objects.markEscape(O, Where);
+  }
+}
+
+/// Records what the reference and pointer members of a new object name:
+/// from an aggregate's braced list, or from its constructor's member
+/// initializers with the constructor's parameters bound to the arguments.
+void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env) {
+  if (!Init)
+    return;
+  Init = Init->IgnoreImplicit();
+  if (const auto *List = dyn_cast<InitListExpr>(Init)) {
+    const auto *RD = List->getType()->getAsCXXRecordDecl();
+    if (!RD)
+      return;
+    unsigned I = 0;
+    for (const FieldDecl *F : RD->fields()) {
+      if (I >= List->getNumInits())
+        break;
+      const Expr *E = List->getInit(I++);
+      if (isHandleType(F->getType()) && tracked(F->getType()))
+        Objects.aliasField(Obj, F, eval(E, Env));
+    }
+    return;
+  }
+  const auto *Construct = dyn_cast<CXXConstructExpr>(Init);
+  const CXXConstructorDecl *Ctor = Construct ? Construct->getConstructor() : nullptr;
+  if (!Ctor || !Ctor->hasBody() || isStandardLibrary(Ctor))
+    return;
+  const auto *Def = cast<CXXConstructorDecl>(Ctor->getDefinition());
+  ::chanleak::Env Params;
+  for (unsigned I = 0; I < Def->getNumParams() && I < Construct->getNumArgs(); ++I)
+    if (tracked(Def->getParamDecl(I)->getType()))
+      Params[Def->getParamDecl(I)] = eval(Construct->getArg(I), Env);
+  for (const CXXCtorInitializer *CI : Def->inits())
+    if (const FieldDecl *F = CI->getMember();
+        F && CI->isWritten() && isHandleType(F->getType()) && tracked(F->getType()))
+      Objects.aliasField(Obj, F, eval(CI->getInit(), Params));
+}
+
+/// Updates which objects handles name after St; with Emit, records escapes
+/// and returns.
+void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
+  if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+    for (const Decl *D : DS->decls()) {
+      const auto *VD = dyn_cast<VarDecl>(D);
+      if (!VD || !tracked(VD->getType()))
+        continue;
+      if (isHandleType(VD->getType())) {
+        Env[VD] = eval(VD->getInit(), Env);
+        // `auto rows = std::make_shared<Chan>()`: the object is 'rows'.
+        if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated &&
+            Objects[Env[VD].front()].Name.empty()) {
+          Objects[Env[VD].front()].Name = VD->getName().str();
+          Objects[Env[VD].front()].Loc = VD->getLocation();
+        }
+      } else if (VD->isStaticLocal())
+        Env[VD] = {Objects.global(VD)};
+      else {
+        Env[VD] = {Objects.local(VD)};
+        bindMembers(Objects.local(VD), VD->getInit(), Env);
+      }
+    }
+    return;
+  }
+  const Expr *LHS = nullptr, *RHS = nullptr;
+  if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->getOpcode() == BO_Assign) {
+    LHS = B->getLHS();
+    RHS = B->getRHS();
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St);
+             Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2) {
+    LHS = Op->getArg(0);
+    RHS = Op->getArg(1);
+  }
+  if (LHS && tracked(LHS->getType())) {
+    const VarDecl *Var = declRefVar(ignoreWrappers(LHS));
+    if (Var && Var->hasLocalStorage() && isHandleType(Var->getType())) {
+      Env[Var] = eval(RHS, Env); // a strong update: this path now names these
+      return;
+    }
+    if (Emit && !(Var && Var->hasLocalStorage()))
+      markEscape(eval(RHS, Env), St);
+    return;
+  }
+  if (!Emit)
+    return;
+  if (const auto *Ret = dyn_cast<ReturnStmt>(St))
+    if (const Expr *V = Ret->getRetValue())
+      addAll(S.Returns, eval(V, Env));
+}
+
+// ---------------------------------------------------------------------------
+// Events.
+
+void SummaryBuilder::emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome Out) {
+  Event Ev;
+  Ev.Kind = K;
+  Ev.Out = Out;
+  if (K == EventKind::Recv && Site) {
+    if (Out == Outcome::Success)
+      Ev.LoopsUntilClosed = true;
+    // The innermost loop around the receive has no condition of its own.
+    for (const Stmt *P = Parents->getParent(Site); P && !Ev.LoopsUntilClosed;
+         P = Parents->getParent(P)) {
+      if (isa<LambdaExpr>(P))
+        break;
+      if (isLoop(P)) {
+        const Expr *Cond = isa<ForStmt>(P)     ? cast<ForStmt>(P)->getCond()
+                           : isa<WhileStmt>(P) ? cast<WhileStmt>(P)->getCond()
+                           : isa<DoStmt>(P)    ? cast<DoStmt>(P)->getCond()
+                                               : nullptr;
+        bool Value = false;
+        Ev.LoopsUntilClosed = !isa<CXXForRangeStmt>(P) &&
+                              (!Cond || (!Cond->isValueDependent() &&
+                                         Cond->EvaluateAsBooleanCondition(Value, Ctx) && Value));
+        break;
+      }
+    }
+  }
+  Ev.Objects = std::move(Objs);
+  Ev.Site = Site;
+  Ev.Function = &FD;
+  S.Events.push_back(std::move(Ev));
+  S.Nodes.emplace_back();
+  S.Nodes[Cur].Out.push_back({unsigned(S.Events.size() - 1), unsigned(S.Nodes.size() - 1)});
+  Cur = S.Nodes.size() - 1;
+}
+
+bool SummaryBuilder::worthCalling(const FunctionDecl *Callee) {
+  if (!Callee)
+    return false;
+  const FunctionDecl *Def = Callee->getDefinition();
+  if (!Def || !Def->hasBody() || isStandardLibrary(Def))
+    return false;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+    return false;
+  // The model knows what a channel's own methods do.
+  if (const auto *M = dyn_cast<CXXMethodDecl>(Def))
+    if (M->isInstance() && Index.channelForType(M->getThisType()))
+      return false;
+  return true;
+}
+
+/// Binds a method's `this` to Objs, with the reference members those
+/// objects were constructed with.
+static void bindThis(Binding &B, ObjectTable &Objects, const CXXRecordDecl *RD,
+                     const ObjectSet &Objs) {
+  ObjectId This = Objects.placeholder(ObjectKind::This, RD, QualType(), "this");
+  B.Map.push_back({This, Objs});
+  if (Objs.size() != 1)
+    return;
+  for (auto &[F, Targets] : Objects.aliasesOf(Objs.front()))
+    B.Map.push_back({Objects.field(This, F), Targets});
+}
+
+unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
+                                    llvm::ArrayRef<const Expr *> Args,
+                                    const LambdaExpr *Lambda, ObjectId StopToken,
+                                    const Env &Env) {
+  Binding B;
+  const FunctionDecl *CF = Callee.Function;
+  unsigned First = 0;
+  if (StopToken != NoObject && CF->getNumParams() > 0) {
+    const ParmVarDecl *P0 = CF->getParamDecl(0);
+    if (const auto *RD = P0->getType().getNonReferenceType()->getAsCXXRecordDecl();
+        RD && RD->getName() == "stop_token") {
+      B.Map.push_back({Objects.placeholder(ObjectKind::StopToken, CF, QualType(), ""),
+                       {StopToken}});
+      First = 1;
+    }
+  }
+  for (unsigned I = 0; I < Args.size() && First + I < CF->getNumParams(); ++I) {
+    const ParmVarDecl *P = CF->getParamDecl(First + I);
+    if (!tracked(P->getType()))
+      continue;
+    B.Map.push_back({Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName()),
+                     eval(Args[I], Env)});
+  }
+  if (const auto *M = dyn_cast<CXXMethodDecl>(CF); M && M->isInstance()) {
+    ObjectSet Target = Object ? eval(Object, Env) : ObjectSet{};
+    if (Lambda) {
+      // A lambda's `this` and its captures come from where it was written;
+      // its `this` is the enclosing method's placeholder, bound through the
+      // caller's own binding.
+      auto Init = Lambda->capture_init_begin();
+      for (const LambdaCapture &C : Lambda->captures()) {
+        const Expr *InitExpr = *Init++;
+        if (C.capturesThis()) {
+          ObjectSet OuterThis = eval(InitExpr, Env);
+          if (OuterThis.size() == 1)
+            B.Map.push_back({OuterThis.front(), OuterThis});
+          continue;
+        }
+        if (!C.capturesVariable())
+          continue;
+        const auto *Var = dyn_cast<VarDecl>(C.getCapturedVar());
+        if (!Var || !tracked(Var->getType()))
+          continue;
+        B.Map.push_back({Objects.placeholder(ObjectKind::Capture, Var, Var->getType(),
+                                             Var->getName()),
+                         eval(InitExpr, Env)});
+      }
+    } else if (!Target.empty()) {
+      bindThis(B, Objects, M->getParent(), Target);
+    }
+  }
+  S.Bindings.push_back(std::move(B));
+  return S.Bindings.size() - 1;
+}
+
+void SummaryBuilder::escapeArgs(const CallExpr *Call, const Env &Env) {
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  // The standard library only moves or stores what it is given.
+  if (Callee && isStandardLibrary(Callee))
+    return;
+  for (const Expr *Arg : Call->arguments())
+    markEscape(eval(Arg, Env), Call);
+  if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
+    if (!Callee || !isStandardLibrary(Callee))
+      markEscape(eval(M->getImplicitObjectArgument(), Env), Call);
+}
+
+bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
+                               const Env &Env) {
+  if (!worthCalling(Callee))
+    return false;
+  const FunctionDecl *Def = Callee->getDefinition();
+  const Summary &CS = E.summary(*Def);
+  if (!CS.Valid) {
+    escapeArgs(Call, Env); // recursion, or a body the CFG cannot take
+    return true;
+  }
+  if (!CS.HasEvents && CS.Escapes.empty())
+    return true;
+  const Expr *Object = nullptr;
+  llvm::SmallVector<const Expr *, 4> Args;
+  const LambdaExpr *Lambda = nullptr;
+  if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call)) {
+    Object = M->getImplicitObjectArgument();
+    Args.append(Call->arg_begin(), Call->arg_end());
+  } else if (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Def)) {
+    Object = Call->getArg(0);
+    Lambda = dyn_cast<LambdaExpr>(ignoreWrappers(Object));
+    Args.append(Call->arg_begin() + 1, Call->arg_end());
+  } else {
+    Args.append(Call->arg_begin(), Call->arg_end());
+  }
+  unsigned B = bindingFor(CS, Object, Args, Lambda, NoObject, Env);
+  for (ObjectId Esc : CS.Escapes)
+    for (auto &[P, Set] : S.Bindings[B].Map)
+      if (P == Esc)
+        markEscape(Set, Call);
+  emit(EventKind::Call, {}, Call);
+  S.Events.back().Callee = E.summaryIndex(*Def);
+  S.Events.back().Binding = B;
+  return true;
+}
+
+/// The callable a spawn runs: its function, the lambda it is, the object a
+/// member function runs on, and the arguments bound to its parameters.
+struct Callable {
+  const FunctionDecl *Function = nullptr;
+  const LambdaExpr *Lambda = nullptr;
+  const Expr *Object = nullptr;
+  llvm::SmallVector<const Expr *, 4> Args;
+};
+
+static std::optional<Callable> resolveCallable(const Expr *Ex,
+                                               llvm::ArrayRef<const Expr *> Forwarded,
+                                               unsigned Depth = 0) {
+  if (!Ex || Depth > 3)
+    return std::nullopt;
+  Ex = ignoreWrappers(Ex);
+  Callable C;
+  if (const auto *Lambda = dyn_cast<LambdaExpr>(Ex)) {
+    C.Lambda = Lambda;
+    C.Function = Lambda->getCallOperator();
+    C.Object = Lambda;
+    C.Args.assign(Forwarded.begin(), Forwarded.end());
+    return C;
+  }
+  if (const auto *U = dyn_cast<UnaryOperator>(Ex); U && U->getOpcode() == UO_AddrOf)
+    Ex = U->getSubExpr()->IgnoreParenImpCasts();
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex)) {
+    if (const auto *F = dyn_cast<FunctionDecl>(Ref->getDecl())) {
+      C.Function = F;
+      llvm::ArrayRef<const Expr *> Args = Forwarded;
+      // &Class::Method takes the object as the first forwarded argument.
+      if (const auto *M = dyn_cast<CXXMethodDecl>(F); M && M->isInstance() && !Args.empty()) {
+        C.Object = Args.front();
+        Args = Args.drop_front();
+      }
+      C.Args.assign(Args.begin(), Args.end());
+      return C;
+    }
+    if (const auto *VD = dyn_cast<VarDecl>(Ref->getDecl())) {
+      if (VD->hasLocalStorage() && VD->getInit())
+        if (auto Inner = resolveCallable(VD->getInit(), Forwarded, Depth + 1))
+          return Inner;
+      // A functor object: its operator() runs on it.
+      if (const auto *RD = VD->getType().getNonReferenceType()->getAsCXXRecordDecl())
+        for (const CXXMethodDecl *M : RD->methods())
+          if (M->getOverloadedOperator() == OO_Call) {
+            C.Function = M;
+            C.Object = Ref;
+            C.Args.assign(Forwarded.begin(), Forwarded.end());
+            return C;
+          }
+    }
+    return std::nullopt;
+  }
+  if (const auto *Call = dyn_cast<CallExpr>(Ex)) {
+    const FunctionDecl *F = Call->getDirectCallee();
+    if (!F)
+      return std::nullopt;
+    // std::bind(f, args...)
+    if (isStandardLibrary(F) && F->getIdentifier() && F->getName() == "bind" &&
+        Call->getNumArgs() >= 1) {
+      llvm::SmallVector<const Expr *, 4> Bound(llvm::drop_begin(Call->arguments()));
+      return resolveCallable(Call->getArg(0), Bound, Depth + 1);
+    }
+    // co_spawn(executor, worker(ch), token): the coroutine call is the body.
+    if (!isStandardLibrary(F)) {
+      C.Function = F;
+      if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
+        C.Object = M->getImplicitObjectArgument();
+      C.Args.append(Call->arg_begin(), Call->arg_end());
+      return C;
+    }
+    return std::nullopt;
+  }
+  // A functor temporary: Worker{ch}, Worker(ch).
+  if (const auto *RD = Ex->getType()->getAsCXXRecordDecl())
+    for (const CXXMethodDecl *M : RD->methods())
+      if (M->getOverloadedOperator() == OO_Call) {
+        C.Function = M;
+        C.Object = Ex;
+        C.Args.assign(Forwarded.begin(), Forwarded.end());
+        return C;
+      }
+  return std::nullopt;
+}
+
+const VarDecl *SummaryBuilder::handleVarOf(const Expr *Site) {
+  const Stmt *Cur = Site;
+  while (const Stmt *Parent = Parents->getParent(Cur)) {
+    if (const auto *DS = dyn_cast<DeclStmt>(Parent)) {
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          if (VD->getInit() && contains(VD->getInit(), Site))
+            return VD;
+      return nullptr;
+    }
+    if (!isa<Expr>(Parent))
+      return nullptr;
+    Cur = Parent;
+  }
+  return nullptr;
+}
+
+void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
+  SpawnInfo Info;
+  Info.Spawner = Site.Spawner;
+  Info.Site = Site.Site;
+  // The innermost loop of this function around the spawn.
+  for (const Stmt *P = Parents->getParent(Site.Site); P; P = Parents->getParent(P)) {
+    if (isa<LambdaExpr>(P))
+      break;
+    if (isLoop(P)) {
+      Info.Loop = P;
+      break;
+    }
+  }
+  // The handle: a variable, a member being initialised, the container a
+  // thread is emplaced into, or the left side of `t = std::thread(...)`.
+  ObjectSet Handle;
+  if (const VarDecl *V = handleVarOf(Site.Site))
+    Handle = lookup(V, Env).empty() ? ObjectSet{Objects.local(V)} : lookup(V, Env);
+  else if (auto It = MemberHandles.find(Site.Site); It != MemberHandles.end())
+    Handle = {Objects.field(Objects.placeholder(ObjectKind::This,
+                                                cast<CXXRecordDecl>(It->second->getParent()),
+                                                QualType(), "this"),
+                            It->second)};
+  else if (const auto *Emplace = dyn_cast<CXXMemberCallExpr>(Site.Site)) {
+    QualType Elem = elementType(Emplace->getImplicitObjectArgument()->getType());
+    for (ObjectId C : eval(Emplace->getImplicitObjectArgument(), Env))
+      Handle.push_back(Objects.elements(C, Elem));
+  } else if (const Stmt *P = Parents->getParent(Site.Site)) {
+    while (P && isa<Expr>(P) && !isa<CXXOperatorCallExpr>(P) && !isa<BinaryOperator>(P))
+      P = Parents->getParent(P);
+    if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P);
+        Op && Op->getOperator() == OO_Equal)
+      Handle = eval(Op->getArg(0), Env);
+  }
+  Info.Handle = Handle.empty() ? Objects.allocated(Site.Site, QualType()) : Handle.front();
+  if (!Objects[Info.Handle].Handle)
+    Objects[Info.Handle].Handle = Site.Spawner;
+
+  std::optional<Callable> C = resolveCallable(Site.Callable, Site.ForwardedArgs);
+  const FunctionDecl *Def = C ? C->Function->getDefinition() : nullptr;
+  if (C && C->Lambda)
+    Consumed.insert(C->Lambda);
+  if (!Def || !Def->hasBody()) {
+    // What runs is unknown: whatever it is handed escapes.
+    for (const Expr *Arg : Site.ForwardedArgs)
+      markEscape(eval(Arg, Env), Site.Site);
+    if (const auto *Lambda = dyn_cast_or_null<LambdaExpr>(ignoreWrappers(Site.Callable)))
+      for (const Expr *Init : Lambda->capture_inits())
+        markEscape(eval(Init, Env), Site.Site);
+    return;
+  }
+  if (Site.Spawner->PassesStopToken && Def->getNumParams() > 0)
+    if (const auto *RD = Def->getParamDecl(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
+        RD && RD->getName() == "stop_token")
+      Info.ReadsStopToken = Def->getParamDecl(0)->isReferenced();
+  const Summary &CS = E.summary(*Def);
+  if (!CS.Valid) {
+    for (const Expr *Arg : Site.ForwardedArgs)
+      markEscape(eval(Arg, Env), Site.Site);
+    return;
+  }
+  unsigned B = bindingFor(CS, C->Object, C->Args, C->Lambda,
+                          Site.Spawner->PassesStopToken ? Info.Handle : NoObject, Env);
+  for (ObjectId Esc : CS.Escapes)
+    for (auto &[P, Set] : S.Bindings[B].Map)
+      if (P == Esc)
+        markEscape(Set, Site.Site);
+  S.Spawns.push_back(Info);
+  emit(EventKind::Spawn, {Info.Handle}, Site.Site);
+  S.Events.back().Callee = E.summaryIndex(*Def);
+  S.Events.back().Binding = B;
+  S.Events.back().Index = S.Spawns.size() - 1;
+}
+
+void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
+                               const Env &Env) {
+  ObjectSet Obj = lookup(V, Env);
+  if (Obj.empty())
+    return;
+  const AbstractObject &O = Objects[Obj.front()];
+  // A jthread requests stop and joins; std::async's future waits.
+  if (O.Handle && O.Handle->JoinsOnDestroy) {
+    if (O.Handle->PassesStopToken)
+      emit(EventKind::RequestStop, Obj, V->getInit() ? V->getInit() : nullptr);
+    emit(EventKind::Join, Obj, nullptr);
+    S.Events.back().Site = nullptr;
+    return;
+  }
+  if (O.Lifecycle) {
+    if (O.Lifecycle->DestructorStops)
+      emit(EventKind::Stop, Obj, nullptr);
+    return;
+  }
+  // A user type's destructor: what its body does (a guard that closes).
+  if (Dtor && worthCalling(Dtor)) {
+    const Summary &CS = E.summary(*Dtor->getDefinition());
+    if (CS.Valid && CS.HasEvents) {
+      Binding B;
+      bindThis(B, Objects, Dtor->getParent(), Obj);
+      S.Bindings.push_back(std::move(B));
+      emit(EventKind::Call, {}, nullptr);
+      S.Events.back().Callee = E.summaryIndex(*Dtor->getDefinition());
+      S.Events.back().Binding = S.Bindings.size() - 1;
+    }
+  }
+}
+
+/// The op whose outcome a branch condition reads, and whether the true
+/// branch means the op succeeded.
+std::optional<std::pair<ModelOp, bool>> SummaryBuilder::statusTest(const Expr *Cond) {
+  if (!Cond)
+    return std::nullopt;
+  bool Positive = true;
+  const Expr *Ex = Cond->IgnoreParenImpCasts();
+  while (true) {
+    if (const auto *U = dyn_cast<UnaryOperator>(Ex); U && U->getOpcode() == UO_LNot) {
+      Positive = !Positive;
+      Ex = U->getSubExpr()->IgnoreParenImpCasts();
+      continue;
+    }
+    if (const auto *Bool = dyn_cast<CXXMemberCallExpr>(Ex)) // explicit operator bool
+      if (isa_and_nonnull<CXXConversionDecl>(Bool->getMethodDecl())) {
+        Ex = Bool->getImplicitObjectArgument()->IgnoreParenImpCasts();
+        continue;
+      }
+    break;
+  }
+  auto OpOf = [&](const Expr *X) -> std::optional<ModelOp> {
+    X = ignoreWrappers(X)->IgnoreParenImpCasts();
+    bool Flag = false;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
+      if (auto It = StatusVars.find(Ref->getDecl()); It != StatusVars.end()) {
+        Flag = FailureFlags.count(Ref->getDecl());
+        if (Flag)
+          Positive = !Positive;
+        X = cast<Expr>(It->second);
+      }
+    std::optional<ModelOp> M = Index.classifyCall(X);
+    if (M && (hasOutcome(*M) || (Flag && M->Kind == OpKind::Recv)))
+      return M;
+    return std::nullopt;
+  };
+  const Expr *Compared = Ex, *Other = nullptr;
+  bool Equal = true;
+  if (const auto *B = dyn_cast<BinaryOperator>(Ex); B && B->isEqualityOp()) {
+    Compared = B->getLHS();
+    Other = B->getRHS();
+    Equal = B->getOpcode() == BO_EQ;
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Ex);
+             Op && (Op->getOperator() == OO_EqualEqual || Op->getOperator() == OO_ExclaimEqual)) {
+    Compared = Op->getArg(0);
+    Other = Op->getArg(1);
+    Equal = Op->getOperator() == OO_EqualEqual;
+  }
+  std::optional<ModelOp> M = OpOf(Compared);
+  if (!M && Other) {
+    std::swap(Compared, Other);
+    M = OpOf(Compared);
+  }
+  if (!M)
+    return std::nullopt;
+  bool TrueMeansSuccess = Positive;
+  if (Other) {
+    const auto *Ref = dyn_cast<DeclRefExpr>(Other->IgnoreParenImpCasts());
+    const auto *Enum = Ref ? dyn_cast<EnumConstantDecl>(Ref->getDecl()) : nullptr;
+    std::optional<bool> Success =
+        Enum ? statusMeansSuccess(Enum->getName()) : std::optional<bool>();
+    if (!Success) {
+      if (std::optional<long long> V = evalInt(Other, Ctx))
+        Success = *V != 0;
+      else
+        return std::nullopt;
+    }
+    TrueMeansSuccess = (*Success == Equal) == Positive;
+  }
+  return std::make_pair(*M, TrueMeansSuccess);
+}
+
+Chooser SummaryBuilder::chooserFor(const Expr *Cond) {
+  if (!Cond)
+    return Chooser::Benefit;
+  bool Shared = false;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *St) {
+    if (!St || Shared)
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(St)) {
+      Shared |= Received.count(Ref->getDecl()) != 0;
+      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
+        Shared |= V->hasGlobalStorage() && !V->getType().isConstQualified();
+    }
+    // State of `this` is shared with the object's other threads; a member
+    // of a local or a parameter is the code's own data.
+    if (const auto *Member = dyn_cast<MemberExpr>(St))
+      Shared |= isa<FieldDecl>(Member->getMemberDecl()) &&
+                isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts());
+    if (const auto *Call = dyn_cast<CallExpr>(St)) {
+      std::optional<ModelOp> M = Index.classifyCall(Call);
+      Shared |= M.has_value();
+      if (const auto *RD = Call->getType()->getAsCXXRecordDecl())
+        Shared |= RD->getName() == "atomic";
+    }
+    for (const Stmt *C : St->children())
+      Walk(C);
+  };
+  Walk(Cond);
+  return Shared ? Chooser::Benefit : Chooser::Adversary;
+}
+
+/// Whether the last call of a block is an op of the model.
+bool SummaryBuilder::lastCallIsModelOp(const CFGBlock &B) {
+  for (auto It = B.rbegin(); It != B.rend(); ++It)
+    if (auto CS = It->getAs<CFGStmt>())
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
+        return Index.classifyCall(Call).has_value();
+  return false;
+}
+
+/// The return a block without one of its own finishes (a scope's cleanup
+/// block after `return`): found through single predecessors.
+static const Stmt *returnBefore(const CFGBlock *B) {
+  for (unsigned Depth = 0; B && Depth < 4; ++Depth) {
+    for (auto It = B->rbegin(); It != B->rend(); ++It)
+      if (auto CS = It->getAs<CFGStmt>())
+        if (isa<ReturnStmt>(CS->getStmt()) || isa<CoreturnStmt>(CS->getStmt()) ||
+            isa<CXXThrowExpr>(CS->getStmt()))
+          return CS->getStmt();
+    if (B->pred_size() != 1)
+      return nullptr;
+    B = *B->pred_begin();
+  }
+  return nullptr;
+}
+
+bool SummaryBuilder::spawnsIn(const Stmt *St) {
+  if (!St)
+    return false;
+  if (const auto *Ex = dyn_cast<Expr>(St))
+    if (Index.classifySpawn(Ex))
+      return true;
+  if (isa<LambdaExpr>(St))
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(St))
+    if (worthCalling(Call->getDirectCallee())) {
+      const Summary &CS = E.summary(*Call->getDirectCallee()->getDefinition());
+      if (CS.Valid && !CS.Spawns.empty())
+        return true;
+    }
+  return llvm::any_of(St->children(), [&](const Stmt *C) { return spawnsIn(C); });
+}
+
+void SummaryBuilder::build() {
+  S.Function = &FD;
+  S.Body = FD.getBody();
+  if (!S.Body)
+    return;
+  CFG::BuildOptions Options;
+  Options.PruneTriviallyFalseEdges = true;
+  Options.AddImplicitDtors = true;
+  Options.AddInitializers = true;
+  Options.AddCXXDefaultInitExprInCtors = true;
+  Options.setAllAlwaysAdd();
+  // A call that may throw is a way out only where a handler here catches it.
+  std::function<bool(const Stmt *)> HasTry = [&](const Stmt *St) {
+    return St && (isa<CXXTryStmt>(St) || llvm::any_of(St->children(), HasTry));
+  };
+  Options.AddEHEdges = HasTry(FD.getBody());
+  std::unique_ptr<CFG> Cfg =
+      CFG::buildCFG(&FD, const_cast<Stmt *>(S.Body), &Ctx, Options);
+  if (!Cfg)
+    return;
+  Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(S.Body));
+
+  // Lambdas spawned or called here, status variables, received values and
+  // member handles: read once before the walk.
+  std::function<void(const Stmt *)> Scan = [&](const Stmt *St) {
+    if (!St)
+      return;
+    if (const auto *Ex = dyn_cast<Expr>(St)) {
+      if (std::optional<ModelSpawn> Sp = Index.classifySpawn(Ex)) {
+        if (auto C = resolveCallable(Sp->Callable, Sp->ForwardedArgs); C && C->Lambda)
+          Consumed.insert(C->Lambda);
+        // The handle's role is known before its destructor is met.
+        if (const VarDecl *V = handleVarOf(Sp->Site); V && !Objects[Objects.local(V)].Handle)
+          Objects[Objects.local(V)].Handle = Sp->Spawner;
+        // co_spawn(ex, worker(ch), token): the call makes the coroutine the
+        // spawn runs; it does not run it here.
+        if (const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(Sp->Callable)))
+          NotRun.insert(Call);
+        if (const VarDecl *V = declRefVar(ignoreWrappers(Sp->Callable)))
+          if (const auto *L = dyn_cast_or_null<LambdaExpr>(
+                  V->getInit() ? ignoreWrappers(V->getInit()) : nullptr))
+            Consumed.insert(L);
+      }
+      if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Ex);
+          Op && Op->getOperator() == OO_Call)
+        if (const auto *L = dyn_cast<LambdaExpr>(ignoreWrappers(Op->getArg(0))))
+          Consumed.insert(L);
+      if (std::optional<ModelOp> M = Index.classifyCall(Ex)) {
+        if (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)
+          for (const Expr *Arg : cast<CallExpr>(Ex)->arguments())
+            if (const VarDecl *V = declRefVar(ignoreWrappers(Arg)))
+              Received.insert(V);
+      }
+    }
+    if (const auto *DS = dyn_cast<DeclStmt>(St))
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit()) {
+          const Expr *Init = ignoreWrappers(V->getInit());
+          if (const auto *Await = dyn_cast<CoroutineSuspendExpr>(Init))
+            Init = ignoreWrappers(Await->getOperand());
+          std::optional<ModelOp> M = Index.classifyCall(Init);
+          if (M && hasOutcome(*M))
+            StatusVars[V] = Init;
+          else if (M && (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)) {
+            Received.insert(V);
+            // auto [ec, value] = co_await ch.async_receive(as_tuple(...)):
+            // ec says whether the receive failed (closed or cancelled).
+            if (const auto *DD = dyn_cast<DecompositionDecl>(V))
+              for (const BindingDecl *B : DD->bindings()) {
+                const auto *RD = B->getType()->getAsCXXRecordDecl();
+                if (RD && RD->getName() == "error_code" && B == DD->bindings().front()) {
+                  StatusVars[B] = Init;
+                  FailureFlags.insert(B);
+                } else {
+                  Received.insert(B);
+                }
+              }
+          }
+        }
+    if (const auto *Range = dyn_cast<CXXForRangeStmt>(St))
+      if (Index.channelForType(Range->getRangeInit()->getType())) {
+        Received.insert(Range->getLoopVariable());
+        // The range's begin(), operator++ and operator* are the receive
+        // the model already knows, not helpers to follow.
+        std::function<void(const Stmt *)> Mark = [&](const Stmt *X) {
+          if (!X)
+            return;
+          if (const auto *Call = dyn_cast<CallExpr>(X))
+            NotRun.insert(Call);
+          for (const Stmt *C : X->children())
+            Mark(C);
+        };
+        for (const Stmt *Part : std::initializer_list<const Stmt *>{
+                 Range->getBeginStmt(), Range->getEndStmt(), Range->getInc(), Range->getCond(),
+                 Range->getLoopVarStmt()})
+          Mark(Part);
+      }
+    for (const Stmt *C : St->children())
+      Scan(C);
+  };
+  Scan(S.Body);
+  // A variable computed from a received value is one too (`done = v == 0`).
+  std::function<bool(const Stmt *)> ReadsReceived = [&](const Stmt *St) {
+    if (!St)
+      return false;
+    if (const VarDecl *V = declRefVar(dyn_cast<Expr>(St)))
+      if (Received.count(V))
+        return true;
+    return llvm::any_of(St->children(), ReadsReceived);
+  };
+  std::function<void(const Stmt *)> Propagate = [&](const Stmt *St) {
+    if (!St)
+      return;
+    if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->isAssignmentOp())
+      if (const VarDecl *V = declRefVar(B->getLHS()); V && ReadsReceived(B->getRHS()))
+        Received.insert(V);
+    if (const auto *DS = dyn_cast<DeclStmt>(St))
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D); V && ReadsReceived(V->getInit()))
+          Received.insert(V);
+    for (const Stmt *C : St->children())
+      Propagate(C);
+  };
+  for (int Round = 0; Round < 2; ++Round)
+    Propagate(S.Body);
+  if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(&FD))
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (const Expr *IE = Init->getInit(); IE && Init->getMember()) {
+        const Expr *Inner = IE;
+        if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(Inner))
+          Inner = Default->getExpr();
+        if (Index.classifySpawn(ignoreWrappers(Inner)))
+          MemberHandles[ignoreWrappers(Inner)] = Init->getMember();
+        Scan(Inner);
+      }
+  // Which calls a branch reads the outcome of.
+  for (const CFGBlock *B : *Cfg)
+    if (B->getTerminatorStmt())
+      if (auto Test = statusTest(dyn_cast_or_null<Expr>(B->getTerminatorCondition())))
+        Tested[Test->first.Call] = Test->first;
+
+  // Initial handles: parameters and captures are placeholders.
+  Env Initial;
+  for (const ParmVarDecl *P : FD.parameters())
+    if (tracked(P->getType()))
+      Initial[P] = {Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName())};
+  if (const auto *M = dyn_cast<CXXMethodDecl>(&FD); M && M->getParent()->isLambda())
+    for (const LambdaCapture &C : M->getParent()->captures())
+      if (C.capturesVariable())
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()); V && tracked(V->getType()))
+          Initial[V] = {Objects.placeholder(ObjectKind::Capture, V, V->getType(), V->getName())};
+
+  // Handles at each block's entry: union over predecessors, to a fixpoint.
+  unsigned NumBlocks = Cfg->getNumBlockIDs();
+  std::vector<Env> In(NumBlocks);
+  std::vector<bool> Seen(NumBlocks, false);
+  In[Cfg->getEntry().getBlockID()] = Initial;
+  Seen[Cfg->getEntry().getBlockID()] = true;
+  llvm::SmallVector<const CFGBlock *, 16> Work{&Cfg->getEntry()};
+  unsigned Steps = 0;
+  while (!Work.empty() && ++Steps < 20000) {
+    const CFGBlock *B = Work.pop_back_val();
+    Env Out = In[B->getBlockID()];
+    for (const CFGElement &El : *B)
+      if (auto CS = El.getAs<CFGStmt>())
+        transfer(CS->getStmt(), Out, false);
+    for (const CFGBlock *Succ : B->succs()) {
+      if (!Succ)
+        continue;
+      unsigned Id = Succ->getBlockID();
+      if (!Seen[Id] || mergeInto(In[Id], Out)) {
+        if (!Seen[Id])
+          In[Id] = Out;
+        Seen[Id] = true;
+        Work.push_back(Succ);
+      }
+    }
+  }
+
+  // The automaton: a node at each block's entry, a chain of event edges
+  // through its elements, and edges to its successors.
+  std::vector<unsigned> Entry(NumBlocks);
+  for (unsigned I = 0; I < NumBlocks; ++I) {
+    Entry[I] = S.Nodes.size();
+    S.Nodes.emplace_back();
+  }
+  S.Entry = Entry[Cfg->getEntry().getBlockID()];
+  const CFGBlock &Exit = Cfg->getExit();
+  llvm::DenseMap<const Stmt *, unsigned> LoopIndex;
+  for (const CFGBlock *B : *Cfg) {
+    if (!Seen[B->getBlockID()])
+      continue;
+    Env Handles = In[B->getBlockID()];
+    Cur = Entry[B->getBlockID()];
+    const Stmt *Returned = nullptr;
+    for (const CFGElement &El : *B) {
+      if (auto Dtor = El.getAs<CFGAutomaticObjDtor>()) {
+        dtorEvent(Dtor->getVarDecl(), Dtor->getDestructorDecl(Ctx), Handles);
+        continue;
+      }
+      if (auto Member = El.getAs<CFGMemberDtor>()) {
+        const FieldDecl *F = Member->getFieldDecl();
+        if (const auto *M = dyn_cast<CXXMethodDecl>(&FD)) {
+          ObjectId Obj = Objects.field(
+              Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this"), F);
+          const AbstractObject &O = Objects[Obj];
+          if (O.Handle && O.Handle->JoinsOnDestroy) {
+            if (O.Handle->PassesStopToken)
+              emit(EventKind::RequestStop, {Obj}, nullptr);
+            emit(EventKind::Join, {Obj}, nullptr);
+          }
+        }
+        continue;
+      }
+      auto CS = El.getAs<CFGStmt>();
+      if (!CS)
+        continue;
+      const Stmt *St = CS->getStmt();
+      if (isa<ReturnStmt>(St) || isa<CoreturnStmt>(St) || isa<CXXThrowExpr>(St))
+        Returned = St;
+      if (const auto *Lambda = dyn_cast<LambdaExpr>(St)) {
+        // A lambda nobody here runs may run at any time: what it captures
+        // escapes.
+        if (!Consumed.count(Lambda))
+          for (const Expr *Init : Lambda->capture_inits())
+            markEscape(eval(Init, Handles), Lambda);
+      } else if (const auto *Ex = dyn_cast<Expr>(St)) {
+        if (std::optional<ModelSpawn> Sp = Index.classifySpawn(Ex)) {
+          spawnEvent(*Sp, Handles);
+        } else if (std::optional<ModelOp> M = Index.classifyCall(Ex)) {
+          if (!Tested.count(M->Call)) {
+            ObjectSet Objs = M->Object ? eval(M->Object, Handles) : ObjectSet{};
+            EventKind K = eventFor(M->Kind);
+            bool Races = false;
+            // `co_await (ch.async_receive(...) || timer.async_wait(...))`
+            for (const Stmt *P = Parents->getParent(M->Call); P && isa<Expr>(P);
+                 P = Parents->getParent(P))
+              if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P);
+                  Op && (Op->getOperator() == OO_PipePipe || Op->getOperator() == OO_AmpAmp)) {
+                Races = Op->getOperator() == OO_PipePipe;
+                break;
+              }
+            if (Races && K == EventKind::Recv)
+              K = EventKind::TimedRecv;
+            if (M->Kind == OpKind::Sleep || M->Kind == OpKind::StopCheck ||
+                     M->Kind == OpKind::Start || M->Kind == OpKind::Stop ||
+                     M->Kind == OpKind::Join || M->Kind == OpKind::RequestStop ||
+                     M->Kind == OpKind::Detach ||
+                     !Objs.empty())
+              emit(K, Objs, M->Call);
+          }
+        } else if (const auto *Call = dyn_cast<CallExpr>(Ex); Call && !NotRun.count(Call)) {
+          const FunctionDecl *Callee = Call->getDirectCallee();
+          if (!callEvent(Call, Callee, Handles) && !(Callee && isStandardLibrary(Callee))) {
+            const SourceManager &SM = Ctx.getSourceManager();
+            bool System = Callee && SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation()));
+            if (!System)
+              escapeArgs(Call, Handles);
+          }
+        } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Ex)) {
+          // A user type constructed with a channel: its constructor's body.
+          const CXXConstructorDecl *Ctor = Construct->getConstructor();
+          if (worthCalling(Ctor)) {
+            const Summary &CSum = E.summary(*Ctor->getDefinition());
+            if (CSum.Valid && (CSum.HasEvents || !CSum.Escapes.empty())) {
+              llvm::SmallVector<const Expr *, 4> Args(Construct->arguments());
+              ObjectSet Self;
+              if (const VarDecl *V = handleVarOf(Construct))
+                Self = lookup(V, Handles);
+              unsigned Bi = bindingFor(CSum, nullptr, Args, nullptr, NoObject, Handles);
+              if (!Self.empty())
+                S.Bindings[Bi].Map.push_back(
+                    {Objects.placeholder(ObjectKind::This, Ctor->getParent(), QualType(), "this"),
+                     Self});
+              for (ObjectId Esc : CSum.Escapes)
+                for (auto &[P, Set] : S.Bindings[Bi].Map)
+                  if (P == Esc)
+                    markEscape(Set, Construct);
+              emit(EventKind::Call, {}, Construct);
+              S.Events.back().Callee = E.summaryIndex(*Ctor->getDefinition());
+              S.Events.back().Binding = Bi;
+            }
+          } else if (Ctor && !isStandardLibrary(Ctor) && !Ctor->hasBody()) {
+            for (const Expr *Arg : Construct->arguments())
+              markEscape(eval(Arg, Handles), Construct);
+          }
+        }
+      }
+      transfer(St, Handles, true);
+    }
+
+    // The edges out of the block.
+    const Stmt *Term = B->getTerminatorStmt();
+    llvm::SmallVector<const CFGBlock *, 2> Succs;
+    for (const CFGBlock *Succ : B->succs())
+      Succs.push_back(Succ);
+    std::optional<std::pair<ModelOp, bool>> Test =
+        Term && Succs.size() == 2
+            ? statusTest(dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
+            : std::nullopt;
+    // The loop this block heads, and how long it runs.
+    bool Loop = false;
+    unsigned LoopIdx = ~0u;
+    ObjectSet RangeChannel;
+    if (Term && isLoop(Term) && Succs.size() == 2 && !Test) {
+      if (const auto *Range = dyn_cast<CXXForRangeStmt>(Term);
+          Range && Index.channelForType(Range->getRangeInit()->getType()))
+        RangeChannel = eval(Range->getRangeInit(), Handles);
+      if (RangeChannel.empty()) {
+        LoopInfo Info;
+        Info.Stmt = Term;
+        Info.Count = constantTripCount(Term, Ctx);
+        const Decl *Bound = Info.Count ? nullptr : loopBound(Term);
+        if (Bound) {
+          Info.Symbol = E.symbolFor(Bound);
+          LoopSymbol &Sym = E.Symbols[Info.Symbol];
+          if (spawnsIn(Term)) {
+            Sym.Spawns = true;
+            if (const auto *P = dyn_cast<ParmVarDecl>(Bound);
+                P && !testsEmptiness(P, S.Body)) {
+              MaybeEmptyArgumentFinder Finder(P, Ctx.getSourceManager());
+              Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+              Sym.MayBeZero = Finder.Found != nullptr;
+              Sym.EmptyCaller = Finder.Found;
+            }
+          }
+        }
+        // Every other loop is kept as a loop too, unrolled a few times by
+        // the explorer.
+        auto [It, New] = LoopIndex.try_emplace(Term, S.Loops.size());
+        if (New)
+          S.Loops.push_back(Info);
+        else
+          S.Loops[It->second] = Info;
+        LoopIdx = It->second;
+        Loop = true;
+        S.Nodes[Cur].OpenLoop = !Info.Count && Info.Symbol < 0;
+      }
+    }
+    // A branch on a timed or try op's outcome is the adversary's: giving up
+    // is the stranding choice. With no terminator, the other successor is an
+    // exception's way out: the adversary's too, unless the call that throws
+    // is a channel op (it throws when the channel is closed, which the
+    // explorer decides).
+    if (Succs.size() > 1)
+      S.Nodes[Cur].Choice =
+          Term && !Test ? chooserFor(dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
+          : !Term && lastCallIsModelOp(*B) ? Chooser::Benefit
+                                          : Chooser::Adversary;
+    unsigned From = Cur;
+    for (unsigned I = 0; I < Succs.size(); ++I) {
+      const CFGBlock *Succ = Succs[I];
+      if (!Succ || !Seen[Succ->getBlockID()])
+        continue;
+      // An exception no handler here catches leaves every caller too: it is
+      // the callers' business, not a path of this function.
+      if (!Term && Succs.size() > 1 && Succ == &Exit)
+        continue;
+      Cur = From;
+      if (Test) {
+        bool Success = (I == 0) == Test->second;
+        const ModelOp &M = Test->first;
+        ObjectSet Objs = M.Object ? eval(M.Object, Handles) : ObjectSet{};
+        emit(eventFor(M.Kind), Objs, M.Call, Success ? Outcome::Success : Outcome::Fail);
+      } else if (!RangeChannel.empty()) {
+        emit(EventKind::Recv, RangeChannel, cast<CXXForRangeStmt>(Term)->getRangeInit(),
+             I == 0 ? Outcome::Success : Outcome::Fail);
+      } else if (Loop) {
+        emit(I == 0 ? EventKind::LoopIter : EventKind::LoopExit, {}, Term);
+        S.Events.back().Index = LoopIdx;
+      }
+      // Entering a counted loop from outside resets its count.
+      if (const Stmt *SuccTerm = Succ->getTerminatorStmt();
+          SuccTerm && isLoop(SuccTerm) && B->getLoopTarget() != SuccTerm) {
+        std::optional<unsigned> Count = constantTripCount(SuccTerm, Ctx);
+        const Decl *Bound = Count ? nullptr : loopBound(SuccTerm);
+        const auto *ChannelRange = dyn_cast<CXXForRangeStmt>(SuccTerm);
+        bool Counted = !(ChannelRange && Index.channelForType(ChannelRange->getRangeInit()->getType())) &&
+                       !statusTest(dyn_cast_or_null<Expr>(Succ->getTerminatorCondition()));
+        if (Counted && !isa<DoStmt>(SuccTerm)) {
+          auto [It, New] = LoopIndex.try_emplace(SuccTerm, S.Loops.size());
+          if (New) {
+            LoopInfo Info;
+            Info.Stmt = SuccTerm;
+            Info.Count = Count;
+            if (Bound)
+              Info.Symbol = E.symbolFor(Bound);
+            S.Loops.push_back(Info);
+          }
+          emit(EventKind::LoopEnter, {}, SuccTerm);
+          S.Events.back().Index = It->second;
+        }
+      }
+      if (Succ == &Exit) {
+        const Stmt *Site = Returned ? Returned : returnBefore(B);
+        bool Throws = false;
+        if (Term && isa<CXXThrowExpr>(Term))
+          Site = Term;
+        Throws = Site && isa<CXXThrowExpr>(Site);
+        emit(EventKind::Return, {}, Site);
+        S.Events.back().Throws = Throws;
+      }
+      S.Nodes[Cur].Out.push_back({~0u, Entry[Succ->getBlockID()]});
+    }
+  }
+  // Fixes up loop infos whose counts were recorded at entry (LoopEnter can
+  // be emitted before the header block is walked).
+  for (LoopInfo &L : S.Loops)
+    if (L.Symbol >= 0 && spawnsIn(L.Stmt))
+      E.Symbols[L.Symbol].Spawns = true;
+
+  S.HasEvents = llvm::any_of(S.Events, [](const Event &Ev) {
+    return Ev.Kind != EventKind::Return && Ev.Kind != EventKind::LoopEnter &&
+           Ev.Kind != EventKind::LoopIter && Ev.Kind != EventKind::LoopExit;
+  });
+  // Which nodes can still reach a real event or the end.
+  S.CanProgress.assign(S.Nodes.size(), false);
+  bool Changed = true;
+  while (Changed) {
+    Changed = false;
+    for (unsigned N = 0; N < S.Nodes.size(); ++N) {
+      if (S.CanProgress[N])
+        continue;
+      for (const Edge &Ed : S.Nodes[N].Out) {
+        bool Real = Ed.Event != ~0u && S.Events[Ed.Event].Kind != EventKind::Sleep &&
+                    S.Events[Ed.Event].Kind != EventKind::LoopEnter &&
+                    S.Events[Ed.Event].Kind != EventKind::LoopIter &&
+                    S.Events[Ed.Event].Kind != EventKind::LoopExit;
+        if (Real || S.CanProgress[Ed.To]) {
+          S.CanProgress[N] = true;
+          Changed = true;
+          break;
+        }
+      }
+    }
+  }
+  S.Valid = true;
+}
+
+// ---------------------------------------------------------------------------
+
+int LeakEngine::symbolFor(const Decl *Key) {
+  auto [It, New] = SymbolOf.try_emplace(Key, Symbols.size());
+  if (New) {
+    LoopSymbol Sym;
+    Sym.Key = Key;
+    Symbols.push_back(Sym);
+  }
+  return It->second;
+}
+
+unsigned LeakEngine::summaryIndex(const FunctionDecl &FD) {
+  auto [It, New] = SummaryOf.try_emplace(&FD, Summaries.size());
+  if (New) {
+    Summaries.push_back(std::make_unique<Summary>());
+    Summaries.back()->Function = &FD;
+  }
+  return It->second;
+}
+
+const Summary &LeakEngine::summary(const FunctionDecl &FD) {
+  bool New = !SummaryOf.count(&FD);
+  unsigned I = summaryIndex(FD);
+  Summary &S = *Summaries[I];
+  if (New) {
+    // Invalid while it is being built: a recursive call sees no summary.
+    SummaryBuilder(*this, S, FD).build();
+  }
+  return S;
+}
+
+} // namespace chanleak

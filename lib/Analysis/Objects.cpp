@@ -1,0 +1,288 @@
+//===- Objects.cpp - Abstract objects and what may escape -----------------===//
+
+#include "chanleak/Analysis/Engine.h"
+#include "chanleak/Analysis/MainFileVisitor.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/DeclCXX.h"
+#include "clang/AST/ExprCXX.h"
+#include "llvm/ADT/SmallPtrSet.h"
+#include <functional>
+
+using namespace clang;
+
+namespace chanleak {
+
+static std::string declName(const void *Key, ObjectKind K) {
+  if (K == ObjectKind::This)
+    return "this";
+  if (K == ObjectKind::StopToken)
+    return "stop token";
+  if (K == ObjectKind::Allocated)
+    return "";
+  if (const auto *D = static_cast<const NamedDecl *>(Key))
+    return D->getNameAsString();
+  return "";
+}
+
+ObjectId ObjectTable::intern(ObjectKind K, const void *Key, ObjectId Base,
+                             QualType Type, llvm::StringRef Name,
+                             SourceLocation Loc, const Expr *Init) {
+  auto [It, Inserted] = Keys.try_emplace({K, Key, Base}, Objects.size());
+  if (!Inserted)
+    return It->second;
+  AbstractObject O;
+  O.Kind = K;
+  O.Key = Key;
+  O.Base = Base;
+  O.Name = Name.str();
+  O.Loc = Loc;
+  if (!Type.isNull()) {
+    O.Channel = Index.channelForType(Type);
+    O.Lifecycle = O.Channel ? nullptr : Index.lifecycleForType(Type);
+    O.Handle = Index.spawnerForType(Type);
+    QualType Plain = Type.getNonReferenceType();
+    bool Owns = !Plain->isPointerType() && !Type->isReferenceType();
+    if (O.Channel) {
+      O.Capacity = Owns ? Index.capacityOf(*O.Channel, Init, Ctx)
+                        : ChannelCapacity::unknown();
+      O.CancelledReceiveDisablesBuffer = Index.cancelledReceiveDisablesBuffer(Type);
+    }
+  }
+  Objects.push_back(std::move(O));
+  return It->second;
+}
+
+ObjectId ObjectTable::local(const ValueDecl *D) {
+  const Expr *Init = nullptr;
+  if (const auto *VD = dyn_cast<VarDecl>(D))
+    Init = VD->getInit();
+  return intern(ObjectKind::Local, D, NoObject, D->getType(), D->getName(),
+                D->getLocation(), Init);
+}
+
+ObjectId ObjectTable::allocated(const Expr *E, QualType Type) {
+  return intern(ObjectKind::Allocated, E, NoObject, Type, "", E->getBeginLoc(), E);
+}
+
+ObjectId ObjectTable::global(const VarDecl *D) {
+  return intern(ObjectKind::Global, D, NoObject, D->getType(), D->getName(),
+                D->getLocation(), D->getInit());
+}
+
+ObjectId ObjectTable::field(ObjectId Base, const FieldDecl *F) {
+  return intern(ObjectKind::Field, F, Base, F->getType(), F->getName(),
+                F->getLocation(), F->getInClassInitializer());
+}
+
+ObjectId ObjectTable::elements(ObjectId Container, QualType ElementType) {
+  std::string Name = Objects[Container].Name;
+  return intern(ObjectKind::Elements, nullptr, Container, ElementType, Name,
+                Objects[Container].Loc, nullptr);
+}
+
+ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,
+                                  llvm::StringRef Name) {
+  SourceLocation Loc;
+  if (K == ObjectKind::Parameter || K == ObjectKind::Capture)
+    Loc = static_cast<const Decl *>(Key)->getLocation();
+  return intern(K, Key, NoObject, Type, Name.empty() ? declName(Key, K) : Name,
+                Loc, nullptr);
+}
+
+ObjectId ObjectTable::rebase(ObjectId Member, ObjectId NewBase) {
+  const AbstractObject Old = Objects[Member];
+  auto [It, Inserted] = Keys.try_emplace({Old.Kind, Old.Key, NewBase}, Objects.size());
+  if (Inserted) {
+    AbstractObject O = Old;
+    O.Base = NewBase;
+    O.Escapes = false;
+    O.EscapeSite = nullptr;
+    Objects.push_back(std::move(O));
+  }
+  return It->second;
+}
+
+bool ObjectTable::escapes(ObjectId Id) const {
+  for (ObjectId Cur = Id; Cur != NoObject; Cur = Objects[Cur].Base) {
+    if (Objects[Cur].Escapes || Objects[Cur].isPlaceholder())
+      return true;
+  }
+  return false;
+}
+
+void ObjectTable::markEscape(ObjectId Id, const Stmt *Where) {
+  if (Objects[Id].Escapes)
+    return;
+  Objects[Id].Escapes = true;
+  Objects[Id].EscapeSite = Where;
+}
+
+namespace {
+/// Whether E names Field (this->field, field, p->field).
+bool namesField(const Expr *E, const FieldDecl *Field) {
+  const auto *Member = dyn_cast<MemberExpr>(ignoreWrappers(E));
+  return Member && Member->getMemberDecl() == Field;
+}
+
+bool isStandardLibrary(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      return true;
+  return false;
+}
+
+/// The methods of Field's class that touch it, when the class keeps it to
+/// itself: not public, every method defined here, never handed out.
+std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
+privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext())
+    return std::nullopt;
+  // Made from another member (`done_ = ready_.get_future()`): the two name
+  // one object, which the analysis does not see.
+  std::function<bool(const Stmt *)> NamesMember = [&](const Stmt *S) {
+    if (!S)
+      return false;
+    if (isa<MemberExpr>(S))
+      return true;
+    return llvm::any_of(S->children(), NamesMember);
+  };
+  if (NamesMember(Field->getInClassInitializer()))
+    return std::nullopt;
+  for (const CXXConstructorDecl *Ctor : Record->ctors())
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->getMember() == Field && Init->isWritten() && NamesMember(Init->getInit()))
+        return std::nullopt;
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
+  bool HandedOut = false;
+  const FunctionDecl *Current = nullptr;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+    if (!S || HandedOut)
+      return;
+    if (const auto *Member = dyn_cast<MemberExpr>(S); Member && Member->getMemberDecl() == Field)
+      Users.insert(Current);
+    if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      std::optional<ModelOp> Op = Index.classifyCall(Call);
+      const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee());
+      bool Ours = Method && Method->getParent() == Record;
+      for (const Expr *Arg : Call->arguments())
+        if (!Op && !Ours && namesField(Arg, Field) &&
+            !(Call->getDirectCallee() && isStandardLibrary(Call->getDirectCallee())))
+          HandedOut = true;
+    }
+    if (const auto *Ret = dyn_cast<ReturnStmt>(S);
+        Ret && Ret->getRetValue() && namesField(Ret->getRetValue(), Field))
+      HandedOut = true;
+    for (const Stmt *Child : S->children())
+      Walk(Child);
+  };
+  for (const CXXMethodDecl *Method : Record->methods()) {
+    if (Method->isImplicit() || Method->isDeleted() || Method->isDefaulted())
+      continue;
+    const FunctionDecl *Def = Method->getDefinition();
+    if (!Def || !Def->getBody())
+      return std::nullopt;
+    Current = Def;
+    Walk(Def->getBody());
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Def))
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        Walk(Init->getInit());
+  }
+  if (HandedOut)
+    return std::nullopt;
+  return Users;
+}
+
+/// Collects the functions of the main file that name a global; gives up on
+/// a use outside any function (another global's initializer).
+class GlobalUseFinder : public MainFileVisitor<GlobalUseFinder> {
+public:
+  GlobalUseFinder(const VarDecl *Global, const SourceManager &SM)
+      : MainFileVisitor(SM), Global(Global) {}
+
+  bool VisitDeclRefExpr(DeclRefExpr *Ref) {
+    if (Ref->getDecl()->getCanonicalDecl() != Global->getCanonicalDecl())
+      return true;
+    if (!enclosingFunction()) {
+      Unknown = true;
+      return false;
+    }
+    Users.insert(enclosingFunction());
+    return true;
+  }
+
+  const VarDecl *Global;
+  llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
+  bool Unknown = false;
+};
+
+/// The functions that use a global, when no other translation unit can:
+/// declared only in the main file (the -Wmissing-variable-declarations
+/// convention) and named by no other global's initializer.
+std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
+globalUsers(const VarDecl *Global, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  for (const VarDecl *Redecl : Global->redecls())
+    if (!SM.isInMainFile(SM.getExpansionLoc(Redecl->getLocation())))
+      return std::nullopt;
+  GlobalUseFinder Finder(Global, SM);
+  Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  if (Finder.Unknown)
+    return std::nullopt;
+  return Finder.Users;
+}
+} // namespace
+
+bool LeakEngine::escapes(ObjectId Id,
+                         const llvm::DenseSet<const FunctionDecl *> &Seen) {
+  auto AllSeen = [&](const llvm::SmallPtrSet<const FunctionDecl *, 4> &Users) {
+    return llvm::all_of(Users, [&](const FunctionDecl *F) { return Seen.count(F); });
+  };
+  for (ObjectId Cur = Id; Cur != NoObject; Cur = Objects[Cur].Base) {
+    const AbstractObject &O = Objects[Cur];
+    if (O.Escapes)
+      return true;
+    if (O.Kind == ObjectKind::Field) {
+      // A reference, pointer or shared pointer member names an object
+      // someone else may own (a constructor's argument).
+      QualType T = static_cast<const FieldDecl *>(O.Key)->getType();
+      const auto *RD = T->getAsCXXRecordDecl();
+      if (T->isReferenceType() || T->isPointerType() ||
+          (RD && RD->isInStdNamespace() &&
+           (RD->getName() == "shared_ptr" || RD->getName() == "weak_ptr")))
+        return true;
+    }
+    // A member of a `this` its class keeps to methods we saw; a member of
+    // an object the code made is as private as that object, unless it is
+    // made from another member (`done_ = ready_.get_future()`).
+    if (O.Kind == ObjectKind::Field && !Objects[O.Base].isPlaceholder()) {
+      if (!privateFieldUsers(static_cast<const FieldDecl *>(O.Key), Index) &&
+          static_cast<const FieldDecl *>(O.Key)->getAccess() != AS_public)
+        return true;
+      continue;
+    }
+    if (O.Kind == ObjectKind::Field && Objects[O.Base].Kind == ObjectKind::This) {
+      auto Users = privateFieldUsers(static_cast<const FieldDecl *>(O.Key), Index);
+      return !Users || !AllSeen(*Users);
+    }
+    if (O.Kind == ObjectKind::Global) {
+      const auto *VD = static_cast<const VarDecl *>(O.Key);
+      auto Users = globalUsers(VD, Ctx);
+      return !Users || !AllSeen(*Users);
+    }
+    if (O.isPlaceholder())
+      return true;
+  }
+  return false;
+}
+
+std::string LeakEngine::objectName(ObjectId Id) const {
+  if (Id == NoObject)
+    return "the channel";
+  const AbstractObject &O = Objects[Id];
+  if (!O.Name.empty())
+    return "'" + O.Name + "'";
+  return "the channel";
+}
+
+} // namespace chanleak
