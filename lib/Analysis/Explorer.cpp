@@ -1070,13 +1070,19 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   auto Leave = [&](Witness &W, unsigned Origin) {
     W.Leaver = threadFunction(Origin);
     W.LeaverIsSpawned = Origin != ~0u;
+    // A coroutine ended by an awaited operation's failure is not a place the
+    // code wrote: such an end reads as the end of its body.
+    auto Written = [](const Stmt *Site) {
+      return Site && !isa<CoawaitExpr>(Site) &&
+             !(isa<CoreturnStmt>(Site) && cast<CoreturnStmt>(Site)->isImplicit());
+    };
     if (const Step *End = LastEnd(Origin)) {
-      W.Exit = End->Ev->Site;
+      W.Exit = Written(End->Ev->Site) ? End->Ev->Site : nullptr;
       // The first explicit return or throw on the way (a helper's early
       // return) is what skipped the rescue.
       for (const Step &St : Path)
-        if (St.Origin == Origin && St.Ev && St.Ev->Kind == EventKind::Return && St.Ev->Site &&
-            !(isa<CoreturnStmt>(St.Ev->Site) && cast<CoreturnStmt>(St.Ev->Site)->isImplicit())) {
+        if (St.Origin == Origin && St.Ev && St.Ev->Kind == EventKind::Return &&
+            Written(St.Ev->Site)) {
           W.Exit = St.Ev->Site;
           break;
         }

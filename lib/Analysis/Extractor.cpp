@@ -340,6 +340,7 @@ private:
   Chooser chooserFor(const Expr *Cond);
   bool spawnsIn(const Stmt *S);
   bool lastCallIsModelOp(const CFGBlock &B);
+  OverloadedOperatorKind awaitedWith(const Stmt *S);
 
   LeakEngine &E;
   Summary &S;
@@ -1124,6 +1125,16 @@ Chooser SummaryBuilder::chooserFor(const Expr *Cond) {
   return Shared ? Chooser::Benefit : Chooser::Adversary;
 }
 
+/// The awaitable operator (`||` or `&&`) S is an operand of, in the
+/// expression it belongs to; OO_None when there is none.
+OverloadedOperatorKind SummaryBuilder::awaitedWith(const Stmt *S) {
+  for (const Stmt *P = Parents->getParent(S); P && isa<Expr>(P); P = Parents->getParent(P))
+    if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P);
+        Op && (Op->getOperator() == OO_PipePipe || Op->getOperator() == OO_AmpAmp))
+      return Op->getOperator();
+  return OO_None;
+}
+
 /// Whether the last call of a block is an op of the model.
 bool SummaryBuilder::lastCallIsModelOp(const CFGBlock &B) {
   for (auto It = B.rbegin(); It != B.rend(); ++It)
@@ -1399,16 +1410,8 @@ void SummaryBuilder::build() {
           if (!Tested.count(M->Call)) {
             ObjectSet Objs = M->Object ? eval(M->Object, Handles) : ObjectSet{};
             EventKind K = eventFor(M->Kind);
-            bool Races = false;
             // `co_await (ch.async_receive(...) || timer.async_wait(...))`
-            for (const Stmt *P = Parents->getParent(M->Call); P && isa<Expr>(P);
-                 P = Parents->getParent(P))
-              if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(P);
-                  Op && (Op->getOperator() == OO_PipePipe || Op->getOperator() == OO_AmpAmp)) {
-                Races = Op->getOperator() == OO_PipePipe;
-                break;
-              }
-            if (Races && K == EventKind::Recv)
+            if (awaitedWith(M->Call) == OO_PipePipe && K == EventKind::Recv)
               K = EventKind::TimedRecv;
             if (M->Kind == OpKind::Sleep || M->Kind == OpKind::StopCheck ||
                      M->Kind == OpKind::Start || M->Kind == OpKind::Stop ||
@@ -1417,6 +1420,12 @@ void SummaryBuilder::build() {
                      !Objs.empty())
               emit(K, Objs, M->Call);
           }
+        } else if (const auto *Call = dyn_cast<CallExpr>(Ex);
+                   Call && !NotRun.count(Call) && awaitedWith(Call) != OO_None &&
+                   !isa<CXXOperatorCallExpr>(Call)) {
+          // `co_await (produce(ch) && consume(ch))`: either coroutine may be
+          // cancelled when the other ends, at any of its waits.
+          escapeArgs(Call, Handles);
         } else if (const auto *Call = dyn_cast<CallExpr>(Ex); Call && !NotRun.count(Call)) {
           const FunctionDecl *Callee = Call->getDirectCallee();
           if (!callEvent(Call, Callee, Handles) && !(Callee && isStandardLibrary(Callee))) {
@@ -1452,6 +1461,25 @@ void SummaryBuilder::build() {
             for (const Expr *Arg : Construct->arguments())
               markEscape(eval(Arg, Handles), Construct);
           }
+        }
+      }
+      // An awaited operation the model does not know (a socket read, an
+      // async_write) may fail, and its exception ends the coroutine: a way
+      // out the benefit of the doubt may take.
+      if (const auto *Await = dyn_cast<CoawaitExpr>(St); Await && !Await->isImplicit()) {
+        const auto *Op = dyn_cast<CallExpr>(ignoreWrappers(Await->getOperand()));
+        const auto *Combined = dyn_cast_or_null<CXXOperatorCallExpr>(Op);
+        bool Combination = Combined && (Combined->getOperator() == OO_PipePipe ||
+                                        Combined->getOperator() == OO_AmpAmp);
+        if (Op && !Combination && !Index.classifyCall(Op) && !Index.classifySpawn(Op) &&
+            !worthCalling(Op->getDirectCallee())) {
+          unsigned From = Cur;
+          emit(EventKind::Return, {}, Await);
+          S.Events.back().Throws = true;
+          S.Nodes.emplace_back();
+          Cur = S.Nodes.size() - 1;
+          S.Nodes[From].Out.push_back({~0u, Cur});
+          S.Nodes[From].Choice = Chooser::Benefit;
         }
       }
       transfer(St, Handles, true);
