@@ -1177,8 +1177,9 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       for (ObjectId X : resolve(O, F.Subst))
         if (Obj == NoObject)
           Obj = X;
-    // A future or handle wait is the task's own leak, reported in the task.
-    if (Obj != NoObject && Objects[Obj].Handle)
+    // A future or handle wait is the task's own leak, reported in the task;
+    // an op on nothing the engine names is not explained.
+    if (Obj == NoObject || Objects[Obj].Handle)
       continue;
     Witness W;
       W.Label = LeakLabel::EarlyReturn;
