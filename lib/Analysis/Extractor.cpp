@@ -52,13 +52,6 @@ bool mergeInto(Env &To, const Env &From) {
   return Changed;
 }
 
-bool isStandardLibrary(const Decl *D) {
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
-    if (DC->isStdNamespace())
-      return true;
-  return false;
-}
-
 bool isSmartPointer(QualType T) {
   const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
   return RD && RD->isInStdNamespace() &&

@@ -89,6 +89,13 @@ ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,
                 Loc, nullptr);
 }
 
+bool isStandardLibrary(const Decl *D) {
+  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
+    if (DC->isStdNamespace())
+      return true;
+  return false;
+}
+
 ObjectId ObjectTable::rebase(ObjectId Member, ObjectId NewBase) {
   const AbstractObject Old = Objects[Member];
   auto [It, Inserted] = Keys.try_emplace({Old.Kind, Old.Key, NewBase}, Objects.size());
@@ -122,13 +129,6 @@ namespace {
 bool namesField(const Expr *E, const FieldDecl *Field) {
   const auto *Member = dyn_cast<MemberExpr>(ignoreWrappers(E));
   return Member && Member->getMemberDecl() == Field;
-}
-
-bool isStandardLibrary(const Decl *D) {
-  for (const DeclContext *DC = D->getDeclContext(); DC; DC = DC->getParent())
-    if (DC->isStdNamespace())
-      return true;
-  return false;
 }
 
 /// The methods of Field's class that touch it, when the class keeps it to

@@ -266,6 +266,10 @@ struct LoopSymbol {
   const clang::CallExpr *EmptyCaller = nullptr;
 };
 
+/// Whether D belongs to the standard library (members of std classes too),
+/// which only moves or stores what it is given.
+bool isStandardLibrary(const clang::Decl *D);
+
 } // namespace chanleak
 
 #endif
