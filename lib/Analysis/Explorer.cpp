@@ -35,6 +35,8 @@ constexpr unsigned CountedLoops = 4;
 constexpr unsigned OpenLoopRounds = 3;
 constexpr unsigned char Saturated = 8;
 
+enum WriteState : unsigned char { NotWritten, WrittenKnown, WrittenUnknown };
+
 enum ObjFlag : unsigned char {
   Closed = 1,
   Set = 2,
@@ -43,12 +45,19 @@ enum ObjFlag : unsigned char {
   Rendezvous = 16, ///< a cancelled receive disabled the buffer
 };
 
-/// For a condition variable, Count is how many notifies it has had.
+/// For a condition variable, Count is how many notifies it has had. For
+/// shared state, Value is its value (a container's size) once Written.
 struct ObjState {
   unsigned char Count = 0, Flags = 0;
+  unsigned char Written = NotWritten;
+  short Value = 0;
 };
 
 constexpr unsigned char MaxNotifies = 250;
+/// Values of shared state beyond these are no longer told apart.
+constexpr long long MinValue = -16, MaxValue = 100;
+
+enum class Truth : unsigned char { False, True, Unknown };
 
 struct Frame {
   unsigned Sum, Node, Subst;
@@ -76,6 +85,12 @@ struct ThreadState {
   /// wait returns once another thread notified since (or made the
   /// predicate true before the first wait).
   llvm::SmallVector<std::pair<ObjectId, unsigned char>, 2> Seen;
+  /// A wait with a predicate that found it false: the condition variable
+  /// it sleeps on, whether a notify woke it since, and whether it is queued
+  /// yet (between its check and its sleep, a write made without the mutex
+  /// and its notify are lost).
+  ObjectId WaitingOn = NoObject;
+  bool Woken = false, Queued = false;
 
   unsigned char seen(ObjectId O) const {
     for (auto &[X, N] : Seen)
@@ -182,12 +197,24 @@ private:
   bool partnerWaiting(const State &S, unsigned T, ObjectId O, bool WaiterSends);
   bool escapes(ObjectId O) {
     auto [It, New] = EscapeCache.try_emplace(O, false);
-    if (New)
-      It->second = E.escapes(O, Seen);
+    if (New) {
+      // What the analysed function returns (or a part of it) is its
+      // caller's to use.
+      bool Escapes = E.escapes(O, Seen);
+      for (ObjectId B = O; !Escapes && B != NoObject; B = Objects[B].Base)
+        Escapes = llvm::is_contained(sum(Root).Returns, B);
+      It->second = Escapes;
+    }
     return It->second;
   }
   bool spinning(const ThreadState &T) const;
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
+  std::optional<long long> value(const State &S, ObjectId O);
+  std::optional<long long> evalTerm(const Frame &F, int Formula, const State &S);
+  Truth evalCondition(const Frame &F, int Formula, const State &S);
+  bool predicateWait(const Frame &F, const Event &Ev, ObjectId O);
+  bool lostWakeupPossible(const Frame &F, int Formula);
+  void noteUnlockedWrites();
   bool enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O, bool &NeedsPartner);
   void apply(State &S, const Move &M, Step &Out);
   void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
@@ -218,6 +245,9 @@ private:
   std::vector<llvm::DenseMap<ObjectId, ObjectSet>> Substs;
   std::map<std::vector<std::pair<ObjectId, ObjectSet>>, unsigned> SubstIds;
   std::vector<int> SymbolValue; ///< -1: free (benefit of the doubt)
+  llvm::DenseMap<ObjectId, std::optional<long long>> Initial;
+  /// Shared variables (by declaration) some thread writes without a lock.
+  llvm::DenseSet<const void *> WrittenUnlocked;
   std::vector<State> States;
   std::unordered_map<std::vector<unsigned>, unsigned, KeyHash> StateIds;
   std::vector<GameNode> Game;
@@ -282,7 +312,10 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
   case EventKind::TryRecv:
   case EventKind::Join:
   case EventKind::Sleep: // time passes: a waiter's deadline may expire meanwhile
+  case EventKind::Guard: // reads what other threads write
     return false;
+  case EventKind::Write: // without a lock, its order against waits matters
+    return !event(F, Ed).Unlocked;
   default:
     return true;
   }
@@ -338,6 +371,111 @@ unsigned Explorer::loopCount(const Frame &F, unsigned Loop, bool &Open) const {
     return SymbolValue[L.Symbol];
   Open = true;
   return OpenLoopRounds;
+}
+
+/// A shared variable's value in S: its last write's, else its initial one.
+std::optional<long long> Explorer::value(const State &S, ObjectId O) {
+  if (escapes(O))
+    return std::nullopt;
+  auto It = S.Objs.find(O);
+  if (It != S.Objs.end() && It->second.Written != NotWritten) {
+    if (It->second.Written == WrittenUnknown)
+      return std::nullopt;
+    return It->second.Value;
+  }
+  auto [Init, New] = Initial.try_emplace(O);
+  if (New)
+    Init->second = initialValue(Objects[O], E.Ctx);
+  return Init->second;
+}
+
+std::optional<long long> Explorer::evalTerm(const Frame &F, int Idx, const State &S) {
+  const Formula &X = sum(F.Sum).Formulas[Idx];
+  switch (X.K) {
+  case Formula::Constant:
+    return X.Number;
+  case Formula::Value: {
+    std::optional<long long> R;
+    bool First = true;
+    for (ObjectId O : X.Objects)
+      for (ObjectId Y : resolve(O, F.Subst)) {
+        std::optional<long long> V = value(S, Y);
+        if (!V || (!First && V != R))
+          return std::nullopt;
+        R = V;
+        First = false;
+      }
+    return R;
+  }
+  case Formula::Plus:
+    if (std::optional<long long> L = evalTerm(F, X.Left, S))
+      return *L + X.Number;
+    return std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+Truth Explorer::evalCondition(const Frame &F, int Idx, const State &S) {
+  const Formula &X = sum(F.Sum).Formulas[Idx];
+  switch (X.K) {
+  case Formula::Not: {
+    Truth L = evalCondition(F, X.Left, S);
+    return L == Truth::Unknown ? L : L == Truth::True ? Truth::False : Truth::True;
+  }
+  case Formula::And:
+  case Formula::Or: {
+    Truth L = evalCondition(F, X.Left, S), R = evalCondition(F, X.Right, S);
+    Truth Dominant = X.K == Formula::And ? Truth::False : Truth::True;
+    if (L == Dominant || R == Dominant)
+      return Dominant;
+    if (L == Truth::Unknown || R == Truth::Unknown)
+      return Truth::Unknown;
+    return L;
+  }
+  case Formula::Compare: {
+    std::optional<long long> L = evalTerm(F, X.Left, S), R = evalTerm(F, X.Right, S);
+    if (!L || !R)
+      return Truth::Unknown;
+    bool V = false;
+    switch (X.Op) {
+    case BO_LT: V = *L < *R; break;
+    case BO_GT: V = *L > *R; break;
+    case BO_LE: V = *L <= *R; break;
+    case BO_GE: V = *L >= *R; break;
+    case BO_EQ: V = *L == *R; break;
+    case BO_NE: V = *L != *R; break;
+    default: return Truth::Unknown;
+    }
+    return V ? Truth::True : Truth::False;
+  }
+  default:
+    return Truth::Unknown;
+  }
+}
+
+/// Whether Ev is a condition variable's wait on O with a predicate the
+/// engine reads.
+bool Explorer::predicateWait(const Frame &F, const Event &Ev, ObjectId O) {
+  if (Ev.Predicate < 0 || O == NoObject || escapes(O) || !Objects[O].Channel ||
+      !Objects[O].Channel->isSignal())
+    return false;
+  return Ev.Kind == EventKind::Recv || Ev.Kind == EventKind::TimedRecv;
+}
+
+/// Whether some thread writes what the predicate reads without holding a
+/// lock: its write and notify may fall between the waiter's check and its
+/// sleep.
+bool Explorer::lostWakeupPossible(const Frame &F, int Idx) {
+  if (Idx < 0)
+    return false;
+  const Formula &X = sum(F.Sum).Formulas[Idx];
+  if (X.K == Formula::Value)
+    for (ObjectId O : X.Objects)
+      for (ObjectId Y : resolve(O, F.Subst))
+        if (WrittenUnlocked.count(Objects[Y].Key))
+          return true;
+  return lostWakeupPossible(F, X.Left) || lostWakeupPossible(F, X.Right);
 }
 
 /// Whether a receive of the given outcome could complete on O now (without
@@ -427,10 +565,22 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
     NeedsPartner = Cap == 0;
     return false;
   }
+  case EventKind::Guard: {
+    Truth V = evalCondition(F, Ev.Predicate, S);
+    return V == Truth::Unknown || (V == Truth::True) == (Ev.Out == Outcome::Success);
+  }
   case EventKind::Recv:
   case EventKind::TimedRecv: {
     if (O == NoObject)
       return true;
+    // A wait with a predicate: the check always runs; a waiter that found
+    // the predicate false returns once notified with it true.
+    if (predicateWait(F, Ev, O)) {
+      const ThreadState &Th = S.Threads[T];
+      if (Th.WaitingOn != O)
+        return true;
+      return Th.Woken && evalCondition(F, Ev.Predicate, S) != Truth::False;
+    }
     return canRecv(S, O, T, Ev.Kind == EventKind::TimedRecv ? Outcome::Success : Ev.Out,
                    Ev.Kind == EventKind::TimedRecv);
   }
@@ -453,6 +603,22 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   Frame &F = Th.Frames.back();
   const Summary &Sum = sum(F.Sum);
   const Edge Ed = Sum.Nodes[F.Node].Out[EdgeIdx];
+  if (Ed.Event != ~0u && predicateWait(F, Sum.Events[Ed.Event], O)) {
+    const Event &Wait = Sum.Events[Ed.Event];
+    if (!GiveUp && Th.WaitingOn != O &&
+        evalCondition(F, Wait.Predicate, S) == Truth::False) {
+      // It checks, finds the predicate false, and goes to sleep.
+      Th.WaitingOn = O;
+      Th.Woken = false;
+      Th.Queued = !lostWakeupPossible(F, Wait.Predicate);
+      Out.Thread = T;
+      Out.Origin = Th.Origin;
+      Out.Object = O;
+      return;
+    }
+    Th.WaitingOn = NoObject;
+    Th.Woken = Th.Queued = false;
+  }
   F.Node = Ed.To;
   Out.Thread = T;
   Out.Origin = Th.Origin;
@@ -479,6 +645,13 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       if (St->Count < MaxNotifies)
         ++St->Count;
       Th.see(O, St->Count); // its own notify does not wake it
+      // Sleeping waiters wake (one of them for notify_one).
+      for (ThreadState &Other : S.Threads)
+        if (&Other != &Th && Other.WaitingOn == O && Other.Queued && !Other.Woken) {
+          Other.Woken = true;
+          if (Ev.WakesOne)
+            break;
+        }
     }
     else if (Channel && !A->Channel->OneShot && !(St->Flags & Closed))
       St->Count = std::min<unsigned char>(St->Count + 1, Saturated);
@@ -607,6 +780,25 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     if (Ev.Index < CountedLoops)
       F.Counter[Ev.Index] = 0;
     break;
+  case EventKind::Write: {
+    if (!St)
+      break;
+    std::optional<long long> Old = value(S, O);
+    std::optional<long long> New;
+    if (Ev.Write == WriteKind::Assign)
+      New = Ev.Number;
+    else if (Ev.Write == WriteKind::Add && Old)
+      New = *Old + Ev.Number;
+    St = &S.Objs[O]; // value() may not move entries, but be safe
+    if (New && *New >= MinValue && *New <= MaxValue) {
+      St->Written = WrittenKnown;
+      St->Value = *New;
+    } else {
+      St->Written = WrittenUnknown;
+      St->Value = 0;
+    }
+    break;
+  }
   case EventKind::LoopIter:
     if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64)
       ++F.Counter[Ev.Index];
@@ -636,7 +828,8 @@ std::vector<unsigned> Explorer::key(const State &S) const {
     std::vector<unsigned> K{unsigned(T.St) | (T.StrandedByClose << 4), T.Origin, T.ParentOrigin,
                             T.Handle, T.Worker,
                             unsigned(reinterpret_cast<uintptr_t>(T.StartedVia)),
-                            unsigned(T.Seen.size()), unsigned(T.Frames.size())};
+                            unsigned(T.Seen.size()), unsigned(T.Frames.size()),
+                            T.WaitingOn, unsigned(T.Woken) | (unsigned(T.Queued) << 1)};
     for (auto &[O, N] : T.Seen)
       K.insert(K.end(), {O, N});
     for (const Frame &F : T.Frames) {
@@ -658,8 +851,8 @@ std::vector<unsigned> Explorer::key(const State &S) const {
   }
   K.push_back(~1u);
   for (auto &[O, St] : S.Objs)
-    if (St.Count || St.Flags)
-      K.insert(K.end(), {O, St.Count, St.Flags});
+    if (St.Count || St.Flags || St.Written)
+      K.insert(K.end(), {O, St.Count, St.Flags, St.Written, unsigned(St.Value)});
   return K;
 }
 
@@ -687,15 +880,35 @@ void Explorer::collect(unsigned SumIdx, llvm::DenseSet<unsigned> &Done) {
       collect(Ev.Callee, Done);
 }
 
+/// The shared variables written with no lock held: by the analysed
+/// function or a thread's own code, or by a function they call with none.
+void Explorer::noteUnlockedWrites() {
+  llvm::DenseSet<unsigned> Unlocked{Root};
+  std::vector<unsigned> Work{Root};
+  for (unsigned I : Reached)
+    for (const Event &Ev : sum(I).Events)
+      if (Ev.Kind == EventKind::Spawn && Ev.Callee != ~0u && Unlocked.insert(Ev.Callee).second)
+        Work.push_back(Ev.Callee);
+  while (!Work.empty()) {
+    unsigned I = Work.back();
+    Work.pop_back();
+    for (const Event &Ev : sum(I).Events) {
+      if (Ev.Kind == EventKind::Call && Ev.Unlocked && Ev.Callee != ~0u &&
+          Unlocked.insert(Ev.Callee).second)
+        Work.push_back(Ev.Callee);
+      if (Ev.Kind == EventKind::Write && Ev.Unlocked)
+        for (ObjectId O : Ev.Objects)
+          WrittenUnlocked.insert(Objects[O].Key);
+    }
+  }
+}
+
 std::vector<Witness> Explorer::run() {
   std::vector<Witness> Out;
   if (!sum(Root).Valid)
     return Out;
   collect(Root, Reached);
-  // What the analysed function returns is its caller's to use (here only:
-  // a caller analysed as root sees the factory's object as its own).
-  for (ObjectId O : sum(Root).Returns)
-    EscapeCache[O] = true;
+  noteUnlockedWrites();
   bool Threads = llvm::any_of(Reached, [&](unsigned I) {
     return llvm::any_of(sum(I).Events, [](const Event &Ev) {
       return Ev.Kind == EventKind::Spawn || Ev.Kind == EventKind::Start;
@@ -835,6 +1048,14 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       }
       if (spinning(Th))
         continue;
+      // Between its check and its sleep, the adversary picks when a waiter
+      // queues: a write without the lock and its notify may come first.
+      if (Th.WaitingOn != NoObject && !Th.Queued) {
+        State Next = S;
+        Next.Threads[T].Queued = true;
+        GiveUps.push_back(Child(std::move(Next), Step()));
+        continue;
+      }
       const Frame &F = Th.Frames.back();
       const Node &N = node(F);
       for (unsigned I = 0; I < N.Out.size(); ++I) {
@@ -1500,6 +1721,8 @@ static llvm::StringRef eventName(EventKind K) {
   case EventKind::LoopEnter: return "loop-enter";
   case EventKind::LoopIter: return "loop-iter";
   case EventKind::LoopExit: return "loop-exit";
+  case EventKind::Write: return "write";
+  case EventKind::Guard: return "guard";
   }
   return "?";
 }
@@ -1517,6 +1740,11 @@ void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
         OS << (Ev.Out == Outcome::Success ? "/ok" : "/fail");
       for (ObjectId O : Ev.Objects)
         OS << " " << E.objectName(O) << "#" << O;
+      if (Ev.Predicate >= 0)
+        OS << " pred";
+      if (Ev.Kind == EventKind::Write)
+        OS << (Ev.Write == WriteKind::Assign ? " =" : Ev.Write == WriteKind::Add ? " +=" : " =?")
+           << Ev.Number << (Ev.Unlocked ? " unlocked" : "");
       if (Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) {
         OS << " -> " << (E.summary(Ev.Callee).Function
                              ? E.summary(Ev.Callee).Function->getNameAsString()

@@ -319,6 +319,19 @@ private:
 
   // --- events ------------------------------------------------------------
   void emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome Out = Outcome::Any);
+  // --- shared state ------------------------------------------------------
+  bool sharedByReference(const ParmVarDecl *P) {
+    return P->getType()->isReferenceType() && E.isSharedState(P);
+  }
+  ObjectSet sharedObjects(const Expr *Ex, const Env &Env);
+  int formula(Formula F);
+  int condition(const Expr *Ex, const Env &Env, unsigned Depth = 0);
+  int term(const Expr *Ex, const Env &Env);
+  bool readsShared(int F) const;
+  void writeEvent(const Stmt *St, const Env &Env);
+  void initializerWrite(const CXXCtorInitializer *Init);
+  void decorateOp(const ModelOp &M, const Env &Env);
+  bool underLock(const Stmt *St);
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
   void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
@@ -430,13 +443,13 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
   }
   if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex)) {
     const ValueDecl *D = Ref->getDecl();
-    if (!tracked(D->getType()) && !isa<BindingDecl>(D))
+    if (!tracked(D->getType()) && !isa<BindingDecl>(D) && !E.isSharedState(D))
       return {};
     return lookup(D, Env);
   }
   if (const auto *Member = dyn_cast<MemberExpr>(Ex)) {
     const auto *Field = dyn_cast<FieldDecl>(Member->getMemberDecl());
-    if (!Field || !tracked(Field->getType()))
+    if (!Field || !(tracked(Field->getType()) || E.isSharedState(Field)))
       return {};
     ObjectSet R;
     for (ObjectId Base : eval(Member->getBase(), Env, Depth + 1)) {
@@ -677,6 +690,293 @@ void SummaryBuilder::emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome
   Cur = S.Nodes.size() - 1;
 }
 
+// ---------------------------------------------------------------------------
+// Shared state: writes, and conditions over it.
+
+ObjectSet SummaryBuilder::sharedObjects(const Expr *Ex, const Env &Env) {
+  Ex = Ex ? ignoreWrappers(Ex)->IgnoreParenCasts() : nullptr;
+  const ValueDecl *D = nullptr;
+  if (const auto *Ref = dyn_cast_or_null<DeclRefExpr>(Ex))
+    D = Ref->getDecl();
+  else if (const auto *Member = dyn_cast_or_null<MemberExpr>(Ex))
+    D = Member->getMemberDecl();
+  if (!D || !E.isSharedState(D))
+    return {};
+  return eval(Ex, Env);
+}
+
+int SummaryBuilder::formula(Formula F) {
+  S.Formulas.push_back(std::move(F));
+  return S.Formulas.size() - 1;
+}
+
+int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
+  Formula F;
+  Ex = ignoreWrappers(Ex)->IgnoreParenCasts();
+  if (std::optional<long long> V = evalInt(Ex, Ctx)) {
+    F.K = Formula::Constant;
+    F.Number = *V;
+    return formula(F);
+  }
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex)) {
+    // c.size(), a.load(), an atomic's conversion: the value kept for it.
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    if (M && isStandardLibrary(M) &&
+        (isa<CXXConversionDecl>(M) ||
+         (M->getIdentifier() && (M->getName() == "size" || M->getName() == "load"))))
+      Ex = Call->getImplicitObjectArgument();
+  }
+  if (const auto *B = dyn_cast<BinaryOperator>(Ex);
+      B && (B->getOpcode() == BO_Add || B->getOpcode() == BO_Sub))
+    if (std::optional<long long> V = evalInt(B->getRHS(), Ctx)) {
+      F.K = Formula::Plus;
+      F.Left = term(B->getLHS(), Env);
+      F.Number = B->getOpcode() == BO_Add ? *V : -*V;
+      return formula(F);
+    }
+  ObjectSet Objs = sharedObjects(Ex, Env);
+  if (!Objs.empty()) {
+    F.K = Formula::Value;
+    F.Objects = std::move(Objs);
+  }
+  return formula(F);
+}
+
+int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
+  Formula F;
+  if (!Ex || Depth > 3)
+    return formula(F);
+  Ex = ignoreWrappers(Ex)->IgnoreParenImpCasts();
+  if (const auto *U = dyn_cast<UnaryOperator>(Ex); U && U->getOpcode() == UO_LNot) {
+    F.K = Formula::Not;
+    F.Left = condition(U->getSubExpr(), Env, Depth);
+    return formula(F);
+  }
+  if (const auto *B = dyn_cast<BinaryOperator>(Ex)) {
+    if (B->isLogicalOp()) {
+      F.K = B->getOpcode() == BO_LAnd ? Formula::And : Formula::Or;
+      F.Left = condition(B->getLHS(), Env, Depth);
+      F.Right = condition(B->getRHS(), Env, Depth);
+      return formula(F);
+    }
+    if (B->isComparisonOp() && !B->isCommaOp()) {
+      F.K = Formula::Compare;
+      F.Op = B->getOpcode();
+      F.Left = term(B->getLHS(), Env);
+      F.Right = term(B->getRHS(), Env);
+      return formula(F);
+    }
+  }
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    // c.empty(): its size is zero.
+    if (M && isStandardLibrary(M) && M->getIdentifier() && M->getName() == "empty") {
+      F.K = Formula::Compare;
+      F.Op = BO_EQ;
+      F.Left = term(Call->getImplicitObjectArgument(), Env);
+      F.Right = formula(Formula{Formula::Constant});
+      return formula(F);
+    }
+    // A method of this object whose body is `return <condition>;`.
+    if (M && !isStandardLibrary(M) && M->getNumParams() == 0 &&
+        isa<CXXThisExpr>(Call->getImplicitObjectArgument()->IgnoreParenImpCasts()))
+      if (const FunctionDecl *Def = M->getDefinition())
+        if (const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+            Body && Body->size() == 1)
+          if (const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front()))
+            return condition(Ret->getRetValue(), Env, Depth + 1);
+  }
+  // A flag or a count used as a condition: non-zero.
+  int T = term(Ex, Env);
+  if (S.Formulas[T].K == Formula::Unknown)
+    return T;
+  F.K = Formula::Compare;
+  F.Op = BO_NE;
+  F.Left = T;
+  F.Right = formula(Formula{Formula::Constant});
+  return formula(F);
+}
+
+bool SummaryBuilder::readsShared(int F) const {
+  if (F < 0)
+    return false;
+  const Formula &X = S.Formulas[F];
+  return X.K == Formula::Value || readsShared(X.Left) || readsShared(X.Right);
+}
+
+/// Whether St runs with a mutex held: a scoped lock declared before it in an
+/// enclosing block (and not unlocked since), or a `lock()` call not yet
+/// followed by `unlock()`.
+bool SummaryBuilder::underLock(const Stmt *St) {
+  auto Unlocks = [](const Stmt *X, const ValueDecl *Lock) {
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(X);
+    if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier() ||
+        Call->getMethodDecl()->getName() != "unlock")
+      return false;
+    const auto *Ref = dyn_cast<DeclRefExpr>(Call->getImplicitObjectArgument()->IgnoreParenImpCasts());
+    return !Lock || (Ref && Ref->getDecl() == Lock);
+  };
+  for (const Stmt *Child = St, *P = Parents->getParent(St); P;
+       Child = P, P = Parents->getParent(P)) {
+    if (isa<LambdaExpr>(P))
+      return false;
+    const auto *Block = dyn_cast<CompoundStmt>(P);
+    if (!Block)
+      continue;
+    bool Held = false;
+    for (const Stmt *X : Block->body()) {
+      if (X == Child)
+        break;
+      if (const auto *DS = dyn_cast<DeclStmt>(X)) {
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D))
+            if (const auto *RD = V->getType()->getAsCXXRecordDecl();
+                RD && isScopedLock(RD->getQualifiedNameAsString())) {
+              const auto *Construct =
+                  dyn_cast_or_null<CXXConstructExpr>(V->getInit() ? ignoreWrappers(V->getInit()) : nullptr);
+              // std::defer_lock: not held yet.
+              bool Deferred = Construct && Construct->getNumArgs() > 1;
+              Held = !Deferred;
+            }
+        continue;
+      }
+      if (const auto *Call = dyn_cast<CXXMemberCallExpr>(X);
+          Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
+          Call->getMethodDecl()->getName() == "lock")
+        Held = true;
+      else if (Unlocks(X, nullptr))
+        Held = false;
+    }
+    if (Held)
+      return true;
+  }
+  return false;
+}
+
+void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
+  const Expr *Target = nullptr;
+  WriteKind K = WriteKind::Havoc;
+  long long N = 0;
+  auto Constant = [&](const Expr *V, long long Sign, WriteKind Kind) {
+    if (std::optional<long long> C = stateConstant(V, Ctx)) {
+      K = Kind;
+      N = Sign * *C;
+    }
+  };
+  if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->isAssignmentOp()) {
+    Target = B->getLHS();
+    if (B->getOpcode() == BO_Assign)
+      Constant(B->getRHS(), 1, WriteKind::Assign);
+    else if (B->getOpcode() == BO_AddAssign || B->getOpcode() == BO_SubAssign)
+      Constant(B->getRHS(), B->getOpcode() == BO_AddAssign ? 1 : -1, WriteKind::Add);
+  } else if (const auto *U = dyn_cast<UnaryOperator>(St); U && U->isIncrementDecrementOp()) {
+    Target = U->getSubExpr();
+    K = WriteKind::Add;
+    N = U->isIncrementOp() ? 1 : -1;
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St); Op && Op->getNumArgs() >= 1) {
+    // An atomic's (or a container's) operators.
+    switch (Op->getOperator()) {
+    case OO_Equal:
+      Target = Op->getArg(0);
+      if (Op->getNumArgs() == 2)
+        Constant(Op->getArg(1), 1, WriteKind::Assign);
+      break;
+    case OO_PlusPlus:
+    case OO_MinusMinus:
+      Target = Op->getArg(0);
+      K = WriteKind::Add;
+      N = Op->getOperator() == OO_PlusPlus ? 1 : -1;
+      break;
+    case OO_PlusEqual:
+    case OO_MinusEqual:
+      Target = Op->getArg(0);
+      if (Op->getNumArgs() == 2)
+        Constant(Op->getArg(1), Op->getOperator() == OO_PlusEqual ? 1 : -1, WriteKind::Add);
+      break;
+    default:
+      break;
+    }
+  } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    if (!M || !M->getIdentifier() || !isStandardLibrary(M))
+      return;
+    StateEffect Effect = stateEffect(M->getName(), M->isConst());
+    if (Effect == StateEffect::None)
+      return;
+    Target = Call->getImplicitObjectArgument();
+    const Expr *Arg = Call->getNumArgs() > 0 ? Call->getArg(0) : nullptr;
+    switch (Effect) {
+    case StateEffect::Grows:
+    case StateEffect::Shrinks:
+      K = WriteKind::Add;
+      N = Effect == StateEffect::Grows ? 1 : -1;
+      break;
+    case StateEffect::Empties:
+      K = WriteKind::Assign;
+      break;
+    case StateEffect::Stores:
+      Constant(Arg, 1, WriteKind::Assign);
+      break;
+    case StateEffect::Adds:
+    case StateEffect::Subtracts:
+      Constant(Arg, Effect == StateEffect::Adds ? 1 : -1, WriteKind::Add);
+      break;
+    default:
+      break;
+    }
+  }
+  if (!Target)
+    return;
+  ObjectSet Objs = sharedObjects(Target, Env);
+  if (Objs.empty())
+    return;
+  emit(EventKind::Write, std::move(Objs), St);
+  S.Events.back().Write = K;
+  S.Events.back().Number = N;
+  S.Events.back().Unlocked = !underLock(St);
+}
+
+/// A constructor's member initializer of shared state (`pending_(steps)`).
+void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
+  const FieldDecl *F = Init->getMember();
+  const auto *M = dyn_cast<CXXMethodDecl>(&FD);
+  if (!F || !M || !E.isSharedState(F))
+    return;
+  ObjectId This = Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this");
+  emit(EventKind::Write, {Objects.field(This, F)}, Init->getInit());
+  if (std::optional<long long> V = stateConstant(Init->getInit(), Ctx)) {
+    S.Events.back().Write = WriteKind::Assign;
+    S.Events.back().Number = *V;
+  }
+}
+
+/// A condition variable's wait keeps its predicate; a notify says whether
+/// it wakes one waiter.
+void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
+  if (!M.Channel || !M.Channel->isSignal())
+    return;
+  Event &Ev = S.Events.back();
+  if (opIsSend(M.Kind)) {
+    const auto *Call = dyn_cast<CXXMemberCallExpr>(M.Call);
+    const CXXMethodDecl *Method = Call ? Call->getMethodDecl() : nullptr;
+    Ev.WakesOne = Method && Method->getIdentifier() && M.Channel->wakesOne(Method->getName());
+    return;
+  }
+  const auto *Call = dyn_cast<CallExpr>(M.Call);
+  const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Call ? waitPredicate(Index, Call) : nullptr);
+  if (!Lambda)
+    return;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Lambda->getBody());
+  if (!Body || Body->size() != 1)
+    return;
+  const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
+  if (!Ret)
+    return;
+  int F = condition(Ret->getRetValue(), Env);
+  if (readsShared(F))
+    Ev.Predicate = F;
+}
+
 bool SummaryBuilder::worthCalling(const FunctionDecl *Callee) {
   if (!Callee)
     return false;
@@ -723,7 +1023,7 @@ unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
   }
   for (unsigned I = 0; I < Args.size() && First + I < CF->getNumParams(); ++I) {
     const ParmVarDecl *P = CF->getParamDecl(First + I);
-    if (!tracked(P->getType()))
+    if (!tracked(P->getType()) && !sharedByReference(P))
       continue;
     B.Map.push_back({Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName()),
                      eval(Args[I], Env)});
@@ -746,7 +1046,8 @@ unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
         if (!C.capturesVariable())
           continue;
         const auto *Var = dyn_cast<VarDecl>(C.getCapturedVar());
-        if (!Var || !tracked(Var->getType()))
+        if (!Var || !(tracked(Var->getType()) ||
+                      (C.getCaptureKind() == LCK_ByRef && E.isSharedState(Var))))
           continue;
         B.Map.push_back({Objects.placeholder(ObjectKind::Capture, Var, Var->getType(),
                                              Var->getName()),
@@ -805,6 +1106,7 @@ bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
   emit(EventKind::Call, {}, Call);
   S.Events.back().Callee = E.summaryIndex(*Def);
   S.Events.back().Binding = B;
+  S.Events.back().Unlocked = !underLock(Call);
   return true;
 }
 
@@ -1217,6 +1519,10 @@ void SummaryBuilder::build() {
           Op && Op->getOperator() == OO_Call)
         if (const auto *L = dyn_cast<LambdaExpr>(ignoreWrappers(Op->getArg(0))))
           Consumed.insert(L);
+      // A wait's predicate runs inside the wait, and only reads.
+      if (const auto *Call = dyn_cast<CallExpr>(Ex))
+        if (const auto *L = dyn_cast_or_null<LambdaExpr>(waitPredicate(Index, Call)))
+          Consumed.insert(L);
       if (std::optional<ModelOp> M = Index.classifyCall(Ex)) {
         if (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)
           for (const Expr *Arg : cast<CallExpr>(Ex)->arguments())
@@ -1314,12 +1620,14 @@ void SummaryBuilder::build() {
   // Initial handles: parameters and captures are placeholders.
   Env Initial;
   for (const ParmVarDecl *P : FD.parameters())
-    if (tracked(P->getType()))
+    if (tracked(P->getType()) || sharedByReference(P))
       Initial[P] = {Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName())};
   if (const auto *M = dyn_cast<CXXMethodDecl>(&FD); M && M->getParent()->isLambda())
     for (const LambdaCapture &C : M->getParent()->captures())
       if (C.capturesVariable())
-        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()); V && tracked(V->getType()))
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar());
+            V && (tracked(V->getType()) ||
+                  (C.getCaptureKind() == LCK_ByRef && E.isSharedState(V))))
           Initial[V] = {Objects.placeholder(ObjectKind::Capture, V, V->getType(), V->getName())};
 
   // Handles at each block's entry: union over predecessors, to a fixpoint.
@@ -1384,10 +1692,15 @@ void SummaryBuilder::build() {
         }
         continue;
       }
+      if (auto Init = El.getAs<CFGInitializer>()) {
+        initializerWrite(Init->getInitializer());
+        continue;
+      }
       auto CS = El.getAs<CFGStmt>();
       if (!CS)
         continue;
       const Stmt *St = CS->getStmt();
+      writeEvent(St, Handles);
       if (isa<ReturnStmt>(St) || isa<CoreturnStmt>(St) || isa<CXXThrowExpr>(St))
         Returned = St;
       if (const auto *Lambda = dyn_cast<LambdaExpr>(St)) {
@@ -1410,8 +1723,10 @@ void SummaryBuilder::build() {
                      M->Kind == OpKind::Start || M->Kind == OpKind::Stop ||
                      M->Kind == OpKind::Join || M->Kind == OpKind::RequestStop ||
                      M->Kind == OpKind::Detach ||
-                     !Objs.empty())
+                     !Objs.empty()) {
               emit(K, Objs, M->Call);
+              decorateOp(*M, Handles);
+            }
           }
         } else if (const auto *Call = dyn_cast<CallExpr>(Ex);
                    Call && !NotRun.count(Call) && awaitedWith(Call) != OO_None &&
@@ -1536,6 +1851,15 @@ void SummaryBuilder::build() {
           Term && !Test ? chooserFor(dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
           : !Term && lastCallIsModelOp(*B) ? Chooser::Benefit
                                           : Chooser::Adversary;
+    // A branch on shared state is taken as that state says, when it is
+    // known.
+    int Guard = -1;
+    if (Term && Succs.size() == 2 && !Test && RangeChannel.empty())
+      if (const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition())) {
+        Guard = condition(Cond, Handles);
+        if (!readsShared(Guard))
+          Guard = -1;
+      }
     unsigned From = Cur;
     for (unsigned I = 0; I < Succs.size(); ++I) {
       const CFGBlock *Succ = Succs[I];
@@ -1546,11 +1870,17 @@ void SummaryBuilder::build() {
       if (!Term && Succs.size() > 1 && Succ == &Exit)
         continue;
       Cur = From;
+      if (Guard >= 0) {
+        emit(EventKind::Guard, {}, B->getTerminatorCondition(),
+             I == 0 ? Outcome::Success : Outcome::Fail);
+        S.Events.back().Predicate = Guard;
+      }
       if (Test) {
         bool Success = (I == 0) == Test->second;
         const ModelOp &M = Test->first;
         ObjectSet Objs = M.Object ? eval(M.Object, Handles) : ObjectSet{};
         emit(eventFor(M.Kind), Objs, M.Call, Success ? Outcome::Success : Outcome::Fail);
+        decorateOp(M, Handles);
       } else if (!RangeChannel.empty()) {
         emit(EventKind::Recv, RangeChannel, cast<CXXForRangeStmt>(Term)->getRangeInit(),
              I == 0 ? Outcome::Success : Outcome::Fail);

@@ -1,6 +1,7 @@
 //===- ApiModel.cpp - Op vocabulary and model lookups ---------------------===//
 
 #include "chanleak/Model/ApiModel.h"
+#include "llvm/ADT/StringSwitch.h"
 
 namespace chanleak {
 
@@ -110,6 +111,27 @@ bool ChannelModel::endsReceiveLoops() const {
 
 bool ChannelModel::isSignal() const {
   return Methods.count("notify_one") != 0;
+}
+
+StateEffect stateEffect(llvm::StringRef Method, bool IsConst) {
+  if (IsConst || Method == "load" || Method.starts_with("operator "))
+    return StateEffect::None;
+  return llvm::StringSwitch<StateEffect>(Method)
+      .Cases("push", "push_back", "push_front", "emplace", StateEffect::Grows)
+      .Cases("emplace_back", "emplace_front", "insert", "emplace_hint", StateEffect::Grows)
+      .Cases("pop", "pop_front", "pop_back", StateEffect::Shrinks)
+      .Case("clear", StateEffect::Empties)
+      .Cases("store", "exchange", StateEffect::Stores)
+      .Case("fetch_add", StateEffect::Adds)
+      .Case("fetch_sub", StateEffect::Subtracts)
+      .Cases("begin", "end", "front", "back", "top", StateEffect::None)
+      .Default(StateEffect::Unknown);
+}
+
+bool isScopedLock(llvm::StringRef QualifiedName) {
+  return llvm::is_contained({"std::lock_guard", "std::unique_lock", "std::scoped_lock",
+                             "std::shared_lock", "boost::unique_lock", "boost::lock_guard"},
+                            QualifiedName);
 }
 
 template <typename T, typename KeyFn>

@@ -107,8 +107,9 @@ ChannelModel oneShot(llvm::StringRef Name, bool SendSide) {
 }
 
 /// A condition variable is a signal channel: notify never blocks, a wait
-/// blocks until notified. chanleak assumes the waiter's predicate is what the
-/// notifier makes true.
+/// blocks until notified and its predicate holds. A wait without a
+/// predicate the engine can read is taken to wait for what the notifier
+/// makes true.
 ChannelModel conditionVariable(llvm::StringRef Name) {
   ChannelModel M;
   M.TypeName = Name.str();
@@ -116,6 +117,7 @@ ChannelModel conditionVariable(llvm::StringRef Name) {
   M.Capacity.DefaultKind = CapacityKind::Unbounded;
   M.Methods["notify_one"] = OpKind::Send;
   M.Methods["notify_all"] = OpKind::Send;
+  M.WakesOneWaiter.push_back("notify_one");
   M.Methods["wait"] = OpKind::Recv;
   M.Methods["wait_for"] = OpKind::TimedRecv;
   M.Methods["wait_until"] = OpKind::TimedRecv;

@@ -117,6 +117,10 @@ public:
   /// "'results'" for messages.
   std::string objectName(ObjectId Id) const;
 
+  /// Whether D is state a condition-variable wait's predicate, or a loop
+  /// that waits or polls, reads (found once per translation unit).
+  bool isSharedState(const clang::ValueDecl *D);
+
 private:
   const ModelIndex &Index;
   clang::ASTContext &Ctx;
@@ -126,6 +130,7 @@ private:
   std::vector<LoopSymbol> Symbols;
   llvm::DenseMap<const clang::Decl *, int> SymbolOf;
   std::map<const clang::FunctionDecl *, std::vector<Witness>> Found;
+  std::optional<llvm::DenseSet<const clang::ValueDecl *>> SharedState;
   friend class SummaryBuilder;
   friend class Explorer;
 };
@@ -140,6 +145,10 @@ std::string witnessObjectName(const LeakEngine &E, const Witness &W);
 std::string blockedPhrase(const LeakEngine &E, const Witness &W);
 /// What the leaver skipped: "receiving from 'results'".
 std::string rescuePhrase(const LeakEngine &E, const Witness &W);
+
+/// The predicate of a condition variable's wait (a lambda, or a functor
+/// expression), or null.
+const clang::Expr *waitPredicate(const ModelIndex &Index, const clang::CallExpr *Call);
 
 /// Prints a function's summary, for CHANLEAK_DEBUG=1 and unit tests.
 void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS);

@@ -16,6 +16,7 @@
 #define CHANLEAK_ANALYSIS_THREADMODEL_H
 
 #include "chanleak/Model/ModelIndex.h"
+#include "clang/AST/OperationKinds.h"
 #include "clang/AST/Stmt.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
@@ -29,6 +30,7 @@ namespace clang {
 class ASTContext;
 class FunctionDecl;
 class ValueDecl;
+class Expr;
 } // namespace clang
 
 namespace chanleak {
@@ -155,6 +157,37 @@ enum class EventKind : unsigned char {
   LoopEnter,   ///< resets Loop's counter
   LoopIter,    ///< one more iteration of Loop
   LoopExit,    ///< Loop ends
+  Write,       ///< changes shared state a wait's predicate or a branch reads
+  Guard,       ///< a branch on shared state: taken when Formula holds
+               ///< (Out Success) or does not (Out Fail)
+};
+
+/// A condition on shared state (a wait's predicate, a branch on a member, a
+/// global or a local that threads share), which the explorer evaluates in
+/// three-valued logic: what it cannot read is unknown.
+struct Formula {
+  enum Kind : unsigned char {
+    Unknown,
+    Constant, ///< Number
+    Value,    ///< the value of a variable, or the size of a container
+    Not,      ///< !Left
+    And,      ///< Left && Right
+    Or,       ///< Left || Right
+    Compare,  ///< Left Op Right
+    Plus,     ///< Left + Number
+  };
+  Kind K = Unknown;
+  clang::BinaryOperatorKind Op = clang::BO_EQ;
+  long long Number = 0;
+  ObjectSet Objects;
+  int Left = -1, Right = -1;
+};
+
+/// How a Write changes its variable.
+enum class WriteKind : unsigned char {
+  Assign, ///< to Number
+  Add,    ///< Number (negative: subtract)
+  Havoc,  ///< to a value the engine does not know
 };
 
 /// Which way a status-returning op went, when a branch on its result tells.
@@ -184,6 +217,16 @@ struct Event {
   /// Recv: it repeats in a loop that only a failed receive ends (a range
   /// over the channel, a status loop, a receive in an endless loop).
   bool LoopsUntilClosed = false;
+  /// Guard: the condition; a condition variable's wait: its predicate
+  /// (none: it waits for a notify). Index into Summary::Formulas.
+  int Predicate = -1;
+  /// Write: what it does.
+  WriteKind Write = WriteKind::Havoc;
+  long long Number = 0;
+  /// Write: no lock is held where it happens; Call: none where it is made.
+  bool Unlocked = false;
+  /// A notify that wakes one waiter only.
+  bool WakesOne = false;
 };
 
 /// A choice between edges that the engine cannot decide: the stranding
@@ -240,6 +283,7 @@ struct Summary {
   unsigned Entry = 0;
   std::vector<Node> Nodes;
   std::vector<Event> Events;
+  std::vector<Formula> Formulas;
   std::vector<Binding> Bindings;
   std::vector<LoopInfo> Loops;
   std::vector<SpawnInfo> Spawns;
@@ -265,6 +309,12 @@ struct LoopSymbol {
   bool MayBeZero = false;
   const clang::CallExpr *EmptyCaller = nullptr;
 };
+
+/// The value an expression gives a variable of shared state, when it is a
+/// constant (`false`, `0`, an empty container, `std::atomic<int>{2}`).
+std::optional<long long> stateConstant(const clang::Expr *E, clang::ASTContext &Ctx);
+/// A shared variable's value before any write: its initializer's.
+std::optional<long long> initialValue(const AbstractObject &O, clang::ASTContext &Ctx);
 
 /// Whether D belongs to the standard library (members of std classes too),
 /// which only moves or stores what it is given.

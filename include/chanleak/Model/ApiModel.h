@@ -12,6 +12,8 @@
 #ifndef CHANLEAK_MODEL_APIMODEL_H
 #define CHANLEAK_MODEL_APIMODEL_H
 
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
@@ -125,7 +127,31 @@ struct ChannelModel {
   bool endsReceiveLoops() const;
   /// Whether this is a condition variable (notify/wait, no values).
   bool isSignal() const;
+  /// A condition variable's notifies that wake one waiter (notify_one); the
+  /// others wake every waiter.
+  llvm::SmallVector<std::string, 1> WakesOneWaiter;
+  bool wakesOne(llvm::StringRef Method) const {
+    return llvm::is_contained(WakesOneWaiter, Method);
+  }
 };
+
+/// What a method of a standard container or atomic does to the value a
+/// wait's predicate reads of it: a container's size, an atomic's value.
+enum class StateEffect {
+  None,      ///< const: reads only
+  Grows,     ///< push, emplace, insert: size + 1
+  Shrinks,   ///< pop, pop_front: size - 1
+  Empties,   ///< clear: size 0
+  Stores,    ///< store, exchange: the argument
+  Adds,      ///< fetch_add: + the argument
+  Subtracts, ///< fetch_sub: - the argument
+  Unknown,   ///< any other mutation
+};
+StateEffect stateEffect(llvm::StringRef Method, bool IsConst);
+
+/// Whether a variable of this class holds a mutex from its construction to
+/// its destruction (std::lock_guard, std::unique_lock, std::scoped_lock).
+bool isScopedLock(llvm::StringRef QualifiedName);
 
 /// A function or constructor that starts a thread or task running a callable.
 struct SpawnerModel {

@@ -1,0 +1,165 @@
+//===- SharedState.cpp - The variables condition-variable waits read ------===//
+//
+// A thread waiting on a condition variable is rescued by a thread that
+// changes what the wait's predicate reads and then notifies. The variables
+// such predicates read (a stop flag, a pending count, a task queue), and the
+// conditions of loops that wait or poll, are the translation unit's shared
+// state: the extractor records writes to them and branches on them as
+// events, and the explorer keeps their values.
+//
+//===----------------------------------------------------------------------===//
+
+#include "chanleak/Analysis/Engine.h"
+#include "chanleak/Analysis/MainFileVisitor.h"
+#include "clang/AST/ASTContext.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/StmtCXX.h"
+
+using namespace clang;
+
+namespace chanleak {
+
+namespace {
+
+class SharedStateFinder : public MainFileVisitor<SharedStateFinder> {
+public:
+  SharedStateFinder(const ModelIndex &Index, const SourceManager &SM,
+                    llvm::DenseSet<const ValueDecl *> &Out)
+      : MainFileVisitor(SM), Index(Index), Out(Out) {}
+
+  bool VisitCallExpr(CallExpr *Call) {
+    if (const Expr *Pred = waitPredicate(Index, Call))
+      readsOf(Pred, 0);
+    return true;
+  }
+  bool VisitWhileStmt(WhileStmt *S) { return loop(S->getCond(), S->getBody()); }
+  bool VisitDoStmt(DoStmt *S) { return loop(S->getCond(), S->getBody()); }
+  bool VisitForStmt(ForStmt *S) { return loop(S->getCond(), S->getBody()); }
+
+private:
+  /// A loop that waits on a condition variable or polls (sleeps) re-reads
+  /// its condition after each wake.
+  bool loop(const Expr *Cond, const Stmt *Body) {
+    if (Cond && waitsOrSleeps(Body))
+      readsOf(Cond, 0);
+    return true;
+  }
+  bool waitsOrSleeps(const Stmt *S) {
+    if (!S)
+      return false;
+    if (const auto *E = dyn_cast<Expr>(S))
+      if (std::optional<ModelOp> M = Index.classifyCall(E))
+        if (M->Kind == OpKind::Sleep ||
+            (M->Channel && M->Channel->isSignal() && opIsRecv(M->Kind)))
+          return true;
+    return llvm::any_of(S->children(), [&](const Stmt *C) { return waitsOrSleeps(C); });
+  }
+  /// The variables and members S reads, through the bodies of the small
+  /// functions it calls (`[this] { return HasWork(); }`).
+  void readsOf(const Stmt *S, unsigned Depth) {
+    if (!S || Depth > 3)
+      return;
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S)) {
+      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
+        Out.insert(V);
+    } else if (const auto *Member = dyn_cast<MemberExpr>(S)) {
+      if (const auto *F = dyn_cast<FieldDecl>(Member->getMemberDecl()))
+        Out.insert(F);
+    } else if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
+      readsOf(Lambda->getBody(), Depth + 1);
+      return;
+    } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      const FunctionDecl *Callee = Call->getDirectCallee();
+      if (Callee && !isStandardLibrary(Callee) && Callee->getDefinition() &&
+          Callee->getDefinition()->hasBody())
+        readsOf(Callee->getDefinition()->getBody(), Depth + 1);
+    }
+    for (const Stmt *Child : S->children())
+      readsOf(Child, Depth);
+  }
+
+  const ModelIndex &Index;
+  llvm::DenseSet<const ValueDecl *> &Out;
+};
+
+} // namespace
+
+const Expr *waitPredicate(const ModelIndex &Index, const CallExpr *Call) {
+  std::optional<ModelOp> M = Index.classifyCall(Call);
+  if (!M || !M->Channel || !M->Channel->isSignal() || !opIsRecv(M->Kind) ||
+      Call->getNumArgs() < 2)
+    return nullptr;
+  const Expr *Last = ignoreWrappers(Call->getArg(Call->getNumArgs() - 1));
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Last))
+    if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()); V && V->getInit())
+      if (const auto *Lambda = dyn_cast<LambdaExpr>(ignoreWrappers(V->getInit())))
+        return Lambda; // auto ready = [&] { ... }; cv.wait(lk, ready);
+  if (isa<LambdaExpr>(Last))
+    return Last;
+  // A functor (not the lock, a stop token or a time point).
+  const auto *RD = Last->getType()->getAsCXXRecordDecl();
+  if (RD && RD->hasDefinition() && !RD->isInStdNamespace() &&
+      !RD->lookup(RD->getASTContext().DeclarationNames.getCXXOperatorName(OO_Call)).empty())
+    return Last;
+  return nullptr;
+}
+
+std::optional<long long> stateConstant(const Expr *E, ASTContext &Ctx) {
+  if (!E || E->isValueDependent())
+    return std::nullopt;
+  E = ignoreWrappers(E);
+  if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(E))
+    return stateConstant(Default->getExpr(), Ctx);
+  // A container made empty, an atomic made from a value (or zero).
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E)) {
+    if (Construct->getNumArgs() == 0)
+      return 0;
+    if (Construct->getNumArgs() == 1 && !Construct->getConstructor()->isCopyOrMoveConstructor())
+      return stateConstant(Construct->getArg(0), Ctx);
+    return std::nullopt;
+  }
+  if (const auto *List = dyn_cast<InitListExpr>(E)) {
+    if (List->getNumInits() == 0)
+      return 0;
+    return List->getNumInits() == 1 ? stateConstant(List->getInit(0), Ctx) : std::nullopt;
+  }
+  Expr::EvalResult R;
+  if (E->EvaluateAsInt(R, Ctx))
+    return R.Val.getInt().getExtValue();
+  return std::nullopt;
+}
+
+std::optional<long long> initialValue(const AbstractObject &O, ASTContext &Ctx) {
+  if (O.Kind == ObjectKind::Local || O.Kind == ObjectKind::Global) {
+    const auto *V = static_cast<const VarDecl *>(O.Key);
+    if (V->getInit())
+      return stateConstant(V->getInit(), Ctx);
+    if (V->getType()->isRecordType() || V->hasGlobalStorage())
+      return 0;
+    return std::nullopt;
+  }
+  if (O.Kind == ObjectKind::Field) {
+    const auto *F = static_cast<const FieldDecl *>(O.Key);
+    if (F->hasInClassInitializer())
+      return stateConstant(F->getInClassInitializer(), Ctx);
+    // A constructor's initializer, if any, is a write the explorer sees.
+    if (F->getType()->isRecordType())
+      return 0;
+  }
+  return std::nullopt;
+}
+
+bool LeakEngine::isSharedState(const ValueDecl *D) {
+  if (!SharedState) {
+    SharedState.emplace();
+    SharedStateFinder Finder(Index, Ctx.getSourceManager(), *SharedState);
+    Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
+  if (!D || SharedState->empty())
+    return false;
+  // Channels, threads and workers are objects of their own.
+  return SharedState->count(D) && !Index.channelForType(D->getType()) &&
+         !Index.spawnerForType(D->getType());
+}
+
+} // namespace chanleak
