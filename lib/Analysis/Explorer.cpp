@@ -158,6 +158,7 @@ struct Step {
   ObjectId Object = NoObject;
   bool GaveUp = false;
   bool Ends = false; ///< the step ended its thread
+  bool Checked = false; ///< a wait found its predicate false and sleeps
   /// A rendezvous: the receive taken with the send.
   const Event *PartnerEv = nullptr;
   unsigned PartnerOrigin = ~0u;
@@ -614,6 +615,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       Out.Thread = T;
       Out.Origin = Th.Origin;
       Out.Object = O;
+      Out.Ev = &Wait;
+      Out.Checked = true;
       return;
     }
     Th.WaitingOn = NoObject;
@@ -1090,7 +1093,17 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
             State Next = S;
             Step St;
             applyOne(Next, T, I, O, St);
-            Scheduled.push_back(Child(std::move(Next), St));
+            // A waiter whose predicate's state is written without the mutex
+            // may check just before that write: the adversary's timing.
+            if (predicateWait(F, Ev, O) && Th.WaitingOn != O &&
+                lostWakeupPossible(F, Ev.Predicate))
+              GiveUps.push_back(Child(Next, St));
+            // A write without the lock races with the waiters' checks:
+            // when it lands is the adversary's.
+            if (Ev.Kind == EventKind::Write)
+              GiveUps.push_back(Child(std::move(Next), St));
+            else
+              Scheduled.push_back(Child(std::move(Next), St));
             continue;
           }
           if (!NeedsPartner)
@@ -1405,6 +1418,40 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     Witness W;
       W.Label = LeakLabel::EarlyReturn;
       W.Strand = StrandKind::ParentLeaves;
+    if (T.WaitingOn != NoObject) {
+      // A wait for a predicate nobody will make true, or whose notify it
+      // missed: the notify came before it slept, or woke another waiter.
+      W.Blocked = Ev->Site;
+      W.BlockedIn = Ev->Function;
+      W.BlockedKind = Ev->Kind;
+      W.Object = Obj;
+      W.Spawn = spawnOf(T.Origin);
+      const Step *Notify = nullptr;
+      for (auto It = Path.rbegin(); It != Path.rend(); ++It) {
+        if (It->Origin == T.Origin && It->Checked)
+          break;
+        if (It->Origin != T.Origin && It->Ev && It->Ev->Kind == EventKind::Send &&
+            It->Object == Obj)
+          Notify = &*It;
+      }
+      if (Notify) {
+        W.Strand = Notify->Ev->WakesOne ? StrandKind::WokeAnother : StrandKind::LostWakeup;
+        W.FirstSend = Notify->Ev->Site;
+        Out.push_back(W);
+        continue;
+      }
+      // The analysed function waits for what its threads never do: the
+      // last one to end could have.
+      if (T.Origin == ~0u) {
+        for (auto It = Path.rbegin(); It != Path.rend(); ++It)
+          if (It->Ends && It->Origin != T.Origin) {
+            if (Leave(W, It->Origin))
+              Out.push_back(W);
+            break;
+          }
+        continue;
+      }
+    }
     W.Blocked = Ev->Site;
     W.BlockedIn = Ev->Function;
     W.BlockedKind = Ev->Kind;

@@ -331,6 +331,7 @@ private:
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
   void decorateOp(const ModelOp &M, const Env &Env);
+  int predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env);
   bool underLock(const Stmt *St);
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
@@ -963,18 +964,69 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
     return;
   }
   const auto *Call = dyn_cast<CallExpr>(M.Call);
-  const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Call ? waitPredicate(Index, Call) : nullptr);
+  const Expr *Pred = Call ? waitPredicate(Index, Call) : nullptr;
+  const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Pred);
+  if (!Pred && M.Kind == OpKind::Recv) {
+    // `while (!ready) cv.wait(lk);`: it waits for the loop's end.
+    for (const Stmt *P = Parents->getParent(M.Call); P && !isa<LambdaExpr>(P);
+         P = Parents->getParent(P)) {
+      if (!isLoop(P))
+        continue;
+      const Expr *Cond = isa<WhileStmt>(P) ? cast<WhileStmt>(P)->getCond()
+                         : isa<DoStmt>(P)  ? cast<DoStmt>(P)->getCond()
+                         : isa<ForStmt>(P) ? cast<ForStmt>(P)->getCond()
+                                           : nullptr;
+      int F = Cond ? condition(Cond, Env) : -1;
+      if (readsShared(F)) {
+        Formula Not;
+        Not.K = Formula::Not;
+        Not.Left = F;
+        Ev.Predicate = formula(Not);
+      }
+      return;
+    }
+  }
   if (!Lambda)
     return;
   const auto *Body = dyn_cast_or_null<CompoundStmt>(Lambda->getBody());
-  if (!Body || Body->size() != 1)
+  if (!Body)
     return;
-  const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front());
-  if (!Ret)
-    return;
-  int F = condition(Ret->getRetValue(), Env);
+  int F = predicate(llvm::ArrayRef<const Stmt *>(Body->body_begin(), Body->body_end()), Env);
   if (readsShared(F))
     Ev.Predicate = F;
+}
+
+/// A predicate's body as one condition: `if (C) return true; ... return X;`
+/// is C || ...X, `if (C) return false; ...` is !C && ...; other statements
+/// are stepped over (they do not decide the result).
+int SummaryBuilder::predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env) {
+  for (unsigned I = 0; I < Body.size(); ++I) {
+    if (const auto *Ret = dyn_cast<ReturnStmt>(Body[I]))
+      return condition(Ret->getRetValue(), Env);
+    const auto *If = dyn_cast<IfStmt>(Body[I]);
+    if (!If)
+      continue;
+    const Stmt *Then = If->getThen();
+    if (const auto *Block = dyn_cast<CompoundStmt>(Then); Block && Block->size() == 1)
+      Then = Block->body_front();
+    const auto *Ret = dyn_cast<ReturnStmt>(Then);
+    bool Value = false;
+    if (If->getElse() || !Ret || !Ret->getRetValue() ||
+        !Ret->getRetValue()->EvaluateAsBooleanCondition(Value, Ctx))
+      return formula(Formula{});
+    Formula F;
+    F.K = Value ? Formula::Or : Formula::And;
+    F.Left = condition(If->getCond(), Env);
+    if (!Value) {
+      Formula Not;
+      Not.K = Formula::Not;
+      Not.Left = F.Left;
+      F.Left = formula(Not);
+    }
+    F.Right = predicate(Body.drop_front(I + 1), Env);
+    return formula(F);
+  }
+  return formula(Formula{});
 }
 
 bool SummaryBuilder::worthCalling(const FunctionDecl *Callee) {

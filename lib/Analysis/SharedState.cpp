@@ -66,13 +66,23 @@ private:
       if (const auto *F = dyn_cast<FieldDecl>(Member->getMemberDecl()))
         Out.insert(F);
     } else if (const auto *Lambda = dyn_cast<LambdaExpr>(S)) {
-      readsOf(Lambda->getBody(), Depth + 1);
+      // What decides the predicate: its returns and its branches.
+      if (const auto *Body = dyn_cast_or_null<CompoundStmt>(Lambda->getBody()))
+        for (const Stmt *X : Body->body()) {
+          if (const auto *Ret = dyn_cast<ReturnStmt>(X))
+            readsOf(Ret->getRetValue(), Depth + 1);
+          else if (const auto *If = dyn_cast<IfStmt>(X))
+            readsOf(If->getCond(), Depth + 1);
+        }
       return;
     } else if (const auto *Call = dyn_cast<CallExpr>(S)) {
+      // A helper that only returns a condition (`bool HasWork() const`).
       const FunctionDecl *Callee = Call->getDirectCallee();
-      if (Callee && !isStandardLibrary(Callee) && Callee->getDefinition() &&
-          Callee->getDefinition()->hasBody())
-        readsOf(Callee->getDefinition()->getBody(), Depth + 1);
+      const FunctionDecl *Def = Callee ? Callee->getDefinition() : nullptr;
+      if (Def && !isStandardLibrary(Def))
+        if (const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+            Body && Body->size() == 1 && isa<ReturnStmt>(Body->body_front()))
+          readsOf(Body, Depth + 1);
     }
     for (const Stmt *Child : S->children())
       readsOf(Child, Depth);

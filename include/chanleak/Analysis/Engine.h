@@ -48,6 +48,9 @@ enum class StrandKind : unsigned char {
   NoSenders,      ///< the loop that spawns the senders ran zero times
   NeverStopped,   ///< a started worker is not stopped on some path
   EndlessLoop,    ///< the thread's loop has no exit
+  LostWakeup,     ///< the notify came between the waiter's check and its
+                  ///< sleep (the state was written without the mutex)
+  WokeAnother,    ///< notify_one woke another thread waiting for the state
 };
 
 /// One leak, as both engines report it.
@@ -76,7 +79,7 @@ struct Witness {
   /// Pattern-specific events: the wait that gives up, the first send, the
   /// worker's start, the only receive, the loop that spawns no sender.
   const clang::Stmt *GaveUp = nullptr;
-  const clang::Stmt *FirstSend = nullptr;
+  const clang::Stmt *FirstSend = nullptr; ///< or the notify a waiter missed
   const clang::Stmt *StartedAt = nullptr;
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
