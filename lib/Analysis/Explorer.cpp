@@ -315,6 +315,9 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
   case EventKind::Sleep: // time passes: a waiter's deadline may expire meanwhile
   case EventKind::Guard: // reads what other threads write
     return false;
+  case EventKind::LoopIter:
+  case EventKind::LoopExit:
+    return event(F, Ed).Predicate < 0;
   case EventKind::Write: // without a lock, its order against waits matters
     return !event(F, Ed).Unlocked;
   default:
@@ -521,6 +524,12 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
   switch (Ev.Kind) {
   case EventKind::LoopIter:
   case EventKind::LoopExit: {
+    // A loop on shared state runs as long as that state says, when known.
+    if (Ev.Predicate >= 0) {
+      Truth V = evalCondition(F, Ev.Predicate, S);
+      if (V != Truth::Unknown)
+        return (Ev.Kind == EventKind::LoopIter) == (V == Truth::True);
+    }
     bool Open;
     unsigned N = loopCount(F, Ev.Index, Open);
     unsigned C = Ev.Index < CountedLoops ? F.Counter[Ev.Index] : 0;
@@ -803,7 +812,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     break;
   }
   case EventKind::LoopIter:
-    if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64)
+    if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64 &&
+        (Ev.Predicate < 0 || evalCondition(F, Ev.Predicate, S) == Truth::Unknown))
       ++F.Counter[Ev.Index];
     break;
   default:
@@ -992,7 +1002,17 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         continue;
       const Frame &F = Th.Frames.back();
       const Node &N = node(F);
-      if (!llvm::all_of(N.Out, [&](const Edge &Ed) { return isLocal(Ed, F); }))
+      // A branch on shared state the engine cannot read is the thread's own
+      // choice, like any other.
+      auto Local = [&](const Edge &Ed) {
+        if (isLocal(Ed, F))
+          return true;
+        const Event &Ev = event(F, Ed);
+        return (Ev.Kind == EventKind::Guard || Ev.Kind == EventKind::LoopIter ||
+                Ev.Kind == EventKind::LoopExit) &&
+               evalCondition(F, Ev.Predicate, S) == Truth::Unknown;
+      };
+      if (!llvm::all_of(N.Out, Local))
         continue;
       std::vector<std::pair<unsigned, Step>> Kids;
       bool OpenLoop = false;

@@ -1922,7 +1922,8 @@ void SummaryBuilder::build() {
       if (!Term && Succs.size() > 1 && Succ == &Exit)
         continue;
       Cur = From;
-      if (Guard >= 0) {
+      // A loop's own condition rides on its iterate and exit events.
+      if (Guard >= 0 && !Loop) {
         emit(EventKind::Guard, {}, B->getTerminatorCondition(),
              I == 0 ? Outcome::Success : Outcome::Fail);
         S.Events.back().Predicate = Guard;
@@ -1939,6 +1940,7 @@ void SummaryBuilder::build() {
       } else if (Loop) {
         emit(I == 0 ? EventKind::LoopIter : EventKind::LoopExit, {}, Term);
         S.Events.back().Index = LoopIdx;
+        S.Events.back().Predicate = Guard;
       }
       // Entering a counted loop from outside resets its count.
       if (const Stmt *SuccTerm = Succ->getTerminatorStmt();
