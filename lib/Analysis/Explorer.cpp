@@ -318,8 +318,8 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
   case EventKind::LoopIter:
   case EventKind::LoopExit:
     return event(F, Ed).Predicate < 0;
-  case EventKind::Write: // without a lock, its order against waits matters
-    return !event(F, Ed).Unlocked;
+  case EventKind::Write: // its order against other threads' waits matters
+    return false;
   default:
     return true;
   }
@@ -575,6 +575,12 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
     NeedsPartner = Cap == 0;
     return false;
   }
+  case EventKind::Write:
+    // A waiter between its check and its sleep holds the mutex: a write
+    // under a lock waits for it.
+    return Ev.Unlocked || llvm::none_of(S.Threads, [](const ThreadState &Other) {
+             return Other.WaitingOn != NoObject && !Other.Queued;
+           });
   case EventKind::Guard: {
     Truth V = evalCondition(F, Ev.Predicate, S);
     return V == Truth::Unknown || (V == Truth::True) == (Ev.Out == Outcome::Success);
@@ -1118,8 +1124,10 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
             if (predicateWait(F, Ev, O) && Th.WaitingOn != O &&
                 lostWakeupPossible(F, Ev.Predicate))
               GiveUps.push_back(Child(Next, St));
-            // A write without the lock races with the waiters' checks:
-            // when it lands is the adversary's.
+            // When a write to shared state lands, against the waiters'
+            // checks and sleeps, is the adversary's: a correct protocol
+            // (written under the lock, notified to every waiter) wakes the
+            // waiters whatever the order.
             if (Ev.Kind == EventKind::Write)
               GiveUps.push_back(Child(std::move(Next), St));
             else

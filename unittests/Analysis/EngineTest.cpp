@@ -33,6 +33,27 @@ namespace std {
     T &operator*() const;
   };
   template <class T, class... A> shared_ptr<T> make_shared(A &&...a);
+  class mutex {
+  public:
+    void lock();
+    void unlock();
+  };
+  template <class M> class lock_guard {
+  public:
+    explicit lock_guard(M &m);
+  };
+  template <class M> class unique_lock {
+  public:
+    explicit unique_lock(M &m);
+    void unlock();
+  };
+  class condition_variable {
+  public:
+    void notify_one();
+    void notify_all();
+    void wait(unique_lock<mutex> &lk);
+    template <class P> void wait(unique_lock<mutex> &lk, P pred);
+  };
 }
 namespace boost { namespace fibers {
   enum class channel_op_status { success, empty, full, closed, timeout };
@@ -360,6 +381,143 @@ void f() {
   // The recursive call is not summarised: jobs escapes into it, and what
   // the engine cannot see may close it.
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+// --- condition-variable protocols ------------------------------------------
+
+TEST_F(EngineTest, PredicateWaitStrandedWhenTheFlagWriteIsSkipped) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool ready = false;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> lk(m);
+    cv.wait(lk, [&] { return ready; });
+  });
+  t.detach();
+  if (bad())
+    return;
+  {
+    std::lock_guard<std::mutex> g(m);
+    ready = true;
+  }
+  cv.notify_all();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::EarlyReturn);
+  EXPECT_EQ(W[0].Strand, StrandKind::ParentLeaves);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait"));
+}
+
+TEST_F(EngineTest, PredicateWaitRescuedByAWriteOnEveryPath) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool ready = false;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> lk(m);
+    cv.wait(lk, [&] { return ready; });
+  });
+  t.detach();
+  {
+    std::lock_guard<std::mutex> g(m);
+    ready = true;
+  }
+  cv.notify_all();
+}
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+TEST_F(EngineTest, WriteWithoutTheMutexLosesTheWakeup) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread t([&] {
+    done = true;
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lk(m);
+  cv.wait(lk, [&] { return done; });
+  lk.unlock();
+  t.join();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Strand, StrandKind::LostWakeup);
+  EXPECT_EQ(lineOf(W[0].FirstSend), lineOfText(Code, "cv.notify_all"));
+}
+
+TEST_F(EngineTest, WriteUnderTheMutexWakesTheWaiter) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool done = false;
+  std::thread t([&] {
+    {
+      std::lock_guard<std::mutex> g(m);
+      done = true;
+    }
+    cv.notify_all();
+  });
+  std::unique_lock<std::mutex> lk(m);
+  cv.wait(lk, [&] { return done; });
+  lk.unlock();
+  t.join();
+}
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+TEST_F(EngineTest, NotifyOneWakesOneOfTwoWaiters) {
+  const char *Code = R"cpp(
+void f(bool all) {
+  std::mutex m;
+  std::condition_variable cv;
+  bool open = false;
+  auto wait_open = [&] {
+    std::unique_lock<std::mutex> lk(m);
+    cv.wait(lk, [&] { return open; });
+  };
+  std::thread a(wait_open), b(wait_open);
+  a.detach();
+  b.detach();
+  {
+    std::lock_guard<std::mutex> g(m);
+    open = true;
+  }
+  cv.notify_one();
+}
+void g() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool open = false;
+  auto wait_open = [&] {
+    std::unique_lock<std::mutex> lk(m);
+    cv.wait(lk, [&] { return open; });
+  };
+  std::thread a(wait_open), b(wait_open);
+  a.detach();
+  b.detach();
+  {
+    std::lock_guard<std::mutex> l(m);
+    open = true;
+  }
+  cv.notify_all();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_FALSE(W.empty());
+  EXPECT_EQ(W[0].Strand, StrandKind::WokeAnother);
+  EXPECT_TRUE(witnessesOf(Code, "g").empty());
 }
 
 } // namespace
