@@ -213,7 +213,7 @@ private:
   std::optional<long long> value(const State &S, ObjectId O);
   std::optional<long long> evalTerm(const Frame &F, int Formula, const State &S);
   Truth evalCondition(const Frame &F, int Formula, const State &S);
-  bool predicateWait(const Frame &F, const Event &Ev, ObjectId O);
+  bool predicateWait(const Event &Ev, ObjectId O);
   bool lostWakeupPossible(const Frame &F, int Formula);
   void noteUnlockedWrites();
   bool enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O, bool &NeedsPartner);
@@ -460,7 +460,7 @@ Truth Explorer::evalCondition(const Frame &F, int Idx, const State &S) {
 
 /// Whether Ev is a condition variable's wait on O with a predicate the
 /// engine reads.
-bool Explorer::predicateWait(const Frame &F, const Event &Ev, ObjectId O) {
+bool Explorer::predicateWait(const Event &Ev, ObjectId O) {
   if (Ev.Predicate < 0 || O == NoObject || escapes(O) || !Objects[O].Channel ||
       !Objects[O].Channel->isSignal())
     return false;
@@ -591,7 +591,7 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
       return true;
     // A wait with a predicate: the check always runs; a waiter that found
     // the predicate false returns once notified with it true.
-    if (predicateWait(F, Ev, O)) {
+    if (predicateWait(Ev, O)) {
       const ThreadState &Th = S.Threads[T];
       if (Th.WaitingOn != O)
         return true;
@@ -619,7 +619,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   Frame &F = Th.Frames.back();
   const Summary &Sum = sum(F.Sum);
   const Edge Ed = Sum.Nodes[F.Node].Out[EdgeIdx];
-  if (Ed.Event != ~0u && predicateWait(F, Sum.Events[Ed.Event], O)) {
+  if (Ed.Event != ~0u && predicateWait(Sum.Events[Ed.Event], O)) {
     const Event &Wait = Sum.Events[Ed.Event];
     if (!GiveUp && Th.WaitingOn != O &&
         evalCondition(F, Wait.Predicate, S) == Truth::False) {
@@ -807,7 +807,6 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       New = Ev.Number;
     else if (Ev.Write == WriteKind::Add && Old)
       New = *Old + Ev.Number;
-    St = &S.Objs[O]; // value() may not move entries, but be safe
     if (New && *New >= MinValue && *New <= MaxValue) {
       St->Written = WrittenKnown;
       St->Value = *New;
@@ -1121,7 +1120,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
             applyOne(Next, T, I, O, St);
             // A waiter whose predicate's state is written without the mutex
             // may check just before that write: the adversary's timing.
-            if (predicateWait(F, Ev, O) && Th.WaitingOn != O &&
+            if (predicateWait(Ev, O) && Th.WaitingOn != O &&
                 lostWakeupPossible(F, Ev.Predicate))
               GiveUps.push_back(Child(Next, St));
             // When a write to shared state lands, against the waiters'

@@ -83,6 +83,24 @@ bool isLoop(const Stmt *S) {
          isa<CXXForRangeStmt>(S);
 }
 
+/// The condition of a for, while or do loop (null for `for (;;)` and ranges).
+const Expr *loopCondition(const Stmt *Loop) {
+  if (const auto *For = dyn_cast<ForStmt>(Loop))
+    return For->getCond();
+  if (const auto *While = dyn_cast<WhileStmt>(Loop))
+    return While->getCond();
+  if (const auto *Do = dyn_cast<DoStmt>(Loop))
+    return Do->getCond();
+  return nullptr;
+}
+
+/// The standard library method a call makes, with its name, or null.
+const CXXMethodDecl *namedStdMethod(const Expr *E) {
+  const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(E);
+  const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+  return M && M->getIdentifier() && isStandardLibrary(M) ? M : nullptr;
+}
+
 std::optional<long long> evalInt(const Expr *E, ASTContext &Ctx) {
   Expr::EvalResult R;
   if (E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
@@ -325,6 +343,18 @@ private:
   }
   ObjectSet sharedObjects(const Expr *Ex, const Env &Env);
   int formula(Formula F);
+  int constant(long long N) {
+    Formula C;
+    C.K = Formula::Constant;
+    C.Number = N;
+    return formula(C);
+  }
+  int negation(int F) {
+    Formula Not;
+    Not.K = Formula::Not;
+    Not.Left = F;
+    return formula(Not);
+  }
   int condition(const Expr *Ex, const Env &Env, unsigned Depth = 0);
   int term(const Expr *Ex, const Env &Env);
   bool readsShared(int F) const;
@@ -670,10 +700,7 @@ void SummaryBuilder::emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome
       if (isa<LambdaExpr>(P))
         break;
       if (isLoop(P)) {
-        const Expr *Cond = isa<ForStmt>(P)     ? cast<ForStmt>(P)->getCond()
-                           : isa<WhileStmt>(P) ? cast<WhileStmt>(P)->getCond()
-                           : isa<DoStmt>(P)    ? cast<DoStmt>(P)->getCond()
-                                               : nullptr;
+        const Expr *Cond = loopCondition(P);
         bool Value = false;
         Ev.LoopsUntilClosed = !isa<CXXForRangeStmt>(P) &&
                               (!Cond || (!Cond->isValueDependent() &&
@@ -714,17 +741,14 @@ int SummaryBuilder::formula(Formula F) {
 int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
   Formula F;
   Ex = ignoreWrappers(Ex)->IgnoreParenCasts();
-  if (std::optional<long long> V = evalInt(Ex, Ctx)) {
-    F.K = Formula::Constant;
-    F.Number = *V;
-    return formula(F);
-  }
-  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex)) {
-    // c.size(), a.load(), an atomic's conversion: the value kept for it.
+  if (std::optional<long long> V = evalInt(Ex, Ctx))
+    return constant(*V);
+  // c.size(), a.load(), an atomic's conversion: the value kept for it.
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex); Call && Call->getMethodDecl() &&
+                                                          isStandardLibrary(Call->getMethodDecl())) {
     const CXXMethodDecl *M = Call->getMethodDecl();
-    if (M && isStandardLibrary(M) &&
-        (isa<CXXConversionDecl>(M) ||
-         (M->getIdentifier() && (M->getName() == "size" || M->getName() == "load"))))
+    if (stateRead(M->getIdentifier() ? M->getName() : "", isa<CXXConversionDecl>(M)) ==
+        StateRead::Value)
       Ex = Call->getImplicitObjectArgument();
   }
   if (const auto *B = dyn_cast<BinaryOperator>(Ex);
@@ -760,7 +784,7 @@ int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
       F.Right = condition(B->getRHS(), Env, Depth);
       return formula(F);
     }
-    if (B->isComparisonOp() && !B->isCommaOp()) {
+    if (B->isComparisonOp()) {
       F.K = Formula::Compare;
       F.Op = B->getOpcode();
       F.Left = term(B->getLHS(), Env);
@@ -771,11 +795,12 @@ int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex)) {
     const CXXMethodDecl *M = Call->getMethodDecl();
     // c.empty(): its size is zero.
-    if (M && isStandardLibrary(M) && M->getIdentifier() && M->getName() == "empty") {
+    if (const CXXMethodDecl *Std = namedStdMethod(Call);
+        Std && stateRead(Std->getName(), false) == StateRead::Empty) {
       F.K = Formula::Compare;
       F.Op = BO_EQ;
       F.Left = term(Call->getImplicitObjectArgument(), Env);
-      F.Right = formula(Formula{Formula::Constant});
+      F.Right = constant(0);
       return formula(F);
     }
     // A method of this object whose body is `return <condition>;`.
@@ -794,7 +819,7 @@ int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
   F.K = Formula::Compare;
   F.Op = BO_NE;
   F.Left = T;
-  F.Right = formula(Formula{Formula::Constant});
+  F.Right = constant(0);
   return formula(F);
 }
 
@@ -809,14 +834,6 @@ bool SummaryBuilder::readsShared(int F) const {
 /// enclosing block (and not unlocked since), or a `lock()` call not yet
 /// followed by `unlock()`.
 bool SummaryBuilder::underLock(const Stmt *St) {
-  auto Unlocks = [](const Stmt *X, const ValueDecl *Lock) {
-    const auto *Call = dyn_cast<CXXMemberCallExpr>(X);
-    if (!Call || !Call->getMethodDecl() || !Call->getMethodDecl()->getIdentifier() ||
-        Call->getMethodDecl()->getName() != "unlock")
-      return false;
-    const auto *Ref = dyn_cast<DeclRefExpr>(Call->getImplicitObjectArgument()->IgnoreParenImpCasts());
-    return !Lock || (Ref && Ref->getDecl() == Lock);
-  };
   for (const Stmt *Child = St, *P = Parents->getParent(St); P;
        Child = P, P = Parents->getParent(P)) {
     if (isa<LambdaExpr>(P))
@@ -841,12 +858,9 @@ bool SummaryBuilder::underLock(const Stmt *St) {
             }
         continue;
       }
-      if (const auto *Call = dyn_cast<CXXMemberCallExpr>(X);
-          Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
-          Call->getMethodDecl()->getName() == "lock")
-        Held = true;
-      else if (Unlocks(X, nullptr))
-        Held = false;
+      if (const CXXMethodDecl *M = namedStdMethod(dyn_cast<Expr>(X)))
+        if (LockEffect Effect = lockEffect(M->getName()); Effect != LockEffect::None)
+          Held = Effect == LockEffect::Acquires;
     }
     if (Held)
       return true;
@@ -897,10 +911,8 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
     default:
       break;
     }
-  } else if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
-    const CXXMethodDecl *M = Call->getMethodDecl();
-    if (!M || !M->getIdentifier() || !isStandardLibrary(M))
-      return;
+  } else if (const CXXMethodDecl *M = namedStdMethod(dyn_cast<Expr>(St))) {
+    const auto *Call = cast<CXXMemberCallExpr>(St);
     StateEffect Effect = stateEffect(M->getName(), M->isConst());
     if (Effect == StateEffect::None)
       return;
@@ -972,17 +984,10 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
          P = Parents->getParent(P)) {
       if (!isLoop(P))
         continue;
-      const Expr *Cond = isa<WhileStmt>(P) ? cast<WhileStmt>(P)->getCond()
-                         : isa<DoStmt>(P)  ? cast<DoStmt>(P)->getCond()
-                         : isa<ForStmt>(P) ? cast<ForStmt>(P)->getCond()
-                                           : nullptr;
+      const Expr *Cond = loopCondition(P);
       int F = Cond ? condition(Cond, Env) : -1;
-      if (readsShared(F)) {
-        Formula Not;
-        Not.K = Formula::Not;
-        Not.Left = F;
-        Ev.Predicate = formula(Not);
-      }
+      if (readsShared(F))
+        Ev.Predicate = negation(F);
       return;
     }
   }
@@ -1017,12 +1022,8 @@ int SummaryBuilder::predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env)
     Formula F;
     F.K = Value ? Formula::Or : Formula::And;
     F.Left = condition(If->getCond(), Env);
-    if (!Value) {
-      Formula Not;
-      Not.K = Formula::Not;
-      Not.Left = F.Left;
-      F.Left = formula(Not);
-    }
+    if (!Value)
+      F.Left = negation(F.Left);
     F.Right = predicate(Body.drop_front(I + 1), Env);
     return formula(F);
   }

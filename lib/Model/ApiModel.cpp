@@ -128,6 +128,19 @@ StateEffect stateEffect(llvm::StringRef Method, bool IsConst) {
       .Default(StateEffect::Unknown);
 }
 
+StateRead stateRead(llvm::StringRef Method, bool IsConversion) {
+  if (IsConversion || Method == "size" || Method == "load")
+    return StateRead::Value;
+  return Method == "empty" ? StateRead::Empty : StateRead::None;
+}
+
+LockEffect lockEffect(llvm::StringRef Method) {
+  return llvm::StringSwitch<LockEffect>(Method)
+      .Case("lock", LockEffect::Acquires)
+      .Case("unlock", LockEffect::Releases)
+      .Default(LockEffect::None);
+}
+
 bool isScopedLock(llvm::StringRef QualifiedName) {
   return llvm::is_contained({"std::lock_guard", "std::unique_lock", "std::scoped_lock",
                              "std::shared_lock", "boost::unique_lock", "boost::lock_guard"},

@@ -478,8 +478,10 @@ void f() {
 }
 
 TEST_F(EngineTest, NotifyOneWakesOneOfTwoWaiters) {
-  const char *Code = R"cpp(
-void f(bool all) {
+  // Two threads wait for the same flag; the parent sets it and notifies.
+  auto TwoWaiters = [](llvm::StringRef Notify) {
+    return (llvm::Twine(R"cpp(
+void f() {
   std::mutex m;
   std::condition_variable cv;
   bool open = false;
@@ -494,30 +496,12 @@ void f(bool all) {
     std::lock_guard<std::mutex> g(m);
     open = true;
   }
-  cv.notify_one();
-}
-void g() {
-  std::mutex m;
-  std::condition_variable cv;
-  bool open = false;
-  auto wait_open = [&] {
-    std::unique_lock<std::mutex> lk(m);
-    cv.wait(lk, [&] { return open; });
+  cv.)cpp") + Notify + "();\n}\n").str();
   };
-  std::thread a(wait_open), b(wait_open);
-  a.detach();
-  b.detach();
-  {
-    std::lock_guard<std::mutex> l(m);
-    open = true;
-  }
-  cv.notify_all();
-}
-)cpp";
-  const auto &W = witnessesOf(Code, "f");
+  const auto &W = witnessesOf(TwoWaiters("notify_one"), "f");
   ASSERT_FALSE(W.empty());
   EXPECT_EQ(W[0].Strand, StrandKind::WokeAnother);
-  EXPECT_TRUE(witnessesOf(Code, "g").empty());
+  EXPECT_TRUE(witnessesOf(TwoWaiters("notify_all"), "f").empty());
 }
 
 } // namespace

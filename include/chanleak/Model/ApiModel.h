@@ -149,6 +149,17 @@ enum class StateEffect {
 };
 StateEffect stateEffect(llvm::StringRef Method, bool IsConst);
 
+/// What a predicate reads through a method of a standard container or
+/// atomic: the value kept for it (size, load, a conversion), or whether it
+/// is empty.
+enum class StateRead { None, Value, Empty };
+StateRead stateRead(llvm::StringRef Method, bool IsConversion);
+
+/// What a call does to the mutex it is made on: takes it (lock), releases it
+/// (unlock), or neither.
+enum class LockEffect { None, Acquires, Releases };
+LockEffect lockEffect(llvm::StringRef Method);
+
 /// Whether a variable of this class holds a mutex from its construction to
 /// its destruction (std::lock_guard, std::unique_lock, std::scoped_lock).
 bool isScopedLock(llvm::StringRef QualifiedName);
