@@ -20,6 +20,7 @@
 #include "llvm/Support/raw_ostream.h"
 #include <cstdlib>
 #include <deque>
+#include <functional>
 #include <set>
 #include <unordered_map>
 
@@ -31,6 +32,8 @@ namespace {
 
 constexpr unsigned MaxThreads = 16;
 constexpr unsigned MaxStates = 20000;
+/// Stuck states tried for an explanation, per exploration.
+constexpr unsigned MaxExplained = 32;
 constexpr unsigned CountedLoops = 4;
 constexpr unsigned OpenLoopRounds = 3;
 constexpr unsigned char Saturated = 8;
@@ -91,6 +94,10 @@ struct ThreadState {
   /// and its notify are lost).
   ObjectId WaitingOn = NoObject;
   bool Woken = false, Queued = false;
+  /// It found its loop's condition (the state a plain wait in the loop
+  /// waits for) unmet at the loop's head, and since then another thread
+  /// wrote shared state without a lock: the wait sleeps whatever it says now.
+  bool LoopChecked = false, MissedWrite = false;
 
   unsigned char seen(ObjectId O) const {
     for (auto &[X, N] : Seen)
@@ -158,7 +165,9 @@ struct Step {
   ObjectId Object = NoObject;
   bool GaveUp = false;
   bool Ends = false; ///< the step ended its thread
-  bool Checked = false; ///< a wait found its predicate false and sleeps
+  /// A wait found its predicate false and sleeps, or a loop's head found
+  /// unmet the state its plain wait waits for.
+  bool Checked = false;
   /// A rendezvous: the receive taken with the send.
   const Event *PartnerEv = nullptr;
   unsigned PartnerOrigin = ~0u;
@@ -211,6 +220,8 @@ private:
   bool spinning(const ThreadState &T) const;
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
   std::optional<long long> value(const State &S, ObjectId O);
+  std::optional<long long> counterValue(const State &S, ObjectId O) const;
+  void countBy(State &S, unsigned T, ObjectId O, const Event &Ev);
   std::optional<long long> evalTerm(const Frame &F, int Formula, const State &S);
   Truth evalCondition(const Frame &F, int Formula, const State &S);
   bool predicateWait(const Event &Ev, ObjectId O);
@@ -319,6 +330,7 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
   case EventKind::LoopExit:
     return event(F, Ed).Predicate < 0;
   case EventKind::Write: // its order against other threads' waits matters
+  case EventKind::Arrive:
     return false;
   default:
     return true;
@@ -391,6 +403,51 @@ std::optional<long long> Explorer::value(const State &S, ObjectId O) {
   if (New)
     Init->second = initialValue(Objects[O], E.Ctx);
   return Init->second;
+}
+
+/// A semaphore's permits, or the arrivals a latch or barrier still
+/// expects in this phase: its initial count, then its changes.
+std::optional<long long> Explorer::counterValue(const State &S, ObjectId O) const {
+  auto It = S.Objs.find(O);
+  if (It != S.Objs.end() && It->second.Written != NotWritten)
+    return It->second.Written == WrittenKnown ? std::optional<long long>(It->second.Value)
+                                              : std::nullopt;
+  const ChannelCapacity &Initial = Objects[O].Capacity;
+  if (Initial.Kind != ChannelCapacity::Known || Initial.Values > MaxValue)
+    return std::nullopt;
+  return static_cast<long long>(Initial.Values);
+}
+
+/// A release adds permits; an arrival counts down, and the arrival that
+/// reaches zero completes a barrier's phase (Count), whose count then
+/// starts again.
+void Explorer::countBy(State &S, unsigned T, ObjectId O, const Event &Ev) {
+  const ChannelModel &C = *Objects[O].Channel;
+  std::optional<long long> Old = counterValue(S, O);
+  ObjState &St = S.Objs[O];
+  std::optional<long long> Amount;
+  if (Ev.Write == WriteKind::Add)
+    Amount = Ev.Number;
+  if (Ev.Kind == EventKind::Arrive) {
+    S.Threads[T].see(O, St.Count); // it waits for the phase it arrived in
+    if (Amount)
+      Amount = -*Amount;
+  }
+  std::optional<long long> New;
+  if (Old && Amount)
+    New = *Old + *Amount;
+  if (New && C.Counts == CountKind::Phases && *New <= 0 && *Old > 0) {
+    if (St.Count < MaxNotifies)
+      ++St.Count;
+    New = static_cast<long long>(Objects[O].Capacity.Values);
+  }
+  if (New && *New >= MinValue && *New <= MaxValue) {
+    St.Written = WrittenKnown;
+    St.Value = *New;
+  } else {
+    St.Written = WrittenUnknown;
+    St.Value = 0;
+  }
 }
 
 std::optional<long long> Explorer::evalTerm(const Frame &F, int Idx, const State &S) {
@@ -501,6 +558,16 @@ bool Explorer::canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, b
     return true;
   if (A.Channel->OneShot)
     return St.Flags & Set;
+  if (A.Channel->Counts != CountKind::None) {
+    std::optional<long long> N = counterValue(S, O);
+    if (!N)
+      return true; // a count the engine cannot follow: no report
+    if (A.Channel->Counts == CountKind::Permits)
+      return *N > 0;
+    if (A.Channel->Counts == CountKind::Arrivals)
+      return *N <= 0; // a latch opens once, for good
+    return St.Count > S.Threads[Self].seen(O);
+  }
   // A condition variable: a notify by another thread may have made the
   // waiter's predicate true (its own notify does not wake itself).
   if (A.Channel->isSignal())
@@ -560,7 +627,8 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
     if (O == NoObject || escapes(O))
       return true;
     const AbstractObject &A = Objects[O];
-    if (!A.Channel || A.Channel->OneShot || A.Channel->isSignal())
+    if (!A.Channel || A.Channel->OneShot || A.Channel->isSignal() ||
+        A.Channel->Counts != CountKind::None)
       return true;
     auto It = S.Objs.find(O);
     ObjState St = It == S.Objs.end() ? ObjState() : It->second;
@@ -621,17 +689,19 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   const Edge Ed = Sum.Nodes[F.Node].Out[EdgeIdx];
   if (Ed.Event != ~0u && predicateWait(Sum.Events[Ed.Event], O)) {
     const Event &Wait = Sum.Events[Ed.Event];
+    bool Missed = Wait.ChecksAtLoopHead && Th.LoopChecked && Th.MissedWrite;
+    Th.LoopChecked = Th.MissedWrite = false;
     if (!GiveUp && Th.WaitingOn != O &&
-        evalCondition(F, Wait.Predicate, S) == Truth::False) {
+        (Missed || evalCondition(F, Wait.Predicate, S) == Truth::False)) {
       // It checks, finds the predicate false, and goes to sleep.
       Th.WaitingOn = O;
       Th.Woken = false;
-      Th.Queued = !lostWakeupPossible(F, Wait.Predicate);
+      Th.Queued = Missed || !lostWakeupPossible(F, Wait.Predicate);
       Out.Thread = T;
       Out.Origin = Th.Origin;
       Out.Object = O;
       Out.Ev = &Wait;
-      Out.Checked = true;
+      Out.Checked = !Missed; // else its loop's head checked
       return;
     }
     Th.WaitingOn = NoObject;
@@ -654,6 +724,18 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     if (Channel && A->CancelledReceiveDisablesBuffer &&
         (Ev.Kind == EventKind::TimedRecv || Ev.Kind == EventKind::TryRecv))
       St->Flags |= Rendezvous;
+    return;
+  }
+  if (Channel && A->Channel->Counts != CountKind::None) {
+    bool Takes = Ev.Kind == EventKind::Recv || Ev.Kind == EventKind::TimedRecv ||
+                 Ev.Kind == EventKind::TryRecv;
+    if (Ev.Kind == EventKind::Send || Ev.Kind == EventKind::Arrive) {
+      countBy(S, T, O, Ev);
+    } else if (Takes && A->Channel->Counts == CountKind::Permits) {
+      std::optional<long long> N = counterValue(S, O);
+      St->Written = N ? WrittenKnown : WrittenUnknown;
+      St->Value = N ? *N - 1 : 0;
+    }
     return;
   }
   switch (Ev.Kind) {
@@ -799,6 +881,9 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       F.Counter[Ev.Index] = 0;
     break;
   case EventKind::Write: {
+    if (Ev.Unlocked)
+      for (ThreadState &Other : S.Threads)
+        Other.MissedWrite |= &Other != &Th && Other.LoopChecked;
     if (!St)
       break;
     std::optional<long long> Old = value(S, O);
@@ -817,6 +902,10 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     break;
   }
   case EventKind::LoopIter:
+    if (Ev.Predicate >= 0 && evalCondition(F, Ev.Predicate, S) == Truth::True) {
+      Th.LoopChecked = Out.Checked = true;
+      Th.MissedWrite = false;
+    }
     if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64 &&
         (Ev.Predicate < 0 || evalCondition(F, Ev.Predicate, S) == Truth::Unknown))
       ++F.Counter[Ev.Index];
@@ -847,7 +936,9 @@ std::vector<unsigned> Explorer::key(const State &S) const {
                             T.Handle, T.Worker,
                             unsigned(reinterpret_cast<uintptr_t>(T.StartedVia)),
                             unsigned(T.Seen.size()), unsigned(T.Frames.size()),
-                            T.WaitingOn, unsigned(T.Woken) | (unsigned(T.Queued) << 1)};
+                            T.WaitingOn,
+                            unsigned(T.Woken) | (unsigned(T.Queued) << 1) |
+                                (unsigned(T.LoopChecked) << 2) | (unsigned(T.MissedWrite) << 3)};
     for (auto &[O, N] : T.Seen)
       K.insert(K.end(), {O, N});
     for (const Frame &F : T.Frames) {
@@ -1261,33 +1352,45 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
   }
   if (!Game[Start].Win)
     return false;
-  // Follow the forcing strategy to a stuck state: every terminal stuck state
-  // the adversary can reach this way is explained.
-  unsigned Cur = Start;
+  // Follow the forcing strategy to a stuck state and explain it. Every
+  // child of a forced state the strategy may take stays forced; when the
+  // quickest stuck state explains nothing (two threads that only block each
+  // other), the next ones are tried, a bounded number of them.
   std::vector<Step> Path;
-  while (!Game[Cur].Terminal) {
-    unsigned Best = ~0u;
-    Step BestStep;
-    for (auto &[C, St] : Game[Cur].Children)
-      if (Game[C].Win && (Best == ~0u || Rank[C] < Rank[Best])) {
-        Best = C;
-        BestStep = St;
-      }
-    if (Best == ~0u)
-      return false;
-    if (BestStep.Ev || BestStep.GaveUp)
-      Path.push_back(BestStep);
-    if (BestStep.PartnerEv) {
-      Step Partner;
-      Partner.Ev = BestStep.PartnerEv;
-      Partner.Origin = BestStep.PartnerOrigin;
-      Partner.Object = BestStep.Object;
-      Path.push_back(Partner);
+  unsigned Budget = MaxExplained;
+  std::function<bool(unsigned)> Trace = [&](unsigned Cur) {
+    if (Game[Cur].Terminal) {
+      --Budget;
+      size_t Before = Out.size();
+      TracePath = Path;
+      explain(Cur, Out);
+      return Out.size() > Before;
     }
-    Cur = Best;
-  }
-  TracePath = std::move(Path);
-  explain(Cur, Out);
+    llvm::SmallVector<std::pair<unsigned, const Step *>, 4> Kids;
+    for (auto &[C, St] : Game[Cur].Children)
+      if (Game[C].Win && Rank[C] < Rank[Cur])
+        Kids.push_back({C, &St});
+    llvm::sort(Kids, [&](auto &A, auto &B) { return Rank[A.first] < Rank[B.first]; });
+    for (auto &[C, St] : Kids) {
+      if (!Budget)
+        return false;
+      size_t Mark = Path.size();
+      if (St->Ev || St->GaveUp)
+        Path.push_back(*St);
+      if (St->PartnerEv) {
+        Step Partner;
+        Partner.Ev = St->PartnerEv;
+        Partner.Origin = St->PartnerOrigin;
+        Partner.Object = St->Object;
+        Path.push_back(Partner);
+      }
+      if (Trace(C))
+        return true;
+      Path.resize(Mark);
+    }
+    return false;
+  };
+  Trace(Start);
   return true;
 }
 
@@ -1381,6 +1484,16 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       return true;
     }
     return false;
+  };
+  // A count nobody completes: the last other thread to end could have,
+  // else the parent, if it waits to join.
+  auto LeaveLastEnded = [&](Witness &W, const ThreadState &Blocked) {
+    for (auto It = Path.rbegin(); It != Path.rend(); ++It)
+      if (It->Ends && It->Origin != Blocked.Origin) {
+        W.LeaverIsSibling = Blocked.Origin != ~0u && It->Origin != Blocked.ParentOrigin;
+        return Leave(W, It->Origin);
+      }
+    return Blocked.Origin != ~0u && Leave(W, Blocked.ParentOrigin);
   };
   for (const ThreadState &T : S.Threads) {
     if (T.St != Status::Failed)
@@ -1492,6 +1605,13 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       Out.push_back(W);
       continue;
     }
+    bool Counter = Objects[Obj].Channel && Objects[Obj].Channel->Counts != CountKind::None;
+    if (T.Origin == ~0u && Counter && IsRecv) {
+      // The analysed function waits for a count its threads never reach.
+      if (LeaveLastEnded(W, T))
+        Out.push_back(W);
+      continue;
+    }
     if (T.Origin == ~0u) {
       // The analysed function itself waits forever: only when the loop that
       // would spawn its senders can run zero times.
@@ -1564,6 +1684,9 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       W.Label = LeakLabel::TakeFirst;
       W.Strand = StrandKind::ExtraSenders;
       W.Receive = Receive->Ev->Site;
+    } else if (Counter) {
+      if (!LeaveLastEnded(W, T))
+        continue;
     } else {
       if (!Leave(W, T.ParentOrigin))
         continue;
@@ -1751,9 +1874,18 @@ llvm::StringRef leakLabelName(LeakLabel L) {
   return "";
 }
 
+static const ChannelModel *channelOf(const LeakEngine &E, const Witness &W) {
+  return W.Object == NoObject ? nullptr : E.objectsView()[W.Object].Channel;
+}
+
 static bool isSignal(const LeakEngine &E, const Witness &W) {
-  return W.Object != NoObject && E.objectsView()[W.Object].Channel &&
-         E.objectsView()[W.Object].Channel->isSignal();
+  const ChannelModel *C = channelOf(E, W);
+  return C && C->isSignal();
+}
+
+static CountKind countsOf(const LeakEngine &E, const Witness &W) {
+  const ChannelModel *C = channelOf(E, W);
+  return C ? C->Counts : CountKind::None;
 }
 
 std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
@@ -1761,6 +1893,15 @@ std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend ||
       W.BlockedKind == EventKind::SetValue)
     return "send on " + Name;
+  switch (countsOf(E, W)) {
+  case CountKind::Permits:
+    return "acquire of " + Name;
+  case CountKind::Arrivals:
+  case CountKind::Phases:
+    return "wait on " + Name;
+  case CountKind::None:
+    break;
+  }
   return (isSignal(E, W) ? "wait on " : "receive from ") + Name;
 }
 
@@ -1768,6 +1909,16 @@ std::string rescuePhrase(const LeakEngine &E, const Witness &W) {
   std::string Name = witnessObjectName(E, W);
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend)
     return "receiving from " + Name;
+  switch (countsOf(E, W)) {
+  case CountKind::Permits:
+    return "releasing " + Name;
+  case CountKind::Arrivals:
+    return "counting down " + Name;
+  case CountKind::Phases:
+    return "arriving at " + Name;
+  case CountKind::None:
+    break;
+  }
   return (isSignal(E, W) ? "notifying " : "sending to or closing ") + Name;
 }
 
@@ -1797,6 +1948,7 @@ static llvm::StringRef eventName(EventKind K) {
   case EventKind::LoopExit: return "loop-exit";
   case EventKind::Write: return "write";
   case EventKind::Guard: return "guard";
+  case EventKind::Arrive: return "arrive";
   }
   return "?";
 }

@@ -297,6 +297,8 @@ EventKind eventFor(OpKind K) {
   case OpKind::Stop: return EventKind::Stop;
   case OpKind::Join: return EventKind::Join;
   case OpKind::Detach: return EventKind::Detach;
+  case OpKind::Arrive: return EventKind::Arrive;
+  case OpKind::ArriveAndWait: return EventKind::Arrive; // then a Recv
   }
   return EventKind::Sleep;
 }
@@ -370,6 +372,7 @@ private:
                       llvm::ArrayRef<const Expr *> Args, const LambdaExpr *Lambda,
                       ObjectId StopToken, const Env &Env);
   void escapeArgs(const CallExpr *Call, const Env &Env);
+  void escapeActingCalls(const Stmt *St, const Env &Env);
   void markEscape(const ObjectSet &Objs, const Stmt *Where);
   bool worthCalling(const FunctionDecl *Callee);
   const VarDecl *handleVarOf(const Expr *Site);
@@ -963,9 +966,21 @@ void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
   }
 }
 
-/// A condition variable's wait keeps its predicate; a notify says whether
-/// it wakes one waiter.
+/// A counter's release or arrival says by how much; a condition variable's
+/// wait keeps its predicate; a notify says whether it wakes one waiter.
 void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
+  if (M.Channel && M.Channel->Counts != CountKind::None) {
+    Event &Ev = S.Events.back();
+    Ev.LoopsUntilClosed = false; // a counter is never closed
+    if (Ev.Kind != EventKind::Send && Ev.Kind != EventKind::Arrive)
+      return;
+    const auto *Call = dyn_cast<CallExpr>(M.Call);
+    const Expr *Amount = Call && Call->getNumArgs() > 0 ? Call->getArg(0) : nullptr;
+    std::optional<long long> N = Amount ? stateConstant(Amount, Ctx) : 1;
+    Ev.Write = N ? WriteKind::Add : WriteKind::Havoc;
+    Ev.Number = N.value_or(0);
+    return;
+  }
   if (!M.Channel || !M.Channel->isSignal())
     return;
   Event &Ev = S.Events.back();
@@ -978,6 +993,8 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
   const auto *Call = dyn_cast<CallExpr>(M.Call);
   const Expr *Pred = Call ? waitPredicate(Index, Call) : nullptr;
   const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Pred);
+  if (Lambda)
+    escapeActingCalls(Lambda->getBody(), Env);
   if (!Pred && M.Kind == OpKind::Recv) {
     // `while (!ready) cv.wait(lk);`: it waits for the loop's end.
     for (const Stmt *P = Parents->getParent(M.Call); P && !isa<LambdaExpr>(P);
@@ -986,8 +1003,10 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
         continue;
       const Expr *Cond = loopCondition(P);
       int F = Cond ? condition(Cond, Env) : -1;
-      if (readsShared(F))
+      if (readsShared(F)) {
         Ev.Predicate = negation(F);
+        Ev.ChecksAtLoopHead = true;
+      }
       return;
     }
   }
@@ -1124,6 +1143,30 @@ void SummaryBuilder::escapeArgs(const CallExpr *Call, const Env &Env) {
   if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
     if (!Callee || !isStandardLibrary(Callee))
       markEscape(eval(M->getImplicitObjectArgument(), Env), Call);
+}
+
+/// A predicate runs at every check of its wait, and a lambda nobody here
+/// runs at any time, where no event can be placed: what a call in them acts
+/// on (beyond reading) is unseen code's.
+void SummaryBuilder::escapeActingCalls(const Stmt *St, const Env &Env) {
+  if (!St)
+    return;
+  if (const auto *Call = dyn_cast<CallExpr>(St)) {
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    bool Acts = Index.classifyCall(Call).has_value();
+    if (!Acts && worthCalling(Callee)) {
+      const Summary &CS = E.summary(*Callee->getDefinition());
+      Acts = !CS.Valid || CS.HasEvents || !CS.Escapes.empty();
+    }
+    if (Acts) {
+      for (const Expr *Arg : Call->arguments())
+        markEscape(eval(Arg, Env), Call);
+      if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
+        markEscape(eval(M->getImplicitObjectArgument(), Env), Call);
+    }
+  }
+  for (const Stmt *Child : St->children())
+    escapeActingCalls(Child, Env);
 }
 
 bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
@@ -1759,9 +1802,11 @@ void SummaryBuilder::build() {
       if (const auto *Lambda = dyn_cast<LambdaExpr>(St)) {
         // A lambda nobody here runs may run at any time: what it captures
         // escapes.
-        if (!Consumed.count(Lambda))
+        if (!Consumed.count(Lambda)) {
           for (const Expr *Init : Lambda->capture_inits())
             markEscape(eval(Init, Handles), Lambda);
+          escapeActingCalls(Lambda->getBody(), Handles);
+        }
       } else if (const auto *Ex = dyn_cast<Expr>(St)) {
         if (std::optional<ModelSpawn> Sp = Index.classifySpawn(Ex)) {
           spawnEvent(*Sp, Handles);
@@ -1779,6 +1824,10 @@ void SummaryBuilder::build() {
                      !Objs.empty()) {
               emit(K, Objs, M->Call);
               decorateOp(*M, Handles);
+              if (M->Kind == OpKind::ArriveAndWait) {
+                emit(EventKind::Recv, Objs, M->Call);
+                S.Events.back().LoopsUntilClosed = false;
+              }
             }
           }
         } else if (const auto *Call = dyn_cast<CallExpr>(Ex);

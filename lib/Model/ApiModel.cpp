@@ -15,6 +15,14 @@ static constexpr std::pair<OpKind, llvm::StringLiteral> OpNames[] = {
     {OpKind::StopCheck, "stop_check"}, {OpKind::Sleep, "sleep"},
     {OpKind::Start, "start"},         {OpKind::Stop, "stop"},
     {OpKind::Join, "join"},           {OpKind::Detach, "detach"},
+    {OpKind::Arrive, "arrive"},       {OpKind::ArriveAndWait, "arrive_and_wait"},
+};
+
+static constexpr std::pair<CountKind, llvm::StringLiteral> CountNames[] = {
+    {CountKind::None, "none"},
+    {CountKind::Permits, "permits"},
+    {CountKind::Arrivals, "arrivals"},
+    {CountKind::Phases, "phases"},
 };
 
 llvm::StringRef opKindName(OpKind K) {
@@ -26,6 +34,20 @@ llvm::StringRef opKindName(OpKind K) {
 
 std::optional<OpKind> parseOpKind(llvm::StringRef Name) {
   for (const auto &[Kind, KindName] : OpNames)
+    if (KindName == Name)
+      return Kind;
+  return std::nullopt;
+}
+
+llvm::StringRef countKindName(CountKind K) {
+  for (const auto &[Kind, Name] : CountNames)
+    if (Kind == K)
+      return Name;
+  return "unknown";
+}
+
+std::optional<CountKind> parseCountKind(llvm::StringRef Name) {
+  for (const auto &[Kind, KindName] : CountNames)
     if (KindName == Name)
       return Kind;
   return std::nullopt;
@@ -47,6 +69,7 @@ bool opBlocks(OpKind K) {
   case OpKind::Recv:
   case OpKind::Wait:
   case OpKind::Join:
+  case OpKind::ArriveAndWait:
     return true;
   default:
     return false;
@@ -60,7 +83,7 @@ bool opIsSend(OpKind K) {
 
 bool opIsRecv(OpKind K) {
   return K == OpKind::Recv || K == OpKind::TryRecv || K == OpKind::TimedRecv ||
-         K == OpKind::Wait || K == OpKind::TimedWait;
+         K == OpKind::Wait || K == OpKind::TimedWait || K == OpKind::ArriveAndWait;
 }
 
 llvm::StringRef capacityKindName(CapacityKind K) {

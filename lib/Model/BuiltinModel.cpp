@@ -124,6 +124,37 @@ ChannelModel conditionVariable(llvm::StringRef Name) {
   return M;
 }
 
+/// Semaphores, latches and barriers count: the constructor's first argument
+/// is the initial count, release and count_down take an optional amount.
+ChannelModel counter(llvm::StringRef Name, CountKind Counts) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "std";
+  M.Counts = Counts;
+  M.Capacity.DefaultKind = CapacityKind::Bounded;
+  M.Capacity.Arg = 0;
+  if (Counts == CountKind::Permits) {
+    M.Methods["release"] = OpKind::Send;
+    M.Methods["acquire"] = OpKind::Recv;
+    M.Methods["try_acquire"] = OpKind::TryRecv;
+    M.Methods["try_acquire_for"] = OpKind::TimedRecv;
+    M.Methods["try_acquire_until"] = OpKind::TimedRecv;
+    return M;
+  }
+  M.Methods["arrive_and_wait"] = OpKind::ArriveAndWait;
+  if (Counts == CountKind::Arrivals) {
+    M.Methods["count_down"] = OpKind::Arrive;
+    M.Methods["wait"] = OpKind::Recv;
+    M.Methods["try_wait"] = OpKind::TryRecv;
+  } else {
+    M.Methods["arrive"] = OpKind::Arrive;
+    // Leaves the current phase as an arrival; later phases expect one less,
+    // which no analysis here follows beyond the phase it is in.
+    M.Methods["arrive_and_drop"] = OpKind::Arrive;
+  }
+  return M;
+}
+
 SpawnerModel spawner(llvm::StringRef Name, llvm::StringRef Family,
                      bool IsConstructor, unsigned CallableArg,
                      std::optional<unsigned> FirstForwarded) {
@@ -161,6 +192,9 @@ ApiModel ApiModel::builtin() {
   Model.addChannel(oneShot("std::shared_future", false));
   Model.addChannel(conditionVariable("std::condition_variable"));
   Model.addChannel(conditionVariable("std::condition_variable_any"));
+  Model.addChannel(counter("std::counting_semaphore", CountKind::Permits));
+  Model.addChannel(counter("std::latch", CountKind::Arrivals));
+  Model.addChannel(counter("std::barrier", CountKind::Phases));
 
   Model.addSpawner(spawner("std::thread", "std", true, 0, 1));
   SpawnerModel JThread = spawner("std::jthread", "std", true, 0, 1);
@@ -205,9 +239,6 @@ ApiModel ApiModel::builtin() {
       {"asio::basic_waitable_timer::async_wait", OpKind::Sleep},
       {"boost::asio::basic_waitable_timer::wait", OpKind::Sleep},
       {"boost::asio::basic_waitable_timer::async_wait", OpKind::Sleep},
-      {"std::latch::wait", OpKind::Wait},
-      {"std::counting_semaphore::acquire", OpKind::Wait},
-      {"std::barrier::arrive_and_wait", OpKind::Wait},
   };
   for (const auto &[Name, Kind] : Roles)
     Model.addFunctionRole({Name.str(), Kind});

@@ -41,7 +41,7 @@ ParseContext &contextOf(llvm::yaml::IO &IO) {
 
 std::string opNameList() {
   std::string List;
-  for (int I = 0; I <= static_cast<int>(OpKind::Detach); ++I) {
+  for (int I = 0; I <= static_cast<int>(LastOpKind); ++I) {
     if (I)
       List += ", ";
     List += opKindName(static_cast<OpKind>(I)).str();
@@ -79,6 +79,7 @@ struct ChannelEntry {
   bool RangeIterable = false;
   RecvStatus ReceiveStatus = RecvStatus::None;
   bool OneShot = false;
+  CountKind Counts = CountKind::None;
   std::optional<VersionBound> CancelledReceiveDisablesBuffer;
   OpMap Ops;
 };
@@ -188,6 +189,20 @@ template <> struct ScalarTraits<RecvStatus> {
   static QuotingType mustQuote(StringRef) { return QuotingType::None; }
 };
 
+template <> struct ScalarTraits<CountKind> {
+  static void output(const CountKind &K, void *, raw_ostream &OS) {
+    OS << countKindName(K);
+  }
+  static StringRef input(StringRef Scalar, void *, CountKind &K) {
+    std::optional<CountKind> Parsed = parseCountKind(Scalar);
+    if (!Parsed)
+      return "counts must be 'none', 'permits', 'arrivals' or 'phases'";
+    K = *Parsed;
+    return {};
+  }
+  static QuotingType mustQuote(StringRef) { return QuotingType::None; }
+};
+
 template <> struct SequenceTraits<NameList> {
   static size_t size(IO &, NameList &L) { return L.Names.size(); }
   static std::string &element(IO &, NameList &L, size_t I) {
@@ -237,6 +252,7 @@ template <> struct MappingTraits<ChannelEntry> {
     IO.mapOptional("range-iterable", C.RangeIterable, false);
     IO.mapOptional("receive-status", C.ReceiveStatus, RecvStatus::None);
     IO.mapOptional("one-shot", C.OneShot, false);
+    IO.mapOptional("counts", C.Counts, CountKind::None);
     IO.mapOptional("cancelled-receive-disables-buffer", C.CancelledReceiveDisablesBuffer);
     IO.mapOptional("ops", C.Ops);
   }
@@ -539,6 +555,7 @@ ApiModel toModel(const ModelDocument &D) {
     C.CloseWakesSenders = E.CloseWakesSenders;
     C.CloseWakesReceivers = E.CloseWakesReceivers;
     C.OneShot = E.OneShot;
+    C.Counts = E.Counts;
     C.CancelledReceiveDisablesBuffer = E.CancelledReceiveDisablesBuffer;
     Model.addChannel(std::move(C));
   }

@@ -541,6 +541,9 @@ ChannelCapacity ModelIndex::capacityOf(const ChannelModel &Channel,
         return ChannelCapacity::unknown();
     }
   }
+  // A counter's initial count is its argument: there is no default.
+  if (Channel.Counts != CountKind::None && !ArgValue)
+    return ChannelCapacity::unknown();
   std::optional<unsigned long long> Fits = Rule.effectiveCapacity(ArgValue);
   if (!Fits)
     return ChannelCapacity::unbounded();

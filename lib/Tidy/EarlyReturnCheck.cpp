@@ -20,8 +20,9 @@ void EarlyReturnCheck::reportWitness(const Witness &W, LeakEngine &E) {
     return;
   }
   std::string Rescue = rescuePhrase(E, W);
-  std::string Who = W.LeaverIsSpawned && W.Spawn ? std::string("its parent thread")
-                                                 : "'" + functionName(W.Leaver) + "'";
+  std::string Who = !W.LeaverIsSpawned || !W.Spawn ? "'" + functionName(W.Leaver) + "'"
+                     : W.LeaverIsSibling        ? "another thread"
+                                                : "its parent thread";
   if (!report(W.Blocked, W.BlockedIn,
               blockedPhrase(E, W) + " blocks forever: " + Who + " can leave without " + Rescue))
     return;

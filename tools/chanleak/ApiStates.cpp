@@ -17,8 +17,19 @@ static llvm::StringRef lastComponent(llvm::StringRef Qualified) {
 /// never parks a thread (try ops, notify, set_value, close...).
 static llvm::StringRef channelOpState(const ChannelModel &C, OpKind Kind) {
   bool Receives = Kind == OpKind::Recv || Kind == OpKind::TimedRecv ||
-                  Kind == OpKind::Wait || Kind == OpKind::TimedWait;
+                  Kind == OpKind::Wait || Kind == OpKind::TimedWait ||
+                  Kind == OpKind::ArriveAndWait;
   bool Sends = Kind == OpKind::Send || Kind == OpKind::TimedSend;
+  switch (C.Counts) {
+  case CountKind::Permits:
+    return Receives ? "semaphore acquire" : ""; // release never blocks
+  case CountKind::Arrivals:
+    return Receives ? "latch wait" : "";
+  case CountKind::Phases:
+    return Receives ? "barrier wait" : "";
+  case CountKind::None:
+    break;
+  }
   if (C.isSignal())
     return Receives ? "condition_variable wait" : ""; // notify never blocks
   if (C.OneShot)
@@ -38,8 +49,6 @@ static llvm::StringRef roleState(const FunctionRole &Role) {
     // Timers wait (asio's basic_waitable_timer::wait); free functions sleep.
     return lastComponent(Role.Name).contains("wait") ? "timer wait" : "sleep";
   default:
-    // Latches, semaphores and barriers have no state of their own in the
-    // runtime's vocabulary; naming them "future wait" would mislead.
     return "";
   }
 }

@@ -54,6 +54,24 @@ namespace std {
     void wait(unique_lock<mutex> &lk);
     template <class P> void wait(unique_lock<mutex> &lk, P pred);
   };
+  class latch {
+  public:
+    explicit latch(long n);
+    void count_down(long n = 1);
+    void wait() const;
+    void arrive_and_wait(long n = 1);
+  };
+  template <long Max = 1000> class counting_semaphore {
+  public:
+    explicit counting_semaphore(long n);
+    void release(long n = 1);
+    void acquire();
+  };
+  template <class F = void> class barrier {
+  public:
+    explicit barrier(long n);
+    void arrive_and_wait();
+  };
 }
 namespace boost { namespace fibers {
   enum class channel_op_status { success, empty, full, closed, timeout };
@@ -502,6 +520,79 @@ void f() {
   ASSERT_FALSE(W.empty());
   EXPECT_EQ(W[0].Strand, StrandKind::WokeAnother);
   EXPECT_TRUE(witnessesOf(TwoWaiters("notify_all"), "f").empty());
+}
+
+// --- counters: latches, semaphores, barriers ---------------------------------
+
+TEST_F(EngineTest, LatchWaitStrandedWhenTheCountDownIsSkipped) {
+  const char *Code = R"cpp(
+void f() {
+  std::latch go(1);
+  std::thread([&go] { go.wait(); }).detach();
+  if (bad())
+    return;
+  go.count_down();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::EarlyReturn);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "go.wait()"));
+  EXPECT_EQ(lineOf(W[0].Exit), lineOfText(Code, "return;"));
+}
+
+TEST_F(EngineTest, LatchCountedDownByItsArgument) {
+  // Three arrivals expected: two threads bring one each, or one brings two.
+  auto Team = [](llvm::StringRef Second) {
+    return (llvm::Twine(R"cpp(
+void f() {
+  std::latch done(3);
+  std::thread a([&] { done.count_down(); });
+  std::thread b([&] { done.)cpp") + Second + R"cpp(; });
+  done.wait();
+  a.join();
+  b.join();
+}
+)cpp").str();
+  };
+  const auto &Short = witnessesOf(Team("count_down()"), "f");
+  ASSERT_EQ(Short.size(), 1u);
+  EXPECT_EQ(Short[0].Spawn, nullptr); // the analysed function itself waits
+  EXPECT_TRUE(witnessesOf(Team("count_down(2)"), "f").empty());
+}
+
+TEST_F(EngineTest, SemaphorePermitsFromTheConstructor) {
+  auto Acquirers = [](llvm::StringRef Permits) {
+    return (llvm::Twine(R"cpp(
+void f() {
+  std::counting_semaphore<> slots()cpp") + Permits + R"cpp();
+  std::thread a([&] { slots.acquire(); });
+  std::thread b([&] { slots.acquire(); });
+  a.join();
+  b.join();
+}
+)cpp").str();
+  };
+  EXPECT_FALSE(witnessesOf(Acquirers("1"), "f").empty());
+  EXPECT_TRUE(witnessesOf(Acquirers("2"), "f").empty());
+}
+
+TEST_F(EngineTest, BarrierCountStartsAgainEachPhase) {
+  auto Phases = [](unsigned Rounds) {
+    std::string Body;
+    for (unsigned I = 0; I < Rounds; ++I)
+      Body += "  sync.arrive_and_wait();\n";
+    return R"cpp(
+void f() {
+  std::barrier<> sync(2);
+  std::thread a([&] {
+    sync.arrive_and_wait();
+    sync.arrive_and_wait();
+  });
+)cpp" + Body + "  a.join();\n}\n";
+  };
+  EXPECT_TRUE(witnessesOf(Phases(2), "f").empty());
+  EXPECT_FALSE(witnessesOf(Phases(1), "f").empty());
 }
 
 } // namespace

@@ -299,13 +299,39 @@ TEST_F(BuiltinModelTest, FunctionRoles) {
             OpKind::StopCheck);
   EXPECT_EQ(Model.findFunctionRole("std::stop_source::request_stop"),
             OpKind::RequestStop);
-  // latch, barrier and counting_semaphore have no cancellation.
-  EXPECT_EQ(Model.findFunctionRole("std::latch::wait"), OpKind::Wait);
-  EXPECT_EQ(Model.findFunctionRole("std::barrier::arrive_and_wait"),
-            OpKind::Wait);
-  EXPECT_EQ(Model.findFunctionRole("std::counting_semaphore::acquire"),
-            OpKind::Wait);
   EXPECT_FALSE(Model.findFunctionRole("std::this_thread::yield").has_value());
+  // Latches, barriers and semaphores are counters, not roles.
+  EXPECT_FALSE(Model.findFunctionRole("std::latch::wait").has_value());
+}
+
+// The trap: a semaphore's release is a send that never blocks, a latch's
+// wait returns once the count reached zero and stays open, a barrier's
+// count starts again each phase; each starts from its constructor argument.
+TEST_F(BuiltinModelTest, CountersCountFromTheirArgument) {
+  const ChannelModel *Sem = Model.findChannel("std::counting_semaphore");
+  ASSERT_NE(Sem, nullptr);
+  EXPECT_EQ(Sem->Counts, CountKind::Permits);
+  EXPECT_EQ(Sem->opFor("release"), OpKind::Send);
+  EXPECT_EQ(Sem->opFor("acquire"), OpKind::Recv);
+  EXPECT_EQ(Sem->opFor("try_acquire_for"), OpKind::TimedRecv);
+  EXPECT_EQ(Sem->Capacity.effectiveCapacity(2), 2u);
+
+  const ChannelModel *Latch = Model.findChannel("std::latch");
+  ASSERT_NE(Latch, nullptr);
+  EXPECT_EQ(Latch->Counts, CountKind::Arrivals);
+  EXPECT_EQ(Latch->opFor("count_down"), OpKind::Arrive);
+  EXPECT_EQ(Latch->opFor("wait"), OpKind::Recv);
+  EXPECT_EQ(Latch->opFor("try_wait"), OpKind::TryRecv);
+  EXPECT_EQ(Latch->opFor("arrive_and_wait"), OpKind::ArriveAndWait);
+  EXPECT_FALSE(Latch->isSignal());
+
+  const ChannelModel *Barrier = Model.findChannel("std::barrier");
+  ASSERT_NE(Barrier, nullptr);
+  EXPECT_EQ(Barrier->Counts, CountKind::Phases);
+  EXPECT_EQ(Barrier->opFor("arrive_and_wait"), OpKind::ArriveAndWait);
+  EXPECT_EQ(Barrier->opFor("arrive_and_drop"), OpKind::Arrive);
+  EXPECT_TRUE(opBlocks(OpKind::ArriveAndWait));
+  EXPECT_FALSE(opBlocks(OpKind::Arrive));
 }
 
 TEST_F(BuiltinModelTest, LookupsMissForUnknownNames) {

@@ -54,6 +54,7 @@ channels:
     capacity-adjust: 16
     receive-status: status
     one-shot: true
+    counts: none
     ops:
       Post: set_value
       Take: timed_recv
@@ -295,8 +296,19 @@ TEST(ModelFileTest, CrlfAndFlowStyleWork) {
   ASSERT_NE(F.findLifecycle("c::W"), nullptr);
 }
 
+TEST(ModelFileTest, CountsMakeACounter) {
+  ApiModel M = parseOk("channels:\n  - type: mylib::Gate\n    capacity: bounded\n"
+                       "    capacity-arg: 0\n    counts: arrivals\n"
+                       "    ops: { Arrive: arrive, Wait: recv, Pass: arrive_and_wait }\n");
+  const ChannelModel *Gate = M.findChannel("mylib::Gate");
+  ASSERT_NE(Gate, nullptr);
+  EXPECT_EQ(Gate->Counts, CountKind::Arrivals);
+  EXPECT_EQ(Gate->opFor("Pass"), OpKind::ArriveAndWait);
+  EXPECT_EQ(M.findChannel("mylib::Gate")->Capacity.effectiveCapacity(3), 3u);
+}
+
 TEST(ModelFileTest, EveryOpNameIsAcceptedInOpsAndRoles) {
-  for (int I = 0; I <= static_cast<int>(OpKind::Detach); ++I) {
+  for (int I = 0; I <= static_cast<int>(LastOpKind); ++I) {
     OpKind K = static_cast<OpKind>(I);
     std::string Name = opKindName(K).str();
     ApiModel M = parseOk("channels:\n  - type: T\n    ops: { M: " + Name +
@@ -356,6 +368,8 @@ const BadFile BadFiles[] = {
      "out of range"},
     {"boolean expected", "channels:\n  - type: X\n    one-shot: maybe\n", 3, 15,
      "invalid boolean"},
+    {"unknown count kind", "channels:\n  - type: X\n    counts: beans\n", 3, 13,
+     "counts must be"},
     {"scalar expected", "channels:\n  - type: [X]\n", 2, 12,
      "expected a scalar value"},
     {"sequence expected", "channels: foo\n", 1, 11, "expected a sequence"},

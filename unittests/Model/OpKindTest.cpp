@@ -2,6 +2,7 @@
 
 #include "chanleak/Model/ApiModel.h"
 #include "gtest/gtest.h"
+#include <iterator>
 #include <set>
 #include <string>
 
@@ -16,7 +17,9 @@ constexpr OpKind AllOps[] = {
     OpKind::Wait,      OpKind::TimedWait, OpKind::RequestStop,
     OpKind::StopCheck, OpKind::Sleep,     OpKind::Start,
     OpKind::Stop,      OpKind::Join,      OpKind::Detach,
+    OpKind::Arrive,    OpKind::ArriveAndWait,
 };
+static_assert(AllOps[std::size(AllOps) - 1] == LastOpKind, "every kind is listed");
 
 TEST(OpKindTest, NameRoundTripsForEveryKind) {
   std::set<std::string> Seen;
@@ -61,7 +64,7 @@ TEST(OpKindTest, UnknownNamesAreRejected) {
 TEST(OpKindTest, Classification) {
   for (OpKind K : AllOps) {
     bool Blocks = K == OpKind::Send || K == OpKind::Recv || K == OpKind::Wait ||
-                  K == OpKind::Join;
+                  K == OpKind::Join || K == OpKind::ArriveAndWait;
     EXPECT_EQ(opBlocks(K), Blocks) << opKindName(K).str();
     // Nothing is both a send and a receive.
     EXPECT_FALSE(opIsSend(K) && opIsRecv(K)) << opKindName(K).str();

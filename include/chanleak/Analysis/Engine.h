@@ -76,6 +76,8 @@ struct Witness {
   const clang::FunctionDecl *Leaver = nullptr;
   const clang::Stmt *Exit = nullptr;
   bool LeaverIsSpawned = false;
+  /// The leaver is another thread, not the blocked thread's parent.
+  bool LeaverIsSibling = false;
   /// Pattern-specific events: the wait that gives up, the first send, the
   /// worker's start, the only receive, the loop that spawns no sender.
   const clang::Stmt *GaveUp = nullptr;

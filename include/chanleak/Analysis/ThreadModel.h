@@ -160,6 +160,7 @@ enum class EventKind : unsigned char {
   Write,       ///< changes shared state a wait's predicate or a branch reads
   Guard,       ///< a branch on shared state: taken when Formula holds
                ///< (Out Success) or does not (Out Fail)
+  Arrive,      ///< counts a latch or barrier down by Number
 };
 
 /// A condition on shared state (a wait's predicate, a branch on a member, a
@@ -220,13 +221,17 @@ struct Event {
   /// Guard: the condition; a condition variable's wait: its predicate
   /// (none: it waits for a notify). Index into Summary::Formulas.
   int Predicate = -1;
-  /// Write: what it does.
+  /// Write, and a counter's Send (release) or Arrive: what it does (a
+  /// counter's change is an Add, or Havoc when its amount is unknown).
   WriteKind Write = WriteKind::Havoc;
   long long Number = 0;
   /// Write: no lock is held where it happens; Call: none where it is made.
   bool Unlocked = false;
   /// A notify that wakes one waiter only.
   bool WakesOne = false;
+  /// A wait without a predicate of its own, in a loop on the state it waits
+  /// for: that state was checked at the loop's head, not at the wait.
+  bool ChecksAtLoopHead = false;
 };
 
 /// A choice between edges that the engine cannot decide: the stranding

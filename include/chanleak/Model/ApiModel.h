@@ -44,7 +44,12 @@ enum class OpKind {
   Stop,        ///< stops a started worker
   Join,        ///< waits for a spawned thread to end
   Detach,      ///< gives up every later join
+  Arrive,      ///< counts down a latch or barrier (by its argument, else 1)
+  ArriveAndWait, ///< counts down, then waits until the count reaches zero
 };
+
+/// The last OpKind, for code that walks the whole vocabulary.
+constexpr OpKind LastOpKind = OpKind::ArriveAndWait;
 
 llvm::StringRef opKindName(OpKind K);
 std::optional<OpKind> parseOpKind(llvm::StringRef Name);
@@ -106,6 +111,18 @@ struct VersionBound {
   std::uint64_t FixedIn = 0;
 };
 
+/// What a counting primitive counts, starting from its constructor's
+/// capacity argument.
+enum class CountKind {
+  None,     ///< a channel of values
+  Permits,  ///< a semaphore: `release(n)` adds n (a send), `acquire` takes one
+  Arrivals, ///< a latch: waits return once the count reached zero, for good
+  Phases,   ///< a barrier: the count restarts when a phase completes
+};
+
+llvm::StringRef countKindName(CountKind K);
+std::optional<CountKind> parseCountKind(llvm::StringRef Name);
+
 struct ChannelModel {
   std::string TypeName; ///< fully qualified class or template name
   std::string Family;   ///< "std", "boost.fiber", "asio", "msd", "user"...
@@ -116,6 +133,10 @@ struct ChannelModel {
   bool CloseWakesSenders = true; ///< false for Asio: close() strands senders
   bool CloseWakesReceivers = true;
   bool OneShot = false; ///< promise/future: one value, ever
+  /// A semaphore, latch or barrier: a count instead of values; the
+  /// capacity rule gives its initial value and an op's first argument, when
+  /// given, how much a send (release) or an arrival changes it.
+  CountKind Counts = CountKind::None;
   /// A receive cancelled while it waits (the loser of an `||` race) leaves
   /// the buffer unusable: later sends wait for a receiver as on a rendezvous
   /// channel. Asio before 1.28 (asio issue 1241).
