@@ -221,6 +221,7 @@ private:
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
   std::optional<long long> value(const State &S, ObjectId O);
   std::optional<long long> counterValue(const State &S, ObjectId O) const;
+  std::optional<long long> initialCount(ObjectId O) const;
   void countBy(State &S, unsigned T, ObjectId O, const Event &Ev);
   std::optional<long long> evalTerm(const Frame &F, int Formula, const State &S);
   Truth evalCondition(const Frame &F, int Formula, const State &S);
@@ -412,10 +413,17 @@ std::optional<long long> Explorer::counterValue(const State &S, ObjectId O) cons
   if (It != S.Objs.end() && It->second.Written != NotWritten)
     return It->second.Written == WrittenKnown ? std::optional<long long>(It->second.Value)
                                               : std::nullopt;
-  const ChannelCapacity &Initial = Objects[O].Capacity;
-  if (Initial.Kind != ChannelCapacity::Known || Initial.Values > MaxValue)
-    return std::nullopt;
-  return static_cast<long long>(Initial.Values);
+  return initialCount(O);
+}
+
+std::optional<long long> Explorer::initialCount(ObjectId O) const {
+  const AbstractObject &A = Objects[O];
+  if (A.Capacity.Kind == ChannelCapacity::Known && A.Capacity.Values <= MaxValue)
+    return static_cast<long long>(A.Capacity.Values);
+  if (A.Capacity.Kind == ChannelCapacity::Unknown && A.CountSymbol >= 0 &&
+      SymbolValue[A.CountSymbol] >= 0)
+    return SymbolValue[A.CountSymbol];
+  return std::nullopt;
 }
 
 /// A release adds permits; an arrival counts down, and the arrival that
@@ -439,7 +447,7 @@ void Explorer::countBy(State &S, unsigned T, ObjectId O, const Event &Ev) {
   if (New && C.Counts == CountKind::Phases && *New <= 0 && *Old > 0) {
     if (St.Count < MaxNotifies)
       ++St.Count;
-    New = static_cast<long long>(Objects[O].Capacity.Values);
+    New = initialCount(O);
   }
   if (New && *New >= MinValue && *New <= MaxValue) {
     St.Written = WrittenKnown;
@@ -1488,8 +1496,9 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   // A count nobody completes: the last other thread to end could have,
   // else the parent, if it waits to join.
   auto LeaveLastEnded = [&](Witness &W, const ThreadState &Blocked) {
+    // Blocked never ended: an end of its origin is a sibling of its spawn's.
     for (auto It = Path.rbegin(); It != Path.rend(); ++It)
-      if (It->Ends && It->Origin != Blocked.Origin) {
+      if (It->Ends) {
         W.LeaverIsSibling = Blocked.Origin != ~0u && It->Origin != Blocked.ParentOrigin;
         return Leave(W, It->Origin);
       }

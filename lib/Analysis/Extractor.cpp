@@ -188,6 +188,20 @@ std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
 
 /// The variable a loop's length depends on: `i < n`, `i < c.size()`, a
 /// range over `c`; loops over the same one run the same number of times.
+/// The variable a count reads: `n`, or the container of `c.size()`.
+const Decl *countVariable(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenCasts();
+  if (const VarDecl *N = declRefVar(E))
+    return N;
+  if (const auto *Size = dyn_cast<CXXMemberCallExpr>(E))
+    if (const auto *M = Size->getMethodDecl(); M && M->getIdentifier() && M->getName() == "size")
+      if (const VarDecl *C = declRefVar(Size->getImplicitObjectArgument()))
+        return C;
+  return nullptr;
+}
+
 const Decl *loopBound(const Stmt *Loop) {
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
     const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
@@ -198,14 +212,7 @@ const Decl *loopBound(const Stmt *Loop) {
       For && For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
   if (!Cond || !Cond->isComparisonOp())
     return nullptr;
-  const Expr *RHS = Cond->getRHS()->IgnoreParenImpCasts();
-  if (const VarDecl *N = declRefVar(RHS))
-    return N;
-  if (const auto *Size = dyn_cast<CXXMemberCallExpr>(RHS))
-    if (const auto *M = Size->getMethodDecl(); M && M->getIdentifier() && M->getName() == "size")
-      if (const VarDecl *C = declRefVar(Size->getImplicitObjectArgument()))
-        return C;
-  return nullptr;
+  return countVariable(Cond->getRHS());
 }
 
 /// A call, in the main file, of Container's function that may pass an empty
@@ -373,6 +380,9 @@ private:
                       ObjectId StopToken, const Env &Env);
   void escapeArgs(const CallExpr *Call, const Env &Env);
   void escapeActingCalls(const Stmt *St, const Env &Env);
+  void countFromBound(ObjectId Counter, const Expr *Init);
+  void memberConstants(const CXXConstructorDecl *Ctor, llvm::ArrayRef<const Expr *> Args,
+                       const ObjectSet &Self, const Stmt *Site);
   void markEscape(const ObjectSet &Objs, const Stmt *Where);
   bool worthCalling(const FunctionDecl *Callee);
   const VarDecl *handleVarOf(const Expr *Site);
@@ -657,6 +667,7 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
       else {
         Env[VD] = {Objects.local(VD)};
         bindMembers(Objects.local(VD), VD->getInit(), Env);
+        countFromBound(Objects.local(VD), VD->getInit());
       }
     }
     return;
@@ -1143,6 +1154,51 @@ void SummaryBuilder::escapeArgs(const CallExpr *Call, const Env &Env) {
   if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
     if (!Callee || !isStandardLibrary(Callee))
       markEscape(eval(M->getImplicitObjectArgument(), Env), Call);
+}
+
+/// A counter sized by a variable that also bounds a loop (`std::barrier
+/// sync(n)` and `for (i = 0; i < n; ++i)` spawning its members) counts as
+/// many as that loop runs.
+void SummaryBuilder::countFromBound(ObjectId Counter, const Expr *Init) {
+  AbstractObject &O = Objects[Counter];
+  const auto *Construct = dyn_cast_or_null<CXXConstructExpr>(Init ? ignoreWrappers(Init) : nullptr);
+  if (!O.Channel || O.Channel->Counts == CountKind::None ||
+      O.Capacity.Kind != ChannelCapacity::Unknown || !Construct || Construct->getNumArgs() == 0)
+    return;
+  if (const Decl *Bound = countVariable(Construct->getArg(0)))
+    O.CountSymbol = E.symbolFor(Bound);
+}
+
+/// Members a constructor initializes from its parameters take the
+/// arguments' constant values: `Chan ch{0}` with `cap(capacity)` has cap 0.
+void SummaryBuilder::memberConstants(const CXXConstructorDecl *Ctor,
+                                     llvm::ArrayRef<const Expr *> Args, const ObjectSet &Self,
+                                     const Stmt *Site) {
+  const auto *Def = dyn_cast_or_null<CXXConstructorDecl>(Ctor ? Ctor->getDefinition() : nullptr);
+  if (!Def || Self.empty())
+    return;
+  for (const CXXCtorInitializer *Init : Def->inits()) {
+    const FieldDecl *F = Init->getMember();
+    if (!F || !Init->isWritten() || !E.isSharedState(F))
+      continue;
+    const Expr *From = ignoreWrappers(Init->getInit());
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(From);
+        Construct && Construct->getNumArgs() == 1)
+      From = ignoreWrappers(Construct->getArg(0));
+    const auto *Ref = dyn_cast<DeclRefExpr>(From->IgnoreParenCasts());
+    const auto *Param = Ref ? dyn_cast<ParmVarDecl>(Ref->getDecl()) : nullptr;
+    if (!Param || Param->getFunctionScopeIndex() >= Args.size())
+      continue;
+    std::optional<long long> V = stateConstant(Args[Param->getFunctionScopeIndex()], Ctx);
+    if (!V)
+      continue;
+    ObjectSet Fields;
+    for (ObjectId O : Self)
+      Fields.push_back(Objects.field(O, F));
+    emit(EventKind::Write, std::move(Fields), Site);
+    S.Events.back().Write = WriteKind::Assign;
+    S.Events.back().Number = *V;
+  }
 }
 
 /// A predicate runs at every check of its wait, and a lambda nobody here
@@ -1866,6 +1922,7 @@ void SummaryBuilder::build() {
               emit(EventKind::Call, {}, Construct);
               S.Events.back().Callee = E.summaryIndex(*Ctor->getDefinition());
               S.Events.back().Binding = Bi;
+              memberConstants(Ctor, Args, Self, Construct);
             }
           } else if (Ctor && !isStandardLibrary(Ctor) && !Ctor->hasBody()) {
             for (const Expr *Arg : Construct->arguments())

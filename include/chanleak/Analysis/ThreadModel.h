@@ -63,6 +63,10 @@ struct AbstractObject {
   const SpawnerModel *Handle = nullptr;
   ChannelCapacity Capacity;
   bool CancelledReceiveDisablesBuffer = false;
+  /// A counter sized by a loop's bound: its count is what the exploration
+  /// gives that bound (index into the engine's symbols), when its capacity
+  /// is unknown.
+  int CountSymbol = -1;
   std::string Name;
   clang::SourceLocation Loc;
   /// Code the analysis cannot see may use it (a parameter, a public member,

@@ -131,6 +131,49 @@ void leaky_count_skipped_by_continue(int n) {
 }
 
 
+// --- a bound the constructor takes from its argument ---------------------------
+// `Handoff h{0}` makes `cap` 0: the sender waits until its value is taken.
+struct Handoff {
+  explicit Handoff(long capacity) : cap(capacity) {}
+  std::mutex m;
+  std::condition_variable cv;
+  long queued = 0;
+  long cap;
+};
+
+void leaky_handoff_capacity_from_constructor() {
+  Handoff h{0};
+  std::jthread sender([&h] {
+    std::unique_lock<std::mutex> lk(h.m);
+    ++h.queued;
+    h.cv.notify_all();
+    h.cv.wait(lk, [&] { return h.queued <= h.cap; });
+  });
+  if (bad())
+    return;
+  std::unique_lock<std::mutex> lk(h.m);
+  h.cv.wait(lk, [&] { return h.queued > 0; });
+  --h.queued;
+  h.cv.notify_all();
+}
+
+void fixed_handoff_room_for_the_value() {
+  Handoff h{1};
+  std::jthread sender([&h] {
+    std::unique_lock<std::mutex> lk(h.m);
+    ++h.queued;
+    h.cv.notify_all();
+    h.cv.wait(lk, [&] { return h.queued <= h.cap; });
+  });
+  if (bad())
+    return;
+  std::unique_lock<std::mutex> lk(h.m);
+  h.cv.wait(lk, [&] { return h.queued > 0; });
+  --h.queued;
+  h.cv.notify_all();
+}
+
+
 // The findings, by line:
 // CHECK-NOTES: :19:5: warning: wait on 'cv' blocks forever: 'leaky_flag_skipped_by_early_return' can leave without notifying 'cv' [chanleak-early-return]
 // CHECK-NOTES: :17:16: note: thread spawned here
@@ -143,3 +186,7 @@ void leaky_count_skipped_by_continue(int n) {
 // CHECK-NOTES: :93:3: note: only one waiter is woken here
 // CHECK-NOTES: :127:5: warning: wait on 'cv' blocks forever: 'lambda' can leave without notifying 'cv' [chanleak-early-return]
 // CHECK-NOTES: :119:7: note: the thread returns here without notifying 'cv'
+// CHECK-NOTES: :150:5: warning: wait on 'cv' blocks forever: 'leaky_handoff_capacity_from_constructor' can leave without notifying 'cv' [chanleak-early-return]
+// CHECK-NOTES: :146:16: note: thread spawned here
+// CHECK-NOTES: :153:5: note: 'leaky_handoff_capacity_from_constructor' returns here without notifying 'cv'
+// CHECK-NOTES: :146:16: note: the destructor of 'sender' then waits forever for the stranded thread

@@ -130,6 +130,31 @@ void fixed_latch_count_unknown() {
   go.count_down();
 }
 
+// --- a barrier sized by the loop that starts its members -----------------------
+void leaky_barrier_sized_by_the_team(int n) {
+  std::barrier sync(n);
+  std::vector<std::jthread> team;
+  for (int i = 0; i < n; ++i)
+    team.emplace_back([&sync, i] {
+      if (compute(i) < 0)
+        return; // leaves without arriving
+      sync.arrive_and_wait();
+    });
+}
+
+void fixed_barrier_member_drops_out(int n) {
+  std::barrier sync(n);
+  std::vector<std::jthread> team;
+  for (int i = 0; i < n; ++i)
+    team.emplace_back([&sync, i] {
+      if (compute(i) < 0) {
+        sync.arrive_and_drop();
+        return;
+      }
+      sync.arrive_and_wait();
+    });
+}
+
 // CHECK-NOTES: :20:5: warning: wait on 'go' blocks forever: 'leaky_latch_skipped_by_early_return' can leave without counting down 'go' [chanleak-early-return]
 // CHECK-NOTES: :19:3: note: thread spawned here
 // CHECK-NOTES: :24:5: note: 'leaky_latch_skipped_by_early_return' returns here without counting down 'go'
@@ -141,3 +166,6 @@ void fixed_latch_count_unknown() {
 // CHECK-NOTES: :100:5: warning: acquire of 'ready' blocks forever: 'leaky_semaphore_not_released_on_error' can leave without releasing 'ready' [chanleak-early-return]
 // CHECK-NOTES: :99:3: note: thread spawned here
 // CHECK-NOTES: :104:5: note: 'leaky_semaphore_not_released_on_error' returns here without releasing 'ready'
+// CHECK-NOTES: :141:7: warning: wait on 'sync' blocks forever: another thread can leave without arriving at 'sync' [chanleak-early-return]
+// CHECK-NOTES: :138:5: note: thread spawned here, once per loop iteration
+// CHECK-NOTES: :140:9: note: the thread returns here without arriving at 'sync'
