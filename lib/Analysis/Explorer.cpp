@@ -1662,6 +1662,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       }
     }
     const SpawnInfo *Sp = W.Spawn;
+    llvm::DenseSet<unsigned> Active;
     if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
         closedSomewhere(Obj)) {
       W.Label = LeakLabel::OrphanedWorker;
@@ -1669,10 +1670,12 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       W.StartedAt = T.StartedVia;
       Leave(W, ~0u);
     } else if (Sp && Sp->Spawner->PassesStopToken && !Sp->ReadsStopToken && IsRecv &&
-               Ev->LoopsUntilClosed && !closedSomewhere(Obj)) {
+               Ev->LoopsUntilClosed && !closedSomewhere(Obj) &&
+               // A condition variable's loop has no close: only no exit at all.
+               (!Objects[Obj].Channel->isSignal() || !canReturn(T.Frames.front().Sum, Active))) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::EndlessLoop;
-    } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed) {
+    } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed && !Objects[Obj].Channel->isSignal()) {
       W.Label = LeakLabel::RangeWithoutClose;
       if (closedSomewhere(Obj)) {
         W.Strand = StrandKind::ClosedOnSomePaths;

@@ -375,6 +375,7 @@ private:
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
   void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
+  void destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor, const Stmt *Site);
   unsigned bindingFor(const Summary &Callee, const Expr *Object,
                       llvm::ArrayRef<const Expr *> Args, const LambdaExpr *Lambda,
                       ObjectId StopToken, const Env &Env);
@@ -1440,14 +1441,19 @@ void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
 
 void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
                                const Env &Env) {
-  ObjectSet Obj = lookup(V, Env);
+  destroyEvent(lookup(V, Env), Dtor, V->getInit());
+}
+
+/// What destroying Obj does; Site is where a stop request is reported.
+void SummaryBuilder::destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor,
+                                  const Stmt *Site) {
   if (Obj.empty())
     return;
   const AbstractObject &O = Objects[Obj.front()];
   // A jthread requests stop and joins; std::async's future waits.
   if (O.Handle && O.Handle->JoinsOnDestroy) {
     if (O.Handle->PassesStopToken)
-      emit(EventKind::RequestStop, Obj, V->getInit() ? V->getInit() : nullptr);
+      emit(EventKind::RequestStop, Obj, Site);
     emit(EventKind::Join, Obj, nullptr);
     S.Events.back().Site = nullptr;
     return;
@@ -1900,6 +1906,10 @@ void SummaryBuilder::build() {
             if (!System)
               escapeArgs(Call, Handles);
           }
+        } else if (const auto *Delete = dyn_cast<CXXDeleteExpr>(Ex)) {
+          const CXXRecordDecl *RD = Delete->getDestroyedType()->getAsCXXRecordDecl();
+          if (RD && RD->hasDefinition())
+            destroyEvent(eval(Delete->getArgument(), Handles), RD->getDestructor(), Delete);
         } else if (const auto *Construct = dyn_cast<CXXConstructExpr>(Ex)) {
           // A user type constructed with a channel: its constructor's body.
           const CXXConstructorDecl *Ctor = Construct->getConstructor();
@@ -1908,7 +1918,9 @@ void SummaryBuilder::build() {
             if (CSum.Valid && (CSum.HasEvents || !CSum.Escapes.empty())) {
               llvm::SmallVector<const Expr *, 4> Args(Construct->arguments());
               ObjectSet Self;
-              if (const VarDecl *V = handleVarOf(Construct))
+              if (const auto *New = dyn_cast_or_null<CXXNewExpr>(Parents->getParent(Construct)))
+                Self = eval(New, Handles);
+              else if (const VarDecl *V = handleVarOf(Construct))
                 Self = lookup(V, Handles);
               unsigned Bi = bindingFor(CSum, nullptr, Args, nullptr, NoObject, Handles);
               if (!Self.empty())

@@ -155,6 +155,11 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
         return std::nullopt;
   llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
   bool HandedOut = false;
+  // A number or a flag passed or returned by value hands out nothing.
+  auto HandsOut = [&](const Expr *E) {
+    QualType T = E->getType();
+    return namesField(E, Field) && !T->isArithmeticType() && !T->isEnumeralType();
+  };
   const FunctionDecl *Current = nullptr;
   std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
     if (!S || HandedOut)
@@ -166,12 +171,12 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
       const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee());
       bool Ours = Method && Method->getParent() == Record;
       for (const Expr *Arg : Call->arguments())
-        if (!Op && !Ours && namesField(Arg, Field) &&
+        if (!Op && !Ours && HandsOut(Arg) &&
             !(Call->getDirectCallee() && isStandardLibrary(Call->getDirectCallee())))
           HandedOut = true;
     }
     if (const auto *Ret = dyn_cast<ReturnStmt>(S);
-        Ret && Ret->getRetValue() && namesField(Ret->getRetValue(), Field))
+        Ret && Ret->getRetValue() && HandsOut(Ret->getRetValue()))
       HandedOut = true;
     for (const Stmt *Child : S->children())
       Walk(Child);
