@@ -62,6 +62,14 @@ constexpr long long MinValue = -16, MaxValue = 100;
 
 enum class Truth : unsigned char { False, True, Unknown };
 
+/// Shared state or a count takes a new value; beyond the range kept, or
+/// unknown, it is no longer told apart.
+void setValue(ObjState &St, std::optional<long long> V) {
+  bool Known = V && *V >= MinValue && *V <= MaxValue;
+  St.Written = Known ? WrittenKnown : WrittenUnknown;
+  St.Value = Known ? *V : 0;
+}
+
 struct Frame {
   unsigned Sum, Node, Subst;
   /// The call that entered this frame (null for a thread's first frame).
@@ -449,13 +457,7 @@ void Explorer::countBy(State &S, unsigned T, ObjectId O, const Event &Ev) {
       ++St.Count;
     New = initialCount(O);
   }
-  if (New && *New >= MinValue && *New <= MaxValue) {
-    St.Written = WrittenKnown;
-    St.Value = *New;
-  } else {
-    St.Written = WrittenUnknown;
-    St.Value = 0;
-  }
+  setValue(St, New);
 }
 
 std::optional<long long> Explorer::evalTerm(const Frame &F, int Idx, const State &S) {
@@ -741,8 +743,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       countBy(S, T, O, Ev);
     } else if (Takes && A->Channel->Counts == CountKind::Permits) {
       std::optional<long long> N = counterValue(S, O);
-      St->Written = N ? WrittenKnown : WrittenUnknown;
-      St->Value = N ? *N - 1 : 0;
+      setValue(*St, N ? std::optional<long long>(*N - 1) : std::nullopt);
     }
     return;
   }
@@ -900,13 +901,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       New = Ev.Number;
     else if (Ev.Write == WriteKind::Add && Old)
       New = *Old + Ev.Number;
-    if (New && *New >= MinValue && *New <= MaxValue) {
-      St->Written = WrittenKnown;
-      St->Value = *New;
-    } else {
-      St->Written = WrittenUnknown;
-      St->Value = 0;
-    }
+    setValue(*St, New);
     break;
   }
   case EventKind::LoopIter:
