@@ -25,33 +25,28 @@ static constexpr std::pair<CountKind, llvm::StringLiteral> CountNames[] = {
     {CountKind::Phases, "phases"},
 };
 
-llvm::StringRef opKindName(OpKind K) {
-  for (const auto &[Kind, Name] : OpNames)
-    if (Kind == K)
+/// A kind's name in its table, and back.
+template <typename Kind, size_t N>
+static llvm::StringRef nameIn(const std::pair<Kind, llvm::StringLiteral> (&Table)[N], Kind K) {
+  for (const auto &[Entry, Name] : Table)
+    if (Entry == K)
       return Name;
   return "unknown";
 }
 
-std::optional<OpKind> parseOpKind(llvm::StringRef Name) {
-  for (const auto &[Kind, KindName] : OpNames)
-    if (KindName == Name)
-      return Kind;
+template <typename Kind, size_t N>
+static std::optional<Kind> kindIn(const std::pair<Kind, llvm::StringLiteral> (&Table)[N],
+                                  llvm::StringRef Name) {
+  for (const auto &[Entry, EntryName] : Table)
+    if (EntryName == Name)
+      return Entry;
   return std::nullopt;
 }
 
-llvm::StringRef countKindName(CountKind K) {
-  for (const auto &[Kind, Name] : CountNames)
-    if (Kind == K)
-      return Name;
-  return "unknown";
-}
-
-std::optional<CountKind> parseCountKind(llvm::StringRef Name) {
-  for (const auto &[Kind, KindName] : CountNames)
-    if (KindName == Name)
-      return Kind;
-  return std::nullopt;
-}
+llvm::StringRef opKindName(OpKind K) { return nameIn(OpNames, K); }
+std::optional<OpKind> parseOpKind(llvm::StringRef Name) { return kindIn(OpNames, Name); }
+llvm::StringRef countKindName(CountKind K) { return nameIn(CountNames, K); }
+std::optional<CountKind> parseCountKind(llvm::StringRef Name) { return kindIn(CountNames, Name); }
 
 std::optional<bool> statusMeansSuccess(llvm::StringRef Enumerator) {
   for (llvm::StringRef Success : {"success", "ready", "no_timeout"})
