@@ -1580,6 +1580,9 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       }
       if (Notify) {
         W.Strand = Notify->Ev->WakesOne ? StrandKind::WokeAnother : StrandKind::LostWakeup;
+        // Several waiters, one wakeup: the take-first of condition variables.
+        if (W.Strand == StrandKind::WokeAnother)
+          W.Label = LeakLabel::TakeFirst;
         W.FirstSend = Notify->Ev->Site;
         Out.push_back(W);
         continue;

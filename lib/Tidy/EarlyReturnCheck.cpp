@@ -5,18 +5,15 @@
 namespace chanleak::tidy {
 
 void EarlyReturnCheck::reportWitness(const Witness &W, LeakEngine &E) {
-  if (W.Strand == StrandKind::LostWakeup || W.Strand == StrandKind::WokeAnother) {
-    bool Lost = W.Strand == StrandKind::LostWakeup;
+  if (W.Strand == StrandKind::LostWakeup) {
     if (!report(W.Blocked, W.BlockedIn,
-                blockedPhrase(E, W) + " blocks forever: " +
-                    (Lost ? "its notify can come between the wait's check of the predicate "
-                            "and its sleep, because the predicate's state is written without "
-                            "holding the mutex"
-                          : "notify_one wakes only one of the threads waiting for this state")))
+                blockedPhrase(E, W) +
+                    " blocks forever: its notify can come between the wait's check of the "
+                    "predicate and its sleep, because the predicate's state is written without "
+                    "holding the mutex"))
       return;
     noteSpawn(W);
-    note(W.FirstSend, Lost ? "notified here, after a write made without the lock"
-                           : "only one waiter is woken here");
+    note(W.FirstSend, "notified here, after a write made without the lock");
     return;
   }
   std::string Rescue = rescuePhrase(E, W);

@@ -9,6 +9,16 @@ using namespace clang;
 namespace chanleak::tidy {
 
 void TakeFirstCheck::reportWitness(const Witness &W, LeakEngine &E) {
+  if (W.Strand == StrandKind::WokeAnother) {
+    if (!report(W.Blocked, W.BlockedIn,
+                blockedPhrase(E, W) +
+                    " blocks forever: notify_one wakes only one of the threads waiting for "
+                    "this state"))
+      return;
+    noteSpawn(W);
+    note(W.FirstSend, "only one waiter is woken here");
+    return;
+  }
   if (W.Strand == StrandKind::NoSenders) {
     // The senders' loop runs over a container that may be empty.
     std::string Name = "the container";

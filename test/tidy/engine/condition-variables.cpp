@@ -1,7 +1,7 @@
-// Condition-variable protocols: a waiter is rescued only by a thread that
-// makes its predicate true and then notifies. Each leaky form has a fixed
-// twin that must stay silent.
+// Condition-variable protocols: a waiter is rescued only by a thread that makes
+// its predicate true and then notifies; each leaky form has a silent fixed twin.
 // RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -std=c++20
+// RUN: %check_chanleak_tidy -check-suffix=TAKE %s chanleak-take-first %t -- -- -std=c++20
 #include <atomic>
 #include <condition_variable>
 #include <mutex>
@@ -181,9 +181,10 @@ void fixed_handoff_room_for_the_value() {
 // CHECK-NOTES: :17:16: note: the destructor of 'worker' then waits forever for the stranded thread
 // CHECK-NOTES: :57:3: warning: wait on 'cv' blocks forever: its notify can come between the wait's check of the predicate and its sleep, because the predicate's state is written without holding the mutex [chanleak-early-return]
 // CHECK-NOTES: :54:5: note: notified here, after a write made without the lock
-// CHECK-NOTES: :86:5: warning: wait on 'cv' blocks forever: notify_one wakes only one of the threads waiting for this state [chanleak-early-return]
-// CHECK-NOTES: :88:30: note: thread spawned here
-// CHECK-NOTES: :93:3: note: only one waiter is woken here
+// notify_one to several waiters is take-first's: N waiters, one wakeup.
+// CHECK-NOTES-TAKE: :86:5: warning: wait on 'cv' blocks forever: notify_one wakes only one of the threads waiting for this state [chanleak-take-first]
+// CHECK-NOTES-TAKE: :88:30: note: thread spawned here
+// CHECK-NOTES-TAKE: :93:3: note: only one waiter is woken here
 // CHECK-NOTES: :127:5: warning: wait on 'cv' blocks forever: 'lambda' can leave without notifying 'cv' [chanleak-early-return]
 // CHECK-NOTES: :119:7: note: the thread returns here without notifying 'cv'
 // CHECK-NOTES: :150:5: warning: wait on 'cv' blocks forever: 'leaky_handoff_capacity_from_constructor' can leave without notifying 'cv' [chanleak-early-return]
