@@ -381,6 +381,7 @@ private:
                       ObjectId StopToken, const Env &Env);
   void escapeArgs(const CallExpr *Call, const Env &Env);
   void escapeActingCalls(const Stmt *St, const Env &Env);
+  void elementsPut(const CallExpr *Call, const Env &Env);
   void countFromBound(ObjectId Counter, const Expr *Init);
   void memberConstants(const CXXConstructorDecl *Ctor, llvm::ArrayRef<const Expr *> Args,
                        const ObjectSet &Self, const Stmt *Site);
@@ -1202,6 +1203,24 @@ void SummaryBuilder::memberConstants(const CXXConstructorDecl *Ctor,
   }
 }
 
+/// A channel made and put into a container (`chans.push_back(
+/// std::make_shared<Chan>(ex, 1))`) gives the container's elements its
+/// capacity, while every channel put there agrees.
+void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
+  const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
+  const CXXMethodDecl *M = Member ? Member->getMethodDecl() : nullptr;
+  if (!M || !M->getIdentifier() || Call->getNumArgs() == 0 ||
+      !llvm::is_contained({"push_back", "emplace_back", "push", "emplace", "insert"}, M->getName()))
+    return;
+  QualType Elem = elementType(Member->getImplicitObjectArgument()->getType());
+  const ChannelModel *Channel = Elem.isNull() ? nullptr : Index.channelForType(Elem);
+  if (!Channel)
+    return;
+  ChannelCapacity Put = Index.capacityOf(*Channel, Call->getArg(Call->getNumArgs() - 1), Ctx);
+  for (ObjectId C : eval(Member->getImplicitObjectArgument(), Env))
+    Objects.putElement(Objects.elements(C, Elem), Put);
+}
+
 /// A predicate runs at every check of its wait, and a lambda nobody here
 /// runs at any time, where no event can be placed: what a call in them acts
 /// on (beyond reading) is unseen code's.
@@ -1899,6 +1918,7 @@ void SummaryBuilder::build() {
           // cancelled when the other ends, at any of its waits.
           escapeArgs(Call, Handles);
         } else if (const auto *Call = dyn_cast<CallExpr>(Ex); Call && !NotRun.count(Call)) {
+          elementsPut(Call, Handles);
           const FunctionDecl *Callee = Call->getDirectCallee();
           if (!callEvent(Call, Callee, Handles) && !(Callee && isStandardLibrary(Callee))) {
             const SourceManager &SM = Ctx.getSourceManager();

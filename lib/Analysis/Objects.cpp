@@ -41,7 +41,12 @@ ObjectId ObjectTable::intern(ObjectKind K, const void *Key, ObjectId Base,
     O.Lifecycle = O.Channel ? nullptr : Index.lifecycleForType(Type);
     O.Handle = Index.spawnerForType(Type);
     QualType Plain = Type.getNonReferenceType();
-    bool Owns = !Plain->isPointerType() && !Type->isReferenceType();
+    // A pointer or reference names a channel made elsewhere; so does a
+    // smart pointer unless its initializer makes the channel here.
+    const auto *Smart = Plain->getAsCXXRecordDecl();
+    bool SmartPointer = Smart && Smart->isInStdNamespace() && Smart->getIdentifier() &&
+                        (Smart->getName() == "shared_ptr" || Smart->getName() == "unique_ptr");
+    bool Owns = !Plain->isPointerType() && !Type->isReferenceType() && (Init || !SmartPointer);
     if (O.Channel) {
       O.Capacity = Owns ? Index.capacityOf(*O.Channel, Init, Ctx)
                         : ChannelCapacity::unknown();
@@ -78,6 +83,13 @@ ObjectId ObjectTable::elements(ObjectId Container, QualType ElementType) {
   std::string Name = Objects[Container].Name;
   return intern(ObjectKind::Elements, nullptr, Container, ElementType, Name,
                 Objects[Container].Loc, nullptr);
+}
+
+void ObjectTable::putElement(ObjectId Elements, ChannelCapacity C) {
+  AbstractObject &O = Objects[Elements];
+  bool Agrees = C.Kind == O.Capacity.Kind && C.Values == O.Capacity.Values;
+  O.Capacity = !O.ElementPut || Agrees ? C : ChannelCapacity::unknown();
+  O.ElementPut = true;
 }
 
 ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,

@@ -67,6 +67,8 @@ struct AbstractObject {
   /// gives that bound (index into the engine's symbols), when its capacity
   /// is unknown.
   int CountSymbol = -1;
+  /// Elements: a channel put into the container has set Capacity.
+  bool ElementPut = false;
   std::string Name;
   clang::SourceLocation Loc;
   /// Code the analysis cannot see may use it (a parameter, a public member,
@@ -93,6 +95,9 @@ public:
   ObjectId elements(ObjectId Container, clang::QualType ElementType);
   ObjectId placeholder(ObjectKind K, const void *Key, clang::QualType Type,
                        llvm::StringRef Name);
+  /// A channel of capacity C put into the container whose elements are
+  /// Elements: they have that capacity while every channel put agrees.
+  void putElement(ObjectId Elements, ChannelCapacity C);
   /// The same member (or elements) of another holder: what a summary's
   /// `this->ch_` is once `this` is bound.
   ObjectId rebase(ObjectId Member, ObjectId NewBase);
