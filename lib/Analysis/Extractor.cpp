@@ -65,6 +65,11 @@ bool isHandleType(QualType T) {
 }
 
 /// The element type of a standard container.
+struct Construction {
+  const CXXConstructorDecl *Ctor;
+  llvm::SmallVector<const Expr *, 4> Args;
+};
+
 QualType elementType(QualType Container) {
   const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
       Container.getNonReferenceType()->getAsCXXRecordDecl());
@@ -382,6 +387,8 @@ private:
   void escapeArgs(const CallExpr *Call, const Env &Env);
   void escapeActingCalls(const Stmt *St, const Env &Env);
   void elementsPut(const CallExpr *Call, const Env &Env);
+  void constructorEvent(const CXXConstructorDecl *Ctor, llvm::ArrayRef<const Expr *> Args,
+                        const ObjectSet &Self, const Expr *Site, const Env &Env);
   void countFromBound(ObjectId Counter, const Expr *Init);
   void memberConstants(const CXXConstructorDecl *Ctor, llvm::ArrayRef<const Expr *> Args,
                        const ObjectSet &Self, const Stmt *Site);
@@ -615,6 +622,47 @@ void SummaryBuilder::markEscape(const ObjectSet &Objs, const Stmt *Where) {
 /// Records what the reference and pointer members of a new object name:
 /// from an aggregate's braced list, or from its constructor's member
 /// initializers with the constructor's parameters bound to the arguments.
+/// The constructor a construction runs, and its arguments: a constructor
+/// call, or std::make_shared/make_unique<T>(args) (T's one constructor that
+/// takes that many arguments).
+static std::optional<Construction> constructionOf(const Expr *Init) {
+  if (!Init)
+    return std::nullopt;
+  Init = Init->IgnoreImplicit();
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Init)) {
+    if (!Construct->getConstructor())
+      return std::nullopt;
+    return Construction{Construct->getConstructor(),
+                        llvm::SmallVector<const Expr *, 4>(Construct->arguments())};
+  }
+  const auto *Call = dyn_cast<CallExpr>(Init);
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee || !isStandardLibrary(Callee) || !Callee->getIdentifier() ||
+      !llvm::is_contained({"make_shared", "make_unique"}, Callee->getName()))
+    return std::nullopt;
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+      Call->getType()->getAsCXXRecordDecl());
+  if (!Spec || Spec->getTemplateArgs().size() == 0 ||
+      Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
+    return std::nullopt;
+  const auto *RD = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || isStandardLibrary(RD))
+    return std::nullopt;
+  unsigned N = Call->getNumArgs();
+  const CXXConstructorDecl *Found = nullptr;
+  for (const CXXConstructorDecl *Ctor : RD->ctors()) {
+    if (Ctor->isCopyOrMoveConstructor() || Ctor->isDeleted() ||
+        Ctor->getMinRequiredArguments() > N || (Ctor->getNumParams() < N && !Ctor->isVariadic()))
+      continue;
+    if (Found)
+      return std::nullopt; // overloads this cannot choose between
+    Found = Ctor;
+  }
+  if (!Found)
+    return std::nullopt;
+  return Construction{Found, llvm::SmallVector<const Expr *, 4>(Call->arguments())};
+}
+
 void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env) {
   if (!Init)
     return;
@@ -633,15 +681,14 @@ void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env)
     }
     return;
   }
-  const auto *Construct = dyn_cast<CXXConstructExpr>(Init);
-  const CXXConstructorDecl *Ctor = Construct ? Construct->getConstructor() : nullptr;
-  if (!Ctor || !Ctor->hasBody() || isStandardLibrary(Ctor))
+  std::optional<Construction> C = constructionOf(Init);
+  if (!C || !C->Ctor->hasBody() || isStandardLibrary(C->Ctor))
     return;
-  const auto *Def = cast<CXXConstructorDecl>(Ctor->getDefinition());
+  const auto *Def = cast<CXXConstructorDecl>(C->Ctor->getDefinition());
   ::chanleak::Env Params;
-  for (unsigned I = 0; I < Def->getNumParams() && I < Construct->getNumArgs(); ++I)
+  for (unsigned I = 0; I < Def->getNumParams() && I < C->Args.size(); ++I)
     if (tracked(Def->getParamDecl(I)->getType()))
-      Params[Def->getParamDecl(I)] = eval(Construct->getArg(I), Env);
+      Params[Def->getParamDecl(I)] = eval(C->Args[I], Env);
   for (const CXXCtorInitializer *CI : Def->inits())
     if (const FieldDecl *F = CI->getMember();
         F && CI->isWritten() && isHandleType(F->getType()) && tracked(F->getType()))
@@ -658,6 +705,9 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
         continue;
       if (isHandleType(VD->getType())) {
         Env[VD] = eval(VD->getInit(), Env);
+        // `auto p = std::make_shared<Guard>(ch)`: Guard's members bound to ch.
+        if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated)
+          bindMembers(Env[VD].front(), VD->getInit(), Env);
         // `auto rows = std::make_shared<Chan>()`: the object is 'rows'.
         if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated &&
             Objects[Env[VD].front()].Name.empty()) {
@@ -1201,6 +1251,27 @@ void SummaryBuilder::memberConstants(const CXXConstructorDecl *Ctor,
     S.Events.back().Write = WriteKind::Assign;
     S.Events.back().Number = *V;
   }
+}
+
+/// A constructor's body runs on Self (the variable or the new object).
+void SummaryBuilder::constructorEvent(const CXXConstructorDecl *Ctor,
+                                      llvm::ArrayRef<const Expr *> Args, const ObjectSet &Self,
+                                      const Expr *Site, const Env &Env) {
+  const Summary &CSum = E.summary(*Ctor->getDefinition());
+  if (!CSum.Valid || (!CSum.HasEvents && CSum.Escapes.empty()))
+    return;
+  unsigned Bi = bindingFor(CSum, nullptr, Args, nullptr, NoObject, Env);
+  if (!Self.empty())
+    S.Bindings[Bi].Map.push_back(
+        {Objects.placeholder(ObjectKind::This, Ctor->getParent(), QualType(), "this"), Self});
+  for (ObjectId Esc : CSum.Escapes)
+    for (auto &[P, Set] : S.Bindings[Bi].Map)
+      if (P == Esc)
+        markEscape(Set, Site);
+  emit(EventKind::Call, {}, Site);
+  S.Events.back().Callee = E.summaryIndex(*Ctor->getDefinition());
+  S.Events.back().Binding = Bi;
+  memberConstants(Ctor, Args, Self, Site);
 }
 
 /// A channel made and put into a container (`chans.push_back(
@@ -1919,6 +1990,9 @@ void SummaryBuilder::build() {
           escapeArgs(Call, Handles);
         } else if (const auto *Call = dyn_cast<CallExpr>(Ex); Call && !NotRun.count(Call)) {
           elementsPut(Call, Handles);
+          // std::make_shared<T>(args): T's constructor runs on the new object.
+          if (std::optional<Construction> C = constructionOf(Call); C && worthCalling(C->Ctor))
+            constructorEvent(C->Ctor, C->Args, eval(Call, Handles), Call, Handles);
           const FunctionDecl *Callee = Call->getDirectCallee();
           if (!callEvent(Call, Callee, Handles) && !(Callee && isStandardLibrary(Callee))) {
             const SourceManager &SM = Ctx.getSourceManager();
@@ -1934,28 +2008,13 @@ void SummaryBuilder::build() {
           // A user type constructed with a channel: its constructor's body.
           const CXXConstructorDecl *Ctor = Construct->getConstructor();
           if (worthCalling(Ctor)) {
-            const Summary &CSum = E.summary(*Ctor->getDefinition());
-            if (CSum.Valid && (CSum.HasEvents || !CSum.Escapes.empty())) {
-              llvm::SmallVector<const Expr *, 4> Args(Construct->arguments());
-              ObjectSet Self;
-              if (const auto *New = dyn_cast_or_null<CXXNewExpr>(Parents->getParent(Construct)))
-                Self = eval(New, Handles);
-              else if (const VarDecl *V = handleVarOf(Construct))
-                Self = lookup(V, Handles);
-              unsigned Bi = bindingFor(CSum, nullptr, Args, nullptr, NoObject, Handles);
-              if (!Self.empty())
-                S.Bindings[Bi].Map.push_back(
-                    {Objects.placeholder(ObjectKind::This, Ctor->getParent(), QualType(), "this"),
-                     Self});
-              for (ObjectId Esc : CSum.Escapes)
-                for (auto &[P, Set] : S.Bindings[Bi].Map)
-                  if (P == Esc)
-                    markEscape(Set, Construct);
-              emit(EventKind::Call, {}, Construct);
-              S.Events.back().Callee = E.summaryIndex(*Ctor->getDefinition());
-              S.Events.back().Binding = Bi;
-              memberConstants(Ctor, Args, Self, Construct);
-            }
+            ObjectSet Self;
+            if (const auto *New = dyn_cast_or_null<CXXNewExpr>(Parents->getParent(Construct)))
+              Self = eval(New, Handles);
+            else if (const VarDecl *V = handleVarOf(Construct))
+              Self = lookup(V, Handles);
+            constructorEvent(Ctor, llvm::SmallVector<const Expr *, 4>(Construct->arguments()),
+                             Self, Construct, Handles);
           } else if (Ctor && !isStandardLibrary(Ctor) && !Ctor->hasBody()) {
             for (const Expr *Arg : Construct->arguments())
               markEscape(eval(Arg, Handles), Construct);
