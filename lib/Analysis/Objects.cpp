@@ -145,13 +145,9 @@ bool namesField(const Expr *E, const FieldDecl *Field) {
 
 /// The methods of Field's class that touch it, when the class keeps it to
 /// itself: not public, every method defined here, never handed out.
-std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
-privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
-  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
-  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext())
-    return std::nullopt;
-  // Made from another member (`done_ = ready_.get_future()`): the two name
-  // one object, which the analysis does not see.
+/// Made from another member (`done_ = ready_.get_future()`): the two name
+/// one object, which the analysis does not see.
+static bool madeFromAnotherMember(const FieldDecl *Field) {
   std::function<bool(const Stmt *)> NamesMember = [&](const Stmt *S) {
     if (!S)
       return false;
@@ -160,11 +156,21 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
     return llvm::any_of(S->children(), NamesMember);
   };
   if (NamesMember(Field->getInClassInitializer()))
+    return true;
+  if (const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent()))
+    for (const CXXConstructorDecl *Ctor : Record->ctors())
+      for (const CXXCtorInitializer *Init : Ctor->inits())
+        if (Init->getMember() == Field && Init->isWritten() && NamesMember(Init->getInit()))
+          return true;
+  return false;
+}
+
+std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
+privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Record || Field->getAccess() == AS_public || Record->isDependentContext() ||
+      madeFromAnotherMember(Field))
     return std::nullopt;
-  for (const CXXConstructorDecl *Ctor : Record->ctors())
-    for (const CXXCtorInitializer *Init : Ctor->inits())
-      if (Init->getMember() == Field && Init->isWritten() && NamesMember(Init->getInit()))
-        return std::nullopt;
   llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
   bool HandedOut = false;
   // A number or a flag passed or returned by value hands out nothing.
@@ -273,8 +279,9 @@ bool LeakEngine::escapes(ObjectId Id,
     // an object the code made is as private as that object, unless it is
     // made from another member (`done_ = ready_.get_future()`).
     if (O.Kind == ObjectKind::Field && !Objects[O.Base].isPlaceholder()) {
-      if (!privateFieldUsers(static_cast<const FieldDecl *>(O.Key), Index) &&
-          static_cast<const FieldDecl *>(O.Key)->getAccess() != AS_public)
+      const auto *F = static_cast<const FieldDecl *>(O.Key);
+      if (madeFromAnotherMember(F) ||
+          (!privateFieldUsers(F, Index) && F->getAccess() != AS_public))
         return true;
       continue;
     }
