@@ -52,13 +52,6 @@ bool mergeInto(Env &To, const Env &From) {
   return Changed;
 }
 
-bool isSmartPointer(QualType T) {
-  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
-  return RD && RD->isInStdNamespace() &&
-         (RD->getName() == "shared_ptr" || RD->getName() == "unique_ptr" ||
-          RD->getName() == "weak_ptr");
-}
-
 /// A variable that refers to an object rather than owning it.
 bool isHandleType(QualType T) {
   return T->isReferenceType() || T->isPointerType() || isSmartPointer(T);
@@ -1281,7 +1274,7 @@ void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
   const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
   const CXXMethodDecl *M = Member ? Member->getMethodDecl() : nullptr;
   if (!M || !M->getIdentifier() || Call->getNumArgs() == 0 ||
-      !llvm::is_contained({"push_back", "emplace_back", "push", "emplace", "insert"}, M->getName()))
+      stateEffect(M->getName(), M->isConst()) != StateEffect::Grows)
     return;
   QualType Elem = elementType(Member->getImplicitObjectArgument()->getType());
   const ChannelModel *Channel = Elem.isNull() ? nullptr : Index.channelForType(Elem);

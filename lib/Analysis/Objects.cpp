@@ -43,10 +43,8 @@ ObjectId ObjectTable::intern(ObjectKind K, const void *Key, ObjectId Base,
     QualType Plain = Type.getNonReferenceType();
     // A pointer or reference names a channel made elsewhere; so does a
     // smart pointer unless its initializer makes the channel here.
-    const auto *Smart = Plain->getAsCXXRecordDecl();
-    bool SmartPointer = Smart && Smart->isInStdNamespace() && Smart->getIdentifier() &&
-                        (Smart->getName() == "shared_ptr" || Smart->getName() == "unique_ptr");
-    bool Owns = !Plain->isPointerType() && !Type->isReferenceType() && (Init || !SmartPointer);
+    bool Owns = !Plain->isPointerType() && !Type->isReferenceType() &&
+                (Init || !isSmartPointer(Plain));
     if (O.Channel) {
       O.Capacity = Owns ? Index.capacityOf(*O.Channel, Init, Ctx)
                         : ChannelCapacity::unknown();
@@ -99,6 +97,13 @@ ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,
     Loc = static_cast<const Decl *>(Key)->getLocation();
   return intern(K, Key, NoObject, Type, Name.empty() ? declName(Key, K) : Name,
                 Loc, nullptr);
+}
+
+bool isSmartPointer(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         (RD->getName() == "shared_ptr" || RD->getName() == "unique_ptr" ||
+          RD->getName() == "weak_ptr");
 }
 
 bool isStandardLibrary(const Decl *D) {

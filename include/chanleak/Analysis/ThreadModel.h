@@ -330,6 +330,9 @@ std::optional<long long> stateConstant(const clang::Expr *E, clang::ASTContext &
 /// A shared variable's value before any write: its initializer's.
 std::optional<long long> initialValue(const AbstractObject &O, clang::ASTContext &Ctx);
 
+/// A std::shared_ptr, unique_ptr or weak_ptr (through references).
+bool isSmartPointer(clang::QualType T);
+
 /// Whether D belongs to the standard library (members of std classes too),
 /// which only moves or stores what it is given.
 bool isStandardLibrary(const clang::Decl *D);
