@@ -341,6 +341,7 @@ private:
   bool tracked(QualType T, unsigned Depth = 0);
   void transfer(const Stmt *St, Env &Env, bool Emit);
   void bindMembers(ObjectId Obj, const Expr *Init, const Env &Env);
+  ObjectId sizedByCall(ObjectId O, const CallExpr *Call, const FunctionDecl *Factory);
 
   // --- events ------------------------------------------------------------
   void emit(EventKind K, ObjectSet Objs, const Stmt *Site, Outcome Out = Outcome::Any);
@@ -554,9 +555,21 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
     if (Construct->getNumArgs() >= 1 && isHandleType(Ex->getType()) &&
         Construct->getConstructor()->isCopyOrMoveConstructor())
       return eval(Construct->getArg(0), Env, Depth + 1);
-    if (!isHandleType(Ex->getType()) && tracked(Ex->getType()))
-      return {Objects.allocated(Construct, Ex->getType())};
+    if (!isHandleType(Ex->getType()) && tracked(Ex->getType())) {
+      // A temporary, `Worker(ch)`: its handle members name the arguments.
+      ObjectId O = Objects.allocated(Construct, Ex->getType());
+      bindMembers(O, Construct, Env);
+      return {O};
+    }
     return {};
+  }
+  // An aggregate temporary, `Worker{ch, 0}`.
+  if (const auto *List = dyn_cast<InitListExpr>(Ex);
+      List && List->getType()->isRecordType() && !isHandleType(List->getType()) &&
+      tracked(List->getType())) {
+    ObjectId O = Objects.allocated(List, List->getType());
+    bindMembers(O, List, Env);
+    return {O};
   }
   if (const auto *Call = dyn_cast<CallExpr>(Ex)) {
     const FunctionDecl *Callee = Call->getDirectCallee();
@@ -589,12 +602,37 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
             Bound = true;
           }
         if (!Bound && !Objects[O].isPlaceholder())
-          R.push_back(O);
+          R.push_back(CS.HasEvents ? O : sizedByCall(O, Call, Callee));
       }
       return R;
     }
   }
   return {};
+}
+
+/// A channel a factory makes with its parameter as the capacity
+/// (`MakeChannel(0)` returning `std::make_shared<Chan>(capacity)`) has, for
+/// this call, the capacity the call passes.
+ObjectId SummaryBuilder::sizedByCall(ObjectId O, const CallExpr *Call,
+                                     const FunctionDecl *Factory) {
+  const AbstractObject &Made = Objects[O];
+  if (Made.Kind != ObjectKind::Allocated || !Made.Channel ||
+      Made.Capacity.Kind != ChannelCapacity::Unknown)
+    return O;
+  auto ValueOf = [&](const Expr *Arg) -> std::optional<long long> {
+    const auto *Param = dyn_cast_or_null<ParmVarDecl>(declRefVar(Arg->IgnoreParenImpCasts()));
+    if (!Param || Param->getDeclContext() != Factory->getDefinition() ||
+        Param->getFunctionScopeIndex() >= Call->getNumArgs())
+      return std::nullopt;
+    Expr::EvalResult Result;
+    const Expr *Passed = Call->getArg(Param->getFunctionScopeIndex());
+    if (Passed->isValueDependent() || !Passed->EvaluateAsInt(Result, Ctx))
+      return std::nullopt;
+    return Result.Val.getInt().getExtValue();
+  };
+  ChannelCapacity C =
+      Index.capacityOf(*Made.Channel, static_cast<const Expr *>(Made.Key), Ctx, ValueOf);
+  return C.Kind == ChannelCapacity::Unknown ? O : Objects.remade(O, Call, C);
 }
 
 void SummaryBuilder::markEscape(const ObjectSet &Objs, const Stmt *Where) {

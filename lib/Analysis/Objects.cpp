@@ -67,6 +67,17 @@ ObjectId ObjectTable::allocated(const Expr *E, QualType Type) {
   return intern(ObjectKind::Allocated, E, NoObject, Type, "", E->getBeginLoc(), E);
 }
 
+ObjectId ObjectTable::remade(ObjectId O, const Expr *Site, ChannelCapacity C) {
+  auto [It, Inserted] = Keys.try_emplace({ObjectKind::Allocated, Site, NoObject}, Objects.size());
+  if (Inserted) {
+    AbstractObject Copy = Objects[O];
+    Copy.Key = Site;
+    Copy.Capacity = C;
+    Objects.push_back(std::move(Copy));
+  }
+  return It->second;
+}
+
 ObjectId ObjectTable::global(const VarDecl *D) {
   return intern(ObjectKind::Global, D, NoObject, D->getType(), D->getName(),
                 D->getLocation(), D->getInit());

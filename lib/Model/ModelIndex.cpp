@@ -493,9 +493,9 @@ bool ModelIndex::cancelledReceiveDisablesBuffer(QualType T) const {
   return Version && *Version < Channel->CancelledReceiveDisablesBuffer->FixedIn;
 }
 
-ChannelCapacity ModelIndex::capacityOf(const ChannelModel &Channel,
-                                       const Expr *Init,
-                                       const ASTContext &Ctx) const {
+ChannelCapacity ModelIndex::capacityOf(
+    const ChannelModel &Channel, const Expr *Init, const ASTContext &Ctx,
+    llvm::function_ref<std::optional<long long>(const Expr *)> ValueOf) const {
   const CapacityRule &Rule = Channel.Capacity;
   llvm::SmallVector<const Expr *, 4> CtorArgs;
   bool Constructed = false;
@@ -537,7 +537,9 @@ ChannelCapacity ModelIndex::capacityOf(const ChannelModel &Channel,
       const Expr *Arg = CtorArgs[*Rule.Arg];
       if (!Arg->isValueDependent() && Arg->EvaluateAsInt(Result, Ctx))
         ArgValue = Result.Val.getInt().getExtValue();
-      else
+      else if (ValueOf)
+        ArgValue = ValueOf(Arg);
+      if (!ArgValue)
         return ChannelCapacity::unknown();
     }
   }

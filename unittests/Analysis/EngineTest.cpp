@@ -196,6 +196,54 @@ void f(Chan &ch) {
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 
+TEST_F(EngineTest, FunctorTemporaryMembersNameItsArguments) {
+  // The aggregate's member is the parent's channel: the early return strands
+  // the sender.
+  const char *Code = R"cpp(
+struct Sender {
+  Chan *ch;
+  void operator()() const { ch->push(1); }
+};
+void f() {
+  Chan ch;
+  std::thread(Sender{&ch}).detach();
+  if (bad())
+    return;
+  int v;
+  ch.pop(v);
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(Engine->objectName(W[0].Object), "'ch'");
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch->push"));
+}
+
+TEST_F(EngineTest, FactorySizedByItsParameterTakesEachCallsCapacity) {
+  // make(2) holds one value, make(4) three: only the first call's channel
+  // strands the third send.
+  const char *Code = R"cpp(
+using Buffered = boost::fibers::buffered_channel<int>;
+std::shared_ptr<Buffered> make(unsigned n) { return std::make_shared<Buffered>(n); }
+void tight() {
+  auto ch = make(2);
+  std::thread([ch] { ch->push(1); ch->push(2); ch->push(3); }).detach();
+  int v;
+  ch->pop(v);
+}
+void roomy() {
+  auto ch = make(4);
+  std::thread([ch] { ch->push(1); ch->push(2); ch->push(3); }).detach();
+  int v;
+  ch->pop(v);
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "tight");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch->push(3)"));
+  EXPECT_TRUE(Engine->witnesses(*function("roomy")).empty());
+}
+
 // --- summaries ----------------------------------------------------------------
 
 TEST_F(EngineTest, HelperThatMayReturnEarlyIsSummarisedOnce) {

@@ -90,6 +90,9 @@ public:
 
   ObjectId local(const clang::ValueDecl *D);
   ObjectId allocated(const clang::Expr *E, clang::QualType Type);
+  /// The channel O made at Site instead, with capacity C: what a factory
+  /// sized by its parameter returns to one call.
+  ObjectId remade(ObjectId O, const clang::Expr *Site, ChannelCapacity C);
   ObjectId global(const clang::VarDecl *D);
   ObjectId field(ObjectId Base, const clang::FieldDecl *F);
   ObjectId elements(ObjectId Container, clang::QualType ElementType);

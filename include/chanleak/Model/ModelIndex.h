@@ -15,6 +15,7 @@
 #include "clang/AST/DeclCXX.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
 #include "llvm/ADT/SmallVector.h"
 #include <memory>
 #include <optional>
@@ -87,9 +88,12 @@ public:
 
   /// How many values the channel constructed by Init holds without a
   /// receiver (Init is a construction or a std::make_shared/make_unique).
-  ChannelCapacity capacityOf(const ChannelModel &Channel,
-                             const clang::Expr *Init,
-                             const clang::ASTContext &Ctx) const;
+  /// ValueOf, when given, evaluates an argument that is not a constant
+  /// (a factory's parameter, seen from one call).
+  ChannelCapacity
+  capacityOf(const ChannelModel &Channel, const clang::Expr *Init, const clang::ASTContext &Ctx,
+             llvm::function_ref<std::optional<long long>(const clang::Expr *)> ValueOf =
+                 nullptr) const;
 
   /// The preprocessor of the translation unit being analysed, for the
   /// library version macros the model names; may be null.
