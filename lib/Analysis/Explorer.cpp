@@ -46,6 +46,7 @@ enum ObjFlag : unsigned char {
   StopRequested = 4,
   Stopped = 8,
   Rendezvous = 16, ///< a cancelled receive disabled the buffer
+  Detached = 32,   ///< a thread handle that no longer owns its thread
 };
 
 /// For a condition variable, Count is how many notifies it has had. For
@@ -74,6 +75,8 @@ struct Frame {
   unsigned Sum, Node, Subst;
   /// The call that entered this frame (null for a thread's first frame).
   const Stmt *Site = nullptr;
+  /// Where the caller goes when this frame throws (Event::Unwind).
+  unsigned Unwind = ~0u;
   unsigned char Counter[CountedLoops] = {};
 };
 
@@ -226,6 +229,7 @@ private:
     return It->second;
   }
   bool spinning(const ThreadState &T) const;
+  bool stopRequested(const State &S, const Frame &F, const Event &Ev);
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
   std::optional<long long> value(const State &S, ObjectId O);
   std::optional<long long> counterValue(const State &S, ObjectId O) const;
@@ -263,6 +267,8 @@ private:
   /// move.
   llvm::DenseMap<ObjectId, bool> EscapeCache;
   llvm::DenseSet<unsigned> Reached;
+  /// Objects some explored path closes or cancels (through any handle).
+  llvm::DenseSet<ObjectId> ClosedOnSomePath;
   std::vector<llvm::DenseMap<ObjectId, ObjectSet>> Substs;
   std::map<std::vector<std::pair<ObjectId, ObjectSet>>, unsigned> SubstIds;
   std::vector<int> SymbolValue; ///< -1: free (benefit of the doubt)
@@ -371,6 +377,18 @@ bool Explorer::partnerWaiting(const State &S, unsigned T, ObjectId O, bool Waite
             return true;
     }
   }
+  return false;
+}
+
+bool Explorer::stopRequested(const State &S, const Frame &F, const Event &Ev) {
+  for (ObjectId X : Ev.Interrupts)
+    for (ObjectId Y : resolve(X, F.Subst)) {
+      if (escapes(Y))
+        return true;
+      auto It = S.Objs.find(Y);
+      if (It != S.Objs.end() && (It->second.Flags & StopRequested))
+        return true;
+    }
   return false;
 }
 
@@ -781,6 +799,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     break;
   case EventKind::Close:
   case EventKind::Cancel:
+    if (O != NoObject)
+      ClosedOnSomePath.insert(O);
     if (St && !(St->Flags & Closed) && Ev.Kind == EventKind::Close && Channel &&
         !A->Channel->CloseWakesSenders) {
       // Senders waiting now stay queued forever.
@@ -814,7 +834,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     }
     break;
   case EventKind::RequestStop:
-    if (St)
+    if (St && !(Ev.IfJoinable && (St->Flags & Detached)))
       St->Flags |= StopRequested;
     break;
   case EventKind::StopCheck:
@@ -829,6 +849,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     for (ThreadState &Other : S.Threads)
       if (Other.Handle == O && O != NoObject)
         Other.Handle = NoObject;
+    if (St)
+      St->Flags |= Detached;
     break;
   case EventKind::Start: {
     if (S.Threads.size() >= MaxThreads) {
@@ -872,19 +894,25 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   }
   case EventKind::Call: {
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
-    Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site});
+    Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind});
     break;
   }
-  case EventKind::Return:
-    if (Ev.Throws)
-      Th.Frames.clear();
-    else
-      Th.Frames.pop_back();
+  case EventKind::Return: {
+    // An exception goes on in the caller's unwinding, if it has one.
+    unsigned Unwind = Th.Frames.back().Unwind;
+    Th.Frames.pop_back();
+    if (Ev.Throws && !Th.Frames.empty()) {
+      if (Unwind != ~0u)
+        Th.Frames.back().Node = Unwind;
+      else
+        Th.Frames.clear();
+    }
     if (Th.Frames.empty()) {
       Th.St = Status::Ended;
       Out.Ends = true;
     }
     break;
+  }
   case EventKind::LoopEnter:
     if (Ev.Index < CountedLoops)
       F.Counter[Ev.Index] = 0;
@@ -1195,6 +1223,15 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         bool Timed = Ev.Kind == EventKind::TimedRecv || Ev.Kind == EventKind::TimedSend ||
                      Ev.Kind == EventKind::TryRecv || Ev.Kind == EventKind::TrySend;
         for (ObjectId O : Objs) {
+          // A wait handed a stop token returns once its source requests
+          // stop, before anything else.
+          if (stopRequested(S, F, Ev)) {
+            State Next = S;
+            Step St;
+            applyOne(Next, T, I, O, St, /*GiveUp=*/true);
+            Scheduled.push_back(Child(std::move(Next), St));
+            continue;
+          }
           // A timed or try op may give up whenever the adversary likes,
           // unless a fiber already waits to complete it.
           bool WaiterSends = Ev.Kind == EventKind::TimedSend || Ev.Kind == EventKind::TrySend;
@@ -1413,6 +1450,8 @@ const FunctionDecl *Explorer::threadFunction(unsigned Origin) const {
 /// Whether some function the exploration reached closes (or cancels) an
 /// object of the same member or variable as O.
 bool Explorer::closedSomewhere(ObjectId O) const {
+  if (ClosedOnSomePath.contains(O))
+    return true;
   for (unsigned I : Reached)
     for (const Event &Ev : sum(I).Events)
       if (Ev.Kind == EventKind::Close || Ev.Kind == EventKind::Cancel)
@@ -1560,8 +1599,13 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     if (Obj == NoObject || Objects[Obj].Handle)
       continue;
     Witness W;
-      W.Label = LeakLabel::EarlyReturn;
-      W.Strand = StrandKind::ParentLeaves;
+    W.Label = LeakLabel::EarlyReturn;
+    W.Strand = StrandKind::ParentLeaves;
+    if (isConstantFormula(sum(F.Sum).Formulas, Ev->Predicate))
+      for (ObjectId I : Ev->Interrupts)
+        for (ObjectId X : resolve(I, F.Subst))
+          if (W.StopSource == NoObject)
+            W.StopSource = X;
     if (T.WaitingOn != NoObject) {
       // A wait for a predicate nobody will make true, or whose notify it
       // missed: the notify came before it slept, or woke another waiter.
@@ -1916,6 +1960,8 @@ std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
 }
 
 std::string rescuePhrase(const LeakEngine &E, const Witness &W) {
+  if (W.StopSource != NoObject)
+    return "requesting stop on " + E.objectName(W.StopSource);
   std::string Name = witnessObjectName(E, W);
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend)
     return "receiving from " + Name;

@@ -374,6 +374,9 @@ private:
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
   void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
+  llvm::SmallVector<const VarDecl *, 4> liveAutomatics(const Stmt *St, bool &Caught);
+  void unwindEvents(const Stmt *St, const Env &Env);
+  unsigned unwindPath(const Stmt *Site, const Env &Env);
   void destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor, const Stmt *Site);
   unsigned bindingFor(const Summary &Callee, const Expr *Object,
                       llvm::ArrayRef<const Expr *> Args, const LambdaExpr *Lambda,
@@ -428,7 +431,8 @@ private:
 bool SummaryBuilder::tracked(QualType T, unsigned Depth) {
   if (T.isNull() || Depth > 3)
     return false;
-  if (Index.channelForType(T) || Index.lifecycleForType(T) || Index.spawnerForType(T))
+  if (Index.channelForType(T) || Index.lifecycleForType(T) || Index.spawnerForType(T) ||
+      Index.isStopState(T))
     return true;
   QualType Elem = elementType(T);
   if (!Elem.isNull())
@@ -533,6 +537,9 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
     // shared_from_this() names the object itself.
     if (M && M->getIdentifier() &&
         (M->getName() == "shared_from_this" || M->getName() == "weak_from_this"))
+      return eval(Obj, Env, Depth + 1);
+    // src.get_token(), worker.get_stop_token(): the object's stop state.
+    if (Index.returnsStopState(M))
       return eval(Obj, Env, Depth + 1);
     if (isSmartPointer(Obj->getType()) ||
         (Index.channelForType(Call->getType()) && Index.channelForType(Obj->getType())))
@@ -734,7 +741,9 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
       const auto *VD = dyn_cast<VarDecl>(D);
       if (!VD || !tracked(VD->getType()))
         continue;
-      if (isHandleType(VD->getType())) {
+      // A stop_source or stop_token shares the stop state it is copied
+      // from, like a handle; a new source makes its own.
+      if (isHandleType(VD->getType()) || Index.isStopState(VD->getType())) {
         Env[VD] = eval(VD->getInit(), Env);
         // `auto p = std::make_shared<Guard>(ch)`: Guard's members bound to ch.
         if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated)
@@ -1109,8 +1118,9 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
   const auto *Body = dyn_cast_or_null<CompoundStmt>(Lambda->getBody());
   if (!Body)
     return;
+  // A constant predicate (`[] { return false; }`) no notify can satisfy.
   int F = predicate(llvm::ArrayRef<const Stmt *>(Body->body_begin(), Body->body_end()), Env);
-  if (readsShared(F))
+  if (readsShared(F) || isConstantFormula(S.Formulas, F))
     Ev.Predicate = F;
 }
 
@@ -1179,11 +1189,12 @@ unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
   const FunctionDecl *CF = Callee.Function;
   unsigned First = 0;
   if (StopToken != NoObject && CF->getNumParams() > 0) {
+    // The token a std::jthread passes names the jthread's stop state.
     const ParmVarDecl *P0 = CF->getParamDecl(0);
-    if (const auto *RD = P0->getType().getNonReferenceType()->getAsCXXRecordDecl();
-        RD && RD->getName() == "stop_token") {
-      B.Map.push_back({Objects.placeholder(ObjectKind::StopToken, CF, QualType(), ""),
-                       {StopToken}});
+    if (Index.isStopState(P0->getType())) {
+      B.Map.push_back(
+          {Objects.placeholder(ObjectKind::Parameter, P0, P0->getType(), P0->getName()),
+           {StopToken}});
       First = 1;
     }
   }
@@ -1381,7 +1392,75 @@ bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
   S.Events.back().Callee = E.summaryIndex(*Def);
   S.Events.back().Binding = B;
   S.Events.back().Unlocked = !underLock(Call);
+  if (CS.MayThrow) {
+    unsigned CallEvent = S.Events.size() - 1;
+    unsigned Unwind = unwindPath(Call, Env);
+    S.Events[CallEvent].Unwind = Unwind;
+  }
   return true;
+}
+
+/// The automatic variables alive at St, in the order an exception leaving
+/// the function there destroys them; none when a handler here may catch it.
+llvm::SmallVector<const VarDecl *, 4> SummaryBuilder::liveAutomatics(const Stmt *St,
+                                                                     bool &Caught) {
+  llvm::SmallVector<const VarDecl *, 4> Live;
+  Caught = false;
+  for (const Stmt *Child = St, *P = Parents->getParent(St); P;
+       Child = P, P = Parents->getParent(P)) {
+    if (isa<LambdaExpr>(P))
+      break;
+    if (const auto *Try = dyn_cast<CXXTryStmt>(P); Try && Try->getTryBlock() == Child) {
+      Caught = true;
+      return {};
+    }
+    const auto *Block = dyn_cast<CompoundStmt>(P);
+    if (!Block)
+      continue;
+    llvm::SmallVector<const VarDecl *, 4> Declared;
+    for (const Stmt *X : Block->body()) {
+      if (X == Child)
+        break;
+      if (const auto *DS = dyn_cast<DeclStmt>(X))
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D); V && V->hasLocalStorage())
+            Declared.push_back(V);
+    }
+    Live.append(Declared.rbegin(), Declared.rend());
+  }
+  return Live;
+}
+
+/// What leaving by an exception at St runs: each live object's destructor,
+/// innermost first, then the throwing return. Emitted from the current
+/// node, which it leaves at the chain's end.
+void SummaryBuilder::unwindEvents(const Stmt *St, const Env &Env) {
+  bool Caught;
+  for (const VarDecl *V : liveAutomatics(St, Caught))
+    if (const CXXRecordDecl *RD = V->getType()->getAsCXXRecordDecl();
+        RD && RD->hasDefinition() && RD->getDestructor())
+      dtorEvent(V, RD->getDestructor(), Env);
+}
+
+/// A side chain from a call whose callee may throw: the destructors the
+/// exception runs here and a throwing return, or straight on when a
+/// handler here may catch it. Returns its first node.
+unsigned SummaryBuilder::unwindPath(const Stmt *Site, const Env &Env) {
+  unsigned After = Cur;
+  Cur = S.Nodes.size();
+  unsigned Start = Cur;
+  S.Nodes.emplace_back();
+  bool Caught;
+  liveAutomatics(Site, Caught);
+  if (Caught) {
+    S.Nodes[Start].Out.push_back({~0u, After});
+  } else {
+    unwindEvents(Site, Env);
+    emit(EventKind::Return, {}, Site);
+    S.Events.back().Throws = true;
+  }
+  Cur = After;
+  return Start;
 }
 
 /// The callable a spawn runs: its function, the lambda it is, the object a
@@ -1538,8 +1617,7 @@ void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
     return;
   }
   if (Site.Spawner->PassesStopToken && Def->getNumParams() > 0)
-    if (const auto *RD = Def->getParamDecl(0)->getType().getNonReferenceType()->getAsCXXRecordDecl();
-        RD && RD->getName() == "stop_token")
+    if (Index.isStopState(Def->getParamDecl(0)->getType()))
       Info.ReadsStopToken = Def->getParamDecl(0)->isReferenced();
   const Summary &CS = E.summary(*Def);
   if (!CS.Valid) {
@@ -1573,8 +1651,10 @@ void SummaryBuilder::destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl 
   const AbstractObject &O = Objects[Obj.front()];
   // A jthread requests stop and joins; std::async's future waits.
   if (O.Handle && O.Handle->JoinsOnDestroy) {
-    if (O.Handle->PassesStopToken)
+    if (O.Handle->PassesStopToken) {
       emit(EventKind::RequestStop, Obj, Site);
+      S.Events.back().IfJoinable = true;
+    }
     emit(EventKind::Join, Obj, nullptr);
     S.Events.back().Site = nullptr;
     return;
@@ -1959,16 +2039,11 @@ void SummaryBuilder::build() {
       }
       if (auto Member = El.getAs<CFGMemberDtor>()) {
         const FieldDecl *F = Member->getFieldDecl();
-        if (const auto *M = dyn_cast<CXXMethodDecl>(&FD)) {
-          ObjectId Obj = Objects.field(
-              Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this"), F);
-          const AbstractObject &O = Objects[Obj];
-          if (O.Handle && O.Handle->JoinsOnDestroy) {
-            if (O.Handle->PassesStopToken)
-              emit(EventKind::RequestStop, {Obj}, nullptr);
-            emit(EventKind::Join, {Obj}, nullptr);
-          }
-        }
+        if (const auto *M = dyn_cast<CXXMethodDecl>(&FD))
+          destroyEvent({Objects.field(Objects.placeholder(ObjectKind::This, M->getParent(),
+                                                          QualType(), "this"),
+                                      F)},
+                       Member->getDestructorDecl(Ctx), nullptr);
         continue;
       }
       if (auto Init = El.getAs<CFGInitializer>()) {
@@ -2000,12 +2075,21 @@ void SummaryBuilder::build() {
             // `co_await (ch.async_receive(...) || timer.async_wait(...))`
             if (awaitedWith(M->Call) == OO_PipePipe && K == EventKind::Recv)
               K = EventKind::TimedRecv;
+            // A wait handed a stop token ends when its source requests stop;
+            // a source this code does not know may do so at any time.
+            ObjectSet Interrupts;
+            if (M->StopToken && K == EventKind::Recv) {
+              Interrupts = eval(M->StopToken, Handles);
+              if (Interrupts.empty())
+                K = EventKind::TimedRecv;
+            }
             if (M->Kind == OpKind::Sleep || M->Kind == OpKind::StopCheck ||
                      M->Kind == OpKind::Start || M->Kind == OpKind::Stop ||
                      M->Kind == OpKind::Join || M->Kind == OpKind::RequestStop ||
                      M->Kind == OpKind::Detach ||
                      !Objs.empty()) {
               emit(K, Objs, M->Call);
+              S.Events.back().Interrupts = std::move(Interrupts);
               decorateOp(*M, Handles);
               if (M->Kind == OpKind::ArriveAndWait) {
                 emit(EventKind::Recv, Objs, M->Call);
@@ -2199,6 +2283,10 @@ void SummaryBuilder::build() {
         if (Term && isa<CXXThrowExpr>(Term))
           Site = Term;
         Throws = Site && isa<CXXThrowExpr>(Site);
+        // The CFG runs no destructor on the way out of a throw: the
+        // objects alive there are destroyed first.
+        if (Throws)
+          unwindEvents(Site, Handles);
         emit(EventKind::Return, {}, Site);
         S.Events.back().Throws = Throws;
       }
@@ -2211,6 +2299,9 @@ void SummaryBuilder::build() {
     if (L.Symbol >= 0 && spawnsIn(L.Stmt))
       E.Symbols[L.Symbol].Spawns = true;
 
+  S.MayThrow = llvm::any_of(S.Events, [](const Event &Ev) {
+    return Ev.Kind == EventKind::Return && Ev.Throws;
+  });
   S.HasEvents = llvm::any_of(S.Events, [](const Event &Ev) {
     return Ev.Kind != EventKind::Return && Ev.Kind != EventKind::LoopEnter &&
            Ev.Kind != EventKind::LoopIter && Ev.Kind != EventKind::LoopExit;

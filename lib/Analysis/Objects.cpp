@@ -15,8 +15,6 @@ namespace chanleak {
 static std::string declName(const void *Key, ObjectKind K) {
   if (K == ObjectKind::This)
     return "this";
-  if (K == ObjectKind::StopToken)
-    return "stop token";
   if (K == ObjectKind::Allocated)
     return "";
   if (const auto *D = static_cast<const NamedDecl *>(Key))
@@ -108,6 +106,27 @@ ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,
     Loc = static_cast<const Decl *>(Key)->getLocation();
   return intern(K, Key, NoObject, Type, Name.empty() ? declName(Key, K) : Name,
                 Loc, nullptr);
+}
+
+bool isConstantFormula(llvm::ArrayRef<Formula> Fs, int F) {
+  if (F < 0 || F >= static_cast<int>(Fs.size()))
+    return false;
+  const Formula &X = Fs[F];
+  switch (X.K) {
+  case Formula::Unknown:
+  case Formula::Value:
+    return false;
+  case Formula::Constant:
+    return true;
+  case Formula::Not:
+  case Formula::Plus:
+    return isConstantFormula(Fs, X.Left);
+  case Formula::And:
+  case Formula::Or:
+  case Formula::Compare:
+    return isConstantFormula(Fs, X.Left) && isConstantFormula(Fs, X.Right);
+  }
+  return false;
 }
 
 bool isSmartPointer(QualType T) {

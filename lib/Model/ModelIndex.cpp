@@ -147,6 +147,18 @@ const LifecycleModel *ModelIndex::lifecycleForType(QualType T) const {
   return lifecycleForRecord(pointeeRecord(T));
 }
 
+bool ModelIndex::isStopState(QualType T) const {
+  const CXXRecordDecl *RD = pointeeRecord(T);
+  return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
+         (RD->getName() == "stop_source" || RD->getName() == "stop_token");
+}
+
+bool ModelIndex::returnsStopState(const CXXMethodDecl *M) const {
+  return M && M->getIdentifier() && isStopState(M->getReturnType()) &&
+         (isStopState(QualType(M->getParent()->getTypeForDecl(), 0)) ||
+          spawnerForType(QualType(M->getParent()->getTypeForDecl(), 0)));
+}
+
 const SpawnerModel *ModelIndex::spawnerForType(QualType T) const {
   if (T.isNull())
     return nullptr;
@@ -270,13 +282,11 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
         if (FD->isOverloadedOperator() && ObjectArgIndex == 1 &&
             (*Kind == OpKind::Send || *Kind == OpKind::Recv))
           Kind = *Kind == OpKind::Send ? OpKind::Recv : OpKind::Send;
-        // A wait handed a stop_token gives up when stop is requested.
-        if (*Kind == OpKind::Recv &&
-            llvm::any_of(Call->arguments(), [](const Expr *Arg) {
-              const auto *RD = Arg->getType().getNonReferenceType()->getAsCXXRecordDecl();
-              return RD && RD->getName() == "stop_token";
-            }))
-          Kind = OpKind::TimedRecv;
+        // A wait handed a stop_token also ends when stop is requested.
+        if (*Kind == OpKind::Recv)
+          for (const Expr *Arg : Call->arguments())
+            if (isStopState(Arg->getType()))
+              Op.StopToken = Arg;
         Op.Kind = *Kind;
         Op.Object = Object;
         Op.Channel = Channel;

@@ -62,6 +62,9 @@ struct Witness {
   const clang::FunctionDecl *BlockedIn = nullptr;
   EventKind BlockedKind = EventKind::Recv;
   ObjectId Object = NoObject;
+  /// A wait whose predicate no write changes, handed a stop token: the stop
+  /// state whose request alone would end it.
+  ObjectId StopSource = NoObject;
   /// The handle the blocked operation names it by ('rows' in rows->push()).
   std::string ObjectName;
   /// Where the blocked thread was spawned; null when it is the analysed

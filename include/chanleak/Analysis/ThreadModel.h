@@ -48,7 +48,6 @@ enum class ObjectKind : unsigned char {
   Parameter,   ///< placeholder: a parameter of the summarised function
   Capture,     ///< placeholder: a variable a lambda captures
   This,        ///< placeholder: `*this` of a class's methods
-  StopToken,   ///< placeholder: the stop token a std::jthread passes
 };
 
 /// An abstract object: what a handle may name.
@@ -78,7 +77,7 @@ struct AbstractObject {
 
   bool isPlaceholder() const {
     return Kind == ObjectKind::Parameter || Kind == ObjectKind::Capture ||
-           Kind == ObjectKind::This || Kind == ObjectKind::StopToken;
+           Kind == ObjectKind::This;
   }
 };
 
@@ -225,6 +224,10 @@ struct Event {
   unsigned Binding = ~0u;
   /// Spawn: index into Summary::Spawns. Loop events: into Summary::Loops.
   unsigned Index = ~0u;
+  /// Call of a function that may throw: the node where the caller goes
+  /// when it does (its live objects' destructors, then a throwing return;
+  /// or on, when a handler here may catch it).
+  unsigned Unwind = ~0u;
   /// Return: the path ends by a throw.
   bool Throws = false;
   /// Recv: it repeats in a loop that only a failed receive ends (a range
@@ -241,9 +244,14 @@ struct Event {
   bool Unlocked = false;
   /// A notify that wakes one waiter only.
   bool WakesOne = false;
+  /// RequestStop by a handle's destructor: only while the handle still owns
+  /// its thread (not after detach).
+  bool IfJoinable = false;
   /// A wait without a predicate of its own, in a loop on the state it waits
   /// for: that state was checked at the loop's head, not at the wait.
   bool ChecksAtLoopHead = false;
+  /// A wait handed a stop token: the stop states whose request ends it.
+  ObjectSet Interrupts;
 };
 
 /// A choice between edges that the engine cannot decide: the stranding
@@ -310,6 +318,8 @@ struct Summary {
   ObjectSet Escapes;
   /// Whether some edge performs an event (an empty summary is not called).
   bool HasEvents = false;
+  /// Whether some path ends by a throw.
+  bool MayThrow = false;
   /// Per node: whether an event other than sleeps and loop bookkeeping, or
   /// the end of the function, can still be reached from it.
   std::vector<bool> CanProgress;
@@ -332,6 +342,10 @@ struct LoopSymbol {
 std::optional<long long> stateConstant(const clang::Expr *E, clang::ASTContext &Ctx);
 /// A shared variable's value before any write: its initializer's.
 std::optional<long long> initialValue(const AbstractObject &O, clang::ASTContext &Ctx);
+
+/// Whether formula F of Fs reads nothing (`false`, `1 > 0`): no write to
+/// shared state changes it.
+bool isConstantFormula(llvm::ArrayRef<Formula> Fs, int F);
 
 /// A std::shared_ptr, unique_ptr or weak_ptr (through references).
 bool isSmartPointer(clang::QualType T);

@@ -54,6 +54,9 @@ struct ModelOp {
   const clang::Expr *Object = nullptr;
   /// The channel model when the object is a channel.
   const ChannelModel *Channel = nullptr;
+  /// A wait handed a std::stop_token: the token. A stop requested on its
+  /// source ends the wait.
+  const clang::Expr *StopToken = nullptr;
 };
 
 /// A call or construction that starts a thread or task.
@@ -78,6 +81,12 @@ public:
   /// std::shared_ptr/unique_ptr and typedefs; null when not a channel.
   const ChannelModel *channelForType(clang::QualType T) const;
   const LifecycleModel *lifecycleForType(clang::QualType T) const;
+  /// A std::stop_source or std::stop_token: a handle on a stop state that
+  /// request_stop sets and stop-aware waits read.
+  bool isStopState(clang::QualType T) const;
+  /// Whether M returns the stop state of its object (a stop_source's
+  /// get_token, a jthread's get_stop_token and get_stop_source).
+  bool returnsStopState(const clang::CXXMethodDecl *M) const;
   /// The spawner whose handle has this type (std::thread, std::jthread).
   const SpawnerModel *spawnerForType(clang::QualType T) const;
 

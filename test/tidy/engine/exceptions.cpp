@@ -1,0 +1,94 @@
+// An exception runs the destructors of the objects alive where it leaves a
+// function, and goes on through its callers' destructors: a guard declared
+// before the throw (here, or in a caller of the function that throws) closes
+// the channel; one declared after it does not.
+// REQUIRES: boost-fiber
+// RUN: %check_chanleak_tidy %s chanleak-range-without-close %t
+
+#include <boost/fiber/unbuffered_channel.hpp>
+#include <stdexcept>
+#include <thread>
+
+using Chan = boost::fibers::unbuffered_channel<int>;
+using boost::fibers::channel_op_status;
+bool bad();
+
+struct Closer {
+  Chan &ch;
+  ~Closer() { ch.close(); }
+};
+
+void push_checked(Chan &ch, int v) {
+  if (v < 0)
+    throw std::invalid_argument("negative");
+  ch.push(v);
+}
+
+void leaky_throw_before_the_guard() {
+  Chan ch;
+  std::thread([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+      // CHECK-NOTES: :[[@LINE-1]]:12: warning: receive loop over 'ch' never ends: 'ch' is not closed on every path [chanleak-range-without-close]
+    }
+  }).detach();
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  if (bad())
+    throw std::runtime_error("bad");
+  // CHECK-NOTES: :[[@LINE-1]]:5: note: exception thrown here leaves 'leaky_throw_before_the_guard' without closing 'ch'
+  Closer closer{ch};
+  ch.push(1);
+}
+
+void fixed_guard_runs_on_throw() {
+  Chan ch;
+  std::thread([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+    }
+  }).detach();
+  Closer closer{ch};
+  if (bad())
+    throw std::runtime_error("bad");
+  ch.push(1);
+}
+
+void leaky_callee_throws_before_the_guard(int n) {
+  Chan ch;
+  std::thread([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+      // CHECK-NOTES: :[[@LINE-1]]:12: warning: receive loop over 'ch' never ends: 'ch' is not closed on every path [chanleak-range-without-close]
+    }
+  }).detach();
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  push_checked(ch, n);
+  // The exception leaves from push_checked's throw, line 23.
+  // CHECK-NOTES: :23:5: note: exception thrown here leaves 'leaky_callee_throws_before_the_guard' without closing 'ch'
+  Closer closer{ch};
+}
+
+void fixed_guard_runs_when_a_callee_throws(int n) {
+  Chan ch;
+  std::thread([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+    }
+  }).detach();
+  Closer closer{ch};
+  push_checked(ch, n);
+}
+
+void fixed_callee_throw_caught_here(int n) {
+  Chan ch;
+  std::thread([&ch] {
+    int v;
+    while (ch.pop(v) == channel_op_status::success) {
+    }
+  }).detach();
+  try {
+    push_checked(ch, n);
+  } catch (const std::exception &) {
+  }
+  ch.close();
+}

@@ -1,0 +1,90 @@
+// A condition_variable_any wait handed a stop token ends when the token's
+// source requests stop. Waiting for a predicate no write can change
+// (`[] { return false; }`), only that request rescues the thread: a path that
+// skips it strands the waiter.
+// RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -std=c++20
+#include <condition_variable>
+#include <mutex>
+#include <stop_token>
+#include <thread>
+
+bool bad();
+
+void leaky_source_never_stops() {
+  std::stop_source go;
+  std::thread([&go] {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, go.get_token(), [] { return false; });
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever: 'leaky_source_never_stops' can leave without requesting stop on 'go' [chanleak-early-return]
+  }).detach();
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  if (bad())
+    return;
+  // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_source_never_stops' returns here without requesting stop on 'go'
+  go.request_stop();
+}
+
+void fixed_source_stops_on_every_path() {
+  std::stop_source go;
+  std::thread t([&go] {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, go.get_token(), [] { return false; });
+  });
+  if (bad()) {
+    go.request_stop();
+    t.join();
+    return;
+  }
+  go.request_stop();
+  t.join();
+}
+
+void fixed_token_copied_before_the_spawn() {
+  std::stop_source go;
+  std::stop_token token = go.get_token(); // shares go's stop state
+  std::thread t([token] {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, token, [] { return false; });
+  });
+  go.request_stop();
+  t.join();
+}
+
+void fixed_jthread_requests_stop_on_destruction() {
+  std::jthread worker([](std::stop_token st) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, st, [] { return false; });
+  });
+  if (bad())
+    return; // ~jthread requests stop, then joins
+}
+
+void leaky_jthread_detached() {
+  std::jthread worker([](std::stop_token st) {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, st, [] { return false; });
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever: 'leaky_jthread_detached' can leave without requesting stop on 'worker' [chanleak-early-return]
+  });
+  // CHECK-NOTES: :[[@LINE-7]]:16: note: thread spawned here
+  worker.detach(); // its destructor no longer requests stop
+}
+// CHECK-NOTES: :[[@LINE-1]]:1: note: 'leaky_jthread_detached' ends here without requesting stop on 'worker'
+
+void fixed_source_from_elsewhere(std::stop_token st) {
+  std::thread([st] {
+    std::mutex mu;
+    std::condition_variable_any cv;
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, st, [] { return false; }); // the caller may request stop
+  }).detach();
+}
