@@ -562,6 +562,10 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
     if (Construct->getNumArgs() >= 1 && isHandleType(Ex->getType()) &&
         Construct->getConstructor()->isCopyOrMoveConstructor())
       return eval(Construct->getArg(0), Env, Depth + 1);
+    // std::unique_ptr<T> p(new T(...)): what the pointer names.
+    if (isSmartPointer(Ex->getType()) && Construct->getNumArgs() >= 1 &&
+        Construct->getArg(0)->getType()->isPointerType())
+      return eval(Construct->getArg(0), Env, Depth + 1);
     if (!isHandleType(Ex->getType()) && tracked(Ex->getType())) {
       // A temporary, `Worker(ch)`: its handle members name the arguments.
       ObjectId O = Objects.allocated(Construct, Ex->getType());
@@ -1638,8 +1642,40 @@ void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
   S.Events.back().Index = S.Spawns.size() - 1;
 }
 
+/// Whether Body hands V's ownership away: std::move(V) or V.release().
+static bool handsOwnershipAway(const VarDecl *V, const Stmt *Body) {
+  if (!Body)
+    return false;
+  if (const auto *Call = dyn_cast<CallExpr>(Body)) {
+    const FunctionDecl *F = Call->getDirectCallee();
+    const Expr *Owner = nullptr;
+    if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call);
+        M && F && F->getIdentifier() && F->getName() == "release")
+      Owner = M->getImplicitObjectArgument();
+    else if (F && F->isInStdNamespace() && F->getIdentifier() && F->getName() == "move" &&
+             Call->getNumArgs() == 1)
+      Owner = Call->getArg(0);
+    if (Owner && declRefVar(Owner->IgnoreParenImpCasts()) == V)
+      return true;
+  }
+  return llvm::any_of(Body->children(),
+                      [&](const Stmt *Child) { return handsOwnershipAway(V, Child); });
+}
+
 void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
                                const Env &Env) {
+  // A unique_ptr destroys what it owns, unless it handed it away.
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
+          V->getType()->getAsCXXRecordDecl());
+      Spec && Spec->isInStdNamespace() && Spec->getName() == "unique_ptr" &&
+      Spec->getTemplateArgs().size() > 0 &&
+      Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type) {
+    const CXXRecordDecl *Owned = Spec->getTemplateArgs()[0].getAsType()->getAsCXXRecordDecl();
+    if (Owned && Owned->hasDefinition() && Owned->getDestructor() &&
+        !handsOwnershipAway(V, S.Body))
+      destroyEvent(lookup(V, Env), Owned->getDestructor(), V->getInit());
+    return;
+  }
   destroyEvent(lookup(V, Env), Dtor, V->getInit());
 }
 

@@ -3,6 +3,7 @@
 // protocol. An owner made with `new` and never deleted never stops its
 // workers; deleting it, or holding it in a unique_ptr, does.
 // RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -std=c++20
+// RUN: %check_chanleak_tidy -check-suffix=RELEASED %s chanleak-early-return %t -- -- -std=c++20 -DRELEASED
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -37,10 +38,12 @@ private:
   std::vector<std::thread> workers_;
 };
 
+#ifndef RELEASED // one report per blocked wait: one leaky owner per run
 void leaky_owner_never_deleted() {
   auto *svc = new Service(2);
   (void)svc;
 }
+#endif
 
 void fixed_owner_deleted() {
   auto *svc = new Service(2);
@@ -51,6 +54,23 @@ void fixed_owner_in_unique_ptr() {
   auto svc = std::make_unique<Service>(2);
 }
 
-// CHECK-NOTES: :31:5: warning: wait on 'cv_' blocks forever: 'leaky_owner_never_deleted' can leave without notifying 'cv_' [chanleak-early-return]
-// CHECK-NOTES: :16:7: note: thread spawned here, once per loop iteration
-// CHECK-NOTES: :43:1: note: 'leaky_owner_never_deleted' ends here without notifying 'cv_'
+void fixed_unique_ptr_destroys_its_owner_on_throw(bool bad) {
+  std::unique_ptr<Service> svc(new Service(1));
+  if (bad)
+    throw 1;
+}
+
+#ifdef RELEASED
+void leaky_owner_released() {
+  auto svc = std::make_unique<Service>(1);
+  Service *raw = svc.release(); // nobody deletes it now
+  (void)raw;
+}
+#endif
+
+// CHECK-NOTES: :32:5: warning: wait on 'cv_' blocks forever: 'leaky_owner_never_deleted' can leave without notifying 'cv_' [chanleak-early-return]
+// CHECK-NOTES: :17:7: note: thread spawned here, once per loop iteration
+// CHECK-NOTES: :45:1: note: 'leaky_owner_never_deleted' ends here without notifying 'cv_'
+// CHECK-NOTES-RELEASED: :32:5: warning: wait on 'cv_' blocks forever: 'leaky_owner_released' can leave without notifying 'cv_' [chanleak-early-return]
+// CHECK-NOTES-RELEASED: :17:7: note: thread spawned here, once per loop iteration
+// CHECK-NOTES-RELEASED: :68:1: note: 'leaky_owner_released' ends here without notifying 'cv_'
