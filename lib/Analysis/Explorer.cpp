@@ -411,7 +411,7 @@ unsigned Explorer::loopCount(const Frame &F, unsigned Loop, bool &Open) const {
   if (L.Count)
     return std::min<unsigned>(*L.Count, 64);
   if (L.Symbol >= 0 && SymbolValue[L.Symbol] >= 0)
-    return SymbolValue[L.Symbol];
+    return std::clamp<long long>(L.Scale * SymbolValue[L.Symbol] + L.Offset, 0, 64);
   Open = true;
   return OpenLoopRounds;
 }

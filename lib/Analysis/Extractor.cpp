@@ -57,12 +57,13 @@ bool isHandleType(QualType T) {
   return T->isReferenceType() || T->isPointerType() || isSmartPointer(T);
 }
 
-/// The element type of a standard container.
+/// A constructor run on a new object, and the arguments it is given.
 struct Construction {
   const CXXConstructorDecl *Ctor;
   llvm::SmallVector<const Expr *, 4> Args;
 };
 
+/// The element type of a standard container.
 QualType elementType(QualType Container) {
   const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
       Container.getNonReferenceType()->getAsCXXRecordDecl());
@@ -200,17 +201,61 @@ const Decl *countVariable(const Expr *E) {
   return nullptr;
 }
 
-const Decl *loopBound(const Stmt *Loop) {
+/// A count linear in a variable: Scale * variable + Offset.
+struct SymbolicCount {
+  const Decl *Var = nullptr;
+  long long Scale = 1, Offset = 0;
+};
+
+/// `n`, `c.size()`, `n * 2`, `2 * n`, `n - 1`, `n * 2 + 1`.
+std::optional<SymbolicCount> linearCount(const Expr *E, ASTContext &Ctx, unsigned Depth = 0) {
+  if (!E || Depth > 2)
+    return std::nullopt;
+  E = E->IgnoreParenCasts();
+  if (const Decl *V = countVariable(E))
+    return SymbolicCount{V, 1, 0};
+  const auto *B = dyn_cast<BinaryOperator>(E);
+  if (!B)
+    return std::nullopt;
+  if (B->getOpcode() == BO_Mul) {
+    for (auto [Var, Factor] : {std::pair(B->getLHS(), B->getRHS()), std::pair(B->getRHS(), B->getLHS())})
+      if (std::optional<long long> K = evalInt(Factor, Ctx); K && *K > 0)
+        if (std::optional<SymbolicCount> C = linearCount(Var, Ctx, Depth + 1))
+          return SymbolicCount{C->Var, C->Scale * *K, C->Offset * *K};
+    return std::nullopt;
+  }
+  if (B->getOpcode() == BO_Add || B->getOpcode() == BO_Sub)
+    if (std::optional<long long> K = evalInt(B->getRHS(), Ctx))
+      if (std::optional<SymbolicCount> C = linearCount(B->getLHS(), Ctx, Depth + 1))
+        return SymbolicCount{C->Var, C->Scale,
+                             C->Offset + (B->getOpcode() == BO_Add ? *K : -*K)};
+  return std::nullopt;
+}
+
+/// How many times a loop runs, in terms of the variable its length depends
+/// on: `for (i = 0; i < n - 1; ++i)` runs n - 1 times, a range over `c`
+/// c.size() times. Loops over the same variable run in step.
+std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop, ASTContext &Ctx) {
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
     const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
-    return Ref ? Ref->getDecl() : nullptr;
+    if (!Ref)
+      return std::nullopt;
+    return SymbolicCount{Ref->getDecl(), 1, 0};
   }
   const auto *For = dyn_cast<ForStmt>(Loop);
+  if (!For)
+    return std::nullopt;
+  CountedFor C = countedFor(For, Ctx);
   const auto *Cond = dyn_cast_or_null<BinaryOperator>(
-      For && For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
-  if (!Cond || !Cond->isComparisonOp())
-    return nullptr;
-  return countVariable(Cond->getRHS());
+      For->getCond() ? For->getCond()->IgnoreParenImpCasts() : nullptr);
+  if (!C.Var || !C.From || C.Step != 1 || !Cond || declRefVar(Cond->getLHS()) != C.Var ||
+      !llvm::is_contained({BO_LT, BO_LE, BO_NE}, Cond->getOpcode()))
+    return std::nullopt;
+  std::optional<SymbolicCount> Count = linearCount(Cond->getRHS(), Ctx);
+  if (!Count)
+    return std::nullopt;
+  Count->Offset += (Cond->getOpcode() == BO_LE ? 1 : 0) - *C.From;
+  return Count;
 }
 
 /// A call, in the main file, of Container's function that may pass an empty
@@ -661,9 +706,6 @@ void SummaryBuilder::markEscape(const ObjectSet &Objs, const Stmt *Where) {
   }
 }
 
-/// Records what the reference and pointer members of a new object name:
-/// from an aggregate's braced list, or from its constructor's member
-/// initializers with the constructor's parameters bound to the arguments.
 /// The constructor a construction runs, and its arguments: a constructor
 /// call, or std::make_shared/make_unique<T>(args) (T's one constructor that
 /// takes that many arguments).
@@ -705,6 +747,16 @@ static std::optional<Construction> constructionOf(const Expr *Init) {
   return Construction{Found, llvm::SmallVector<const Expr *, 4>(Call->arguments())};
 }
 
+/// A member that names what it is initialised from: a handle, or a
+/// container of handles (its copy holds the same channels).
+static bool namesItsInitializer(QualType T) {
+  QualType Elem = elementType(T);
+  return isHandleType(T) || (!Elem.isNull() && isHandleType(Elem));
+}
+
+/// Records what the handle members of a new object name: from an
+/// aggregate's braced list, or from its constructor's member initializers
+/// with the constructor's parameters bound to the arguments.
 void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env) {
   if (!Init)
     return;
@@ -718,7 +770,7 @@ void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env)
       if (I >= List->getNumInits())
         break;
       const Expr *E = List->getInit(I++);
-      if (isHandleType(F->getType()) && tracked(F->getType()))
+      if (namesItsInitializer(F->getType()) && tracked(F->getType()))
         Objects.aliasField(Obj, F, eval(E, Env));
     }
     return;
@@ -733,7 +785,7 @@ void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env)
       Params[Def->getParamDecl(I)] = eval(C->Args[I], Env);
   for (const CXXCtorInitializer *CI : Def->inits())
     if (const FieldDecl *F = CI->getMember();
-        F && CI->isWritten() && isHandleType(F->getType()) && tracked(F->getType()))
+        F && CI->isWritten() && namesItsInitializer(F->getType()) && tracked(F->getType()))
       Objects.aliasField(Obj, F, eval(CI->getInit(), Params));
 }
 
@@ -2215,9 +2267,13 @@ void SummaryBuilder::build() {
         LoopInfo Info;
         Info.Stmt = Term;
         Info.Count = constantTripCount(Term, Ctx);
-        const Decl *Bound = Info.Count ? nullptr : loopBound(Term);
+        std::optional<SymbolicCount> Symbolic =
+            Info.Count ? std::nullopt : symbolicTripCount(Term, Ctx);
+        const Decl *Bound = Symbolic ? Symbolic->Var : nullptr;
         if (Bound) {
           Info.Symbol = E.symbolFor(Bound);
+          Info.Scale = Symbolic->Scale;
+          Info.Offset = Symbolic->Offset;
           LoopSymbol &Sym = E.Symbols[Info.Symbol];
           if (spawnsIn(Term)) {
             Sym.Spawns = true;
@@ -2295,7 +2351,8 @@ void SummaryBuilder::build() {
       if (const Stmt *SuccTerm = Succ->getTerminatorStmt();
           SuccTerm && isLoop(SuccTerm) && B->getLoopTarget() != SuccTerm) {
         std::optional<unsigned> Count = constantTripCount(SuccTerm, Ctx);
-        const Decl *Bound = Count ? nullptr : loopBound(SuccTerm);
+        std::optional<SymbolicCount> Symbolic =
+            Count ? std::nullopt : symbolicTripCount(SuccTerm, Ctx);
         const auto *ChannelRange = dyn_cast<CXXForRangeStmt>(SuccTerm);
         bool Counted = !(ChannelRange && Index.channelForType(ChannelRange->getRangeInit()->getType())) &&
                        !statusTest(dyn_cast_or_null<Expr>(Succ->getTerminatorCondition()));
@@ -2305,8 +2362,11 @@ void SummaryBuilder::build() {
             LoopInfo Info;
             Info.Stmt = SuccTerm;
             Info.Count = Count;
-            if (Bound)
-              Info.Symbol = E.symbolFor(Bound);
+            if (Symbolic) {
+              Info.Symbol = E.symbolFor(Symbolic->Var);
+              Info.Scale = Symbolic->Scale;
+              Info.Offset = Symbolic->Offset;
+            }
             S.Loops.push_back(Info);
           }
           emit(EventKind::LoopEnter, {}, SuccTerm);

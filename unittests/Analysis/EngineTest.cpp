@@ -337,6 +337,46 @@ void f(int n) {
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 
+TEST_F(EngineTest, LoopBoundsLinearInOneVariableRunInProportion) {
+  // n senders of two values each, 2 * n receives; the first answer and
+  // n - 1 late ones: nothing is left over.
+  const char *Code = R"cpp(
+void twice(int n) {
+  Chan ch;
+  for (int i = 0; i < n; ++i)
+    std::thread([&ch] { ch.push(1); ch.push(2); }).detach();
+  for (int j = 0; j < n * 2; ++j) {
+    int v;
+    ch.pop(v);
+  }
+}
+void first_then_late(int n) {
+  Chan ch;
+  for (int i = 0; i < n; ++i)
+    std::thread([&ch] { ch.push(1); }).detach();
+  int v;
+  ch.pop(v);
+  for (int j = 0; j < n - 1; ++j)
+    ch.pop(v);
+}
+void one_short(int n) {
+  Chan ch;
+  for (int i = 0; i < n; ++i)
+    std::thread([&ch] { ch.push(1); }).detach();
+  for (int j = 1; j < n; ++j) {
+    int v;
+    ch.pop(v);
+  }
+}
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "twice").empty());
+  EXPECT_TRUE(Engine->witnesses(*function("first_then_late")).empty());
+  // j from 1: n - 1 receives for n senders.
+  const auto &W = Engine->witnesses(*function("one_short"));
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "[&ch] { ch.push(1); }).detach();\n  for (int j = 1"));
+}
+
 // --- the explorer's choices ---------------------------------------------------
 
 TEST_F(EngineTest, ReceiveLoopWithNoCloseIsRangeWithoutClose) {

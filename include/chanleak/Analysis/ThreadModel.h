@@ -279,8 +279,10 @@ struct LoopInfo {
   /// The trip count, when the bounds and step are constants.
   std::optional<unsigned> Count;
   /// A count shared with other loops over the same bound (`i < n`, a range
-  /// over a container): index into the engine's symbols.
+  /// over a container): index into the engine's symbols. The loop runs
+  /// Scale * that count + Offset times (`j < n * 2`, `j < n - 1`).
   int Symbol = -1;
+  long long Scale = 1, Offset = 0;
 };
 
 struct Binding {
