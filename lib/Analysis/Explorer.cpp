@@ -1672,6 +1672,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
             W.Label = LeakLabel::TakeFirst;
             W.Strand = StrandKind::NoSenders;
             W.SpawnLoop = L.Stmt;
+            W.SpawnLoopBound = E.Symbols[L.Symbol].Key;
             W.MaybeEmptyCaller = E.Symbols[L.Symbol].EmptyCaller;
           }
       if (W.SpawnLoop)

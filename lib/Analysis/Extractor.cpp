@@ -262,25 +262,38 @@ std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop, ASTContext &Ctx
 /// container: anything but a braced list with elements.
 class MaybeEmptyArgumentFinder : public MainFileVisitor<MaybeEmptyArgumentFinder> {
 public:
-  MaybeEmptyArgumentFinder(const ParmVarDecl *Container, const SourceManager &SM)
-      : MainFileVisitor(SM), Container(Container),
-        Function(dyn_cast<FunctionDecl>(Container->getDeclContext())) {}
+  MaybeEmptyArgumentFinder(const ParmVarDecl *Container, ASTContext &Ctx, unsigned Depth = 0)
+      : MainFileVisitor(Ctx.getSourceManager()), Ctx(Ctx), Container(Container),
+        Function(dyn_cast<FunctionDecl>(Container->getDeclContext())), Depth(Depth) {}
 
   bool VisitCallExpr(CallExpr *Call) {
     const FunctionDecl *Callee = Call->getDirectCallee();
     unsigned Index = Container->getFunctionScopeIndex();
     if (!Function || !Callee ||
         Callee->getCanonicalDecl() != Function->getCanonicalDecl() ||
-        Index >= Call->getNumArgs() || surelyNonEmpty(Call->getArg(Index)))
+        Index >= Call->getNumArgs())
+      return true;
+    ++Calls;
+    if (surelyNonEmpty(Call->getArg(Index)))
       return true;
     Found = Call;
     return false;
   }
 
   const CallExpr *Found = nullptr;
+  unsigned Calls = 0;
 
 private:
-  static bool surelyNonEmpty(const Expr *Arg) {
+  /// A braced list with elements, a positive count, or a parameter of the
+  /// caller that every call of it passes so.
+  bool surelyNonEmpty(const Expr *Arg) const {
+    if (std::optional<long long> N = evalInt(Arg, Ctx))
+      return *N > 0;
+    if (const auto *P = dyn_cast_or_null<ParmVarDecl>(declRefVar(Arg)); P && Depth < 3) {
+      MaybeEmptyArgumentFinder Outer(P, Ctx, Depth + 1);
+      Outer.TraverseDecl(Ctx.getTranslationUnitDecl());
+      return Outer.Calls > 0 && !Outer.Found;
+    }
     while (true) {
       Arg = Arg->IgnoreImplicit();
       if (const auto *Construct = dyn_cast<CXXConstructExpr>(Arg);
@@ -299,8 +312,10 @@ private:
     return List && List->getNumInits() > 0;
   }
 
+  ASTContext &Ctx;
   const ParmVarDecl *Container;
   const FunctionDecl *Function;
+  unsigned Depth;
 };
 
 /// Whether Body tests whether Container is empty (`c.empty()`, `c.size()`).
@@ -1585,9 +1600,14 @@ static std::optional<Callable> resolveCallable(const Expr *Ex,
     // co_spawn(executor, worker(ch), token): the coroutine call is the body.
     if (!isStandardLibrary(F)) {
       C.Function = F;
+      llvm::ArrayRef<const Expr *> Args(Call->getArgs(), Call->getNumArgs());
       if (const auto *M = dyn_cast<CXXMemberCallExpr>(Call))
         C.Object = M->getImplicitObjectArgument();
-      C.Args.append(Call->arg_begin(), Call->arg_end());
+      else if (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(F) && !Args.empty()) {
+        C.Object = Args.front(); // Task{}(ch): the functor, then the arguments
+        Args = Args.drop_front();
+      }
+      C.Args.assign(Args.begin(), Args.end());
       return C;
     }
     return std::nullopt;
@@ -2279,7 +2299,7 @@ void SummaryBuilder::build() {
             Sym.Spawns = true;
             if (const auto *P = dyn_cast<ParmVarDecl>(Bound);
                 P && !testsEmptiness(P, S.Body)) {
-              MaybeEmptyArgumentFinder Finder(P, Ctx.getSourceManager());
+              MaybeEmptyArgumentFinder Finder(P, Ctx);
               Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
               Sym.MayBeZero = Finder.Found != nullptr;
               Sym.EmptyCaller = Finder.Found;

@@ -20,19 +20,22 @@ void TakeFirstCheck::reportWitness(const Witness &W, LeakEngine &E) {
     return;
   }
   if (W.Strand == StrandKind::NoSenders) {
-    // The senders' loop runs over a container that may be empty.
-    std::string Name = "the container";
-    if (const auto *Range = dyn_cast_or_null<CXXForRangeStmt>(W.SpawnLoop))
-      if (const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts()))
-        Name = quoted(Ref->getDecl());
+    // The senders' loop runs over a container that may be empty, or as many
+    // times as a count that may be zero.
+    const auto *Bound = dyn_cast_or_null<ValueDecl>(W.SpawnLoopBound);
+    bool Count = Bound && Bound->getType()->isIntegerType();
+    std::string Name = Bound ? quoted(Bound) : "the container";
+    std::string Empty = Count ? " is 0" : " is empty";
     if (!report(W.Blocked, W.BlockedIn,
-                blockedPhrase(E, W) + " waits forever when " + Name +
-                    " is empty: the loop over it then spawns no thread to send"))
+                blockedPhrase(E, W) + " waits forever when " + Name + Empty +
+                    ": the loop then spawns no thread to send"))
       return;
-    note(W.SpawnLoop, "the only senders are spawned in this loop over " + Name);
+    note(W.SpawnLoop, Count ? "the only senders are spawned in this loop, which runs " + Name +
+                                  " times"
+                            : "the only senders are spawned in this loop over " + Name);
     if (W.MaybeEmptyCaller)
       note(W.MaybeEmptyCaller, quoted(dyn_cast<NamedDecl>(W.BlockedIn)) + " is called here with " +
-                                   Name + " that may be empty");
+                                   Name + (Count ? " that may be 0" : " that may be empty"));
     return;
   }
   std::string Chan = witnessObjectName(E, W);

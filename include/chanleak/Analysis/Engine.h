@@ -89,6 +89,9 @@ struct Witness {
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
   const clang::Stmt *SpawnLoop = nullptr;
+  /// The variable whose value the spawning loop runs as many times as: a
+  /// container, or a count.
+  const clang::Decl *SpawnLoopBound = nullptr;
   const clang::CallExpr *MaybeEmptyCaller = nullptr;
   /// The handle whose destructor then waits forever (jthread, async).
   const clang::VarDecl *JoiningHandle = nullptr;

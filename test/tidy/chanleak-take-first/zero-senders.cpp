@@ -20,7 +20,7 @@ std::string LeakyFirst(const std::vector<std::string> &replicas) {
     std::thread([answers, r] { answers->try_push(Ask(r)); }).detach();
   std::string value;
   answers->pop(value);
-  // CHECK-NOTES: :[[@LINE-1]]:3: warning: receive from 'answers' waits forever when 'replicas' is empty: the loop over it then spawns no thread to send [chanleak-take-first]
+  // CHECK-NOTES: :[[@LINE-1]]:3: warning: receive from 'answers' waits forever when 'replicas' is empty: the loop then spawns no thread to send [chanleak-take-first]
   // CHECK-NOTES: :[[@LINE-5]]:3: note: the only senders are spawned in this loop over 'replicas'
   // CHECK-NOTES: :[[@LINE+4]]:39: note: 'LeakyFirst' is called here with 'replicas' that may be empty
   return value;
@@ -62,3 +62,34 @@ std::string Unjudged(const std::vector<std::string> &replicas) {
   answers->pop(value);
   return value;
 }
+
+// A count: every call passes a positive one, directly or through a caller's
+// parameter.
+std::string FixedCount(int n) {
+  auto answers = std::make_shared<Answers>(2);
+  for (int i = 0; i < n; ++i)
+    std::thread([answers] { answers->try_push(Ask("any")); }).detach();
+  std::string value;
+  answers->pop(value);
+  return value;
+}
+
+std::string ReadThree() { return FixedCount(3); }
+std::string Relay(int n) { return FixedCount(n); }
+std::string ReadTwo() { return Relay(2); }
+
+// A count some call passes as zero.
+std::string LeakyCount(int n) {
+  auto answers = std::make_shared<Answers>(2);
+  for (int i = 0; i < n; ++i)
+    std::thread([answers] { answers->try_push(Ask("any")); }).detach();
+  std::string value;
+  answers->pop(value);
+  // CHECK-NOTES: :[[@LINE-1]]:3: warning: receive from 'answers' waits forever when 'n' is 0: the loop then spawns no thread to send [chanleak-take-first]
+  // CHECK-NOTES: :[[@LINE-5]]:3: note: the only senders are spawned in this loop, which runs 'n' times
+  // CHECK-NOTES: :[[@LINE+4]]:40: note: 'LeakyCount' is called here with 'n' that may be 0
+  return value;
+}
+
+std::string RelayCount(int n) { return LeakyCount(n); }
+std::string ReadNone() { return RelayCount(0); }
