@@ -2044,12 +2044,16 @@ void SummaryBuilder::build() {
       Scan(C);
   };
   Scan(S.Body);
-  // A variable computed from a received value is one too (`done = v == 0`).
+  // A variable computed from a received value is one too (`done = v == 0`),
+  // and so is one read from state other threads write (`v = q.front()`).
   std::function<bool(const Stmt *)> ReadsReceived = [&](const Stmt *St) {
     if (!St)
       return false;
     if (const VarDecl *V = declRefVar(dyn_cast<Expr>(St)))
-      if (Received.count(V))
+      if (Received.count(V) || E.isSharedState(V))
+        return true;
+    if (const auto *Member = dyn_cast<MemberExpr>(St))
+      if (E.isSharedState(Member->getMemberDecl()))
         return true;
     return llvm::any_of(St->children(), ReadsReceived);
   };

@@ -81,7 +81,38 @@ ObjectId ObjectTable::global(const VarDecl *D) {
                 D->getLocation(), D->getInit());
 }
 
+/// The member whose channel F names when F is made from it
+/// (`stopped_ = stop_.get_future().share()`): a future made from a promise
+/// shares its one value.
+static const FieldDecl *sameObjectAs(const FieldDecl *F, const ModelIndex &Index) {
+  const Expr *Init = F->getInClassInitializer();
+  if (!Init)
+    if (const auto *Record = dyn_cast<CXXRecordDecl>(F->getParent()))
+      for (const CXXConstructorDecl *Ctor : Record->ctors())
+        for (const CXXCtorInitializer *CI : Ctor->inits())
+          if (CI->getMember() == F && CI->isWritten() && !Init)
+            Init = CI->getInit();
+  for (const Expr *E = Init; E;) {
+    E = ignoreWrappers(E);
+    if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+        Call && Index.channelForType(Call->getType()) &&
+        Index.channelForType(Call->getImplicitObjectArgument()->getType())) {
+      E = Call->getImplicitObjectArgument();
+      continue;
+    }
+    const auto *Member = dyn_cast<MemberExpr>(E);
+    const auto *Other = Member ? dyn_cast<FieldDecl>(Member->getMemberDecl()) : nullptr;
+    if (Other && Other != F && Other->getParent() == F->getParent() &&
+        isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
+      return Other;
+    return nullptr;
+  }
+  return nullptr;
+}
+
 ObjectId ObjectTable::field(ObjectId Base, const FieldDecl *F) {
+  if (const FieldDecl *Same = sameObjectAs(F, Index))
+    F = Same;
   return intern(ObjectKind::Field, F, Base, F->getType(), F->getName(),
                 F->getLocation(), F->getInClassInitializer());
 }
@@ -178,11 +209,11 @@ bool namesField(const Expr *E, const FieldDecl *Field) {
   return Member && Member->getMemberDecl() == Field;
 }
 
-/// The methods of Field's class that touch it, when the class keeps it to
-/// itself: not public, every method defined here, never handed out.
-/// Made from another member (`done_ = ready_.get_future()`): the two name
-/// one object, which the analysis does not see.
-static bool madeFromAnotherMember(const FieldDecl *Field) {
+/// Made from another member in a way the analysis does not follow: the
+/// two may name one object it does not see.
+static bool madeFromAnotherMember(const FieldDecl *Field, const ModelIndex &Index) {
+  if (sameObjectAs(Field, Index))
+    return false; // the table names them as one object
   std::function<bool(const Stmt *)> NamesMember = [&](const Stmt *S) {
     if (!S)
       return false;
@@ -200,11 +231,13 @@ static bool madeFromAnotherMember(const FieldDecl *Field) {
   return false;
 }
 
+/// The methods of Field's class that touch it, when the class keeps it to
+/// itself: not public, every method defined here, never handed out.
 std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
 privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
   const auto *Record = dyn_cast<CXXRecordDecl>(Field->getParent());
   if (!Record || Field->getAccess() == AS_public || Record->isDependentContext() ||
-      madeFromAnotherMember(Field))
+      madeFromAnotherMember(Field, Index))
     return std::nullopt;
   llvm::SmallPtrSet<const FunctionDecl *, 4> Users;
   bool HandedOut = false;
@@ -315,7 +348,7 @@ bool LeakEngine::escapes(ObjectId Id,
     // made from another member (`done_ = ready_.get_future()`).
     if (O.Kind == ObjectKind::Field && !Objects[O.Base].isPlaceholder()) {
       const auto *F = static_cast<const FieldDecl *>(O.Key);
-      if (madeFromAnotherMember(F) ||
+      if (madeFromAnotherMember(F, Index) ||
           (!privateFieldUsers(F, Index) && F->getAccess() != AS_public))
         return true;
       continue;
