@@ -437,7 +437,8 @@ private:
   llvm::SmallVector<const VarDecl *, 4> liveAutomatics(const Stmt *St, bool &Caught);
   void unwindEvents(const Stmt *St, const Env &Env);
   unsigned unwindPath(const Stmt *Site, const Env &Env);
-  void destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor, const Stmt *Site);
+  void destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor, const Stmt *Site,
+                    unsigned Depth = 0);
   unsigned bindingFor(const Summary &Callee, const Expr *Object,
                       llvm::ArrayRef<const Expr *> Args, const LambdaExpr *Lambda,
                       ObjectId StopToken, const Env &Env);
@@ -1753,7 +1754,7 @@ void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
 
 /// What destroying Obj does; Site is where a stop request is reported.
 void SummaryBuilder::destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl *Dtor,
-                                  const Stmt *Site) {
+                                  const Stmt *Site, unsigned Depth) {
   if (Obj.empty())
     return;
   const AbstractObject &O = Objects[Obj.front()];
@@ -1772,18 +1773,47 @@ void SummaryBuilder::destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl 
       emit(EventKind::Stop, Obj, nullptr);
     return;
   }
-  // A user type's destructor: what its body does (a guard that closes).
-  if (Dtor && worthCalling(Dtor)) {
+  if (!Dtor || Depth > 3)
+    return;
+  const CXXRecordDecl *RD = Dtor->getParent();
+  // A container of joining handles (std::vector<std::jthread>): each one's
+  // destructor.
+  QualType Elem = elementType(QualType(RD->getTypeForDecl(), 0));
+  if (const SpawnerModel *H = Elem.isNull() ? nullptr : Index.spawnerForType(Elem);
+      H && H->JoinsOnDestroy) {
+    ObjectSet Elements;
+    for (ObjectId C : Obj)
+      Elements.push_back(Objects.elements(C, Elem));
+    destroyEvent(Elements, nullptr, Site, Depth + 1);
+    return;
+  }
+  if (isStandardLibrary(RD))
+    return;
+  // A user type's destructor: what its body does (a guard that closes),
+  // members included; an implicit one destroys the members, last first.
+  if (worthCalling(Dtor)) {
     const Summary &CS = E.summary(*Dtor->getDefinition());
     if (CS.Valid && CS.HasEvents) {
       Binding B;
-      bindThis(B, Objects, Dtor->getParent(), Obj);
+      bindThis(B, Objects, RD, Obj);
       S.Bindings.push_back(std::move(B));
       emit(EventKind::Call, {}, nullptr);
       S.Events.back().Callee = E.summaryIndex(*Dtor->getDefinition());
       S.Events.back().Binding = S.Bindings.size() - 1;
     }
+    return;
   }
+  if (!Dtor->isImplicit() && !Dtor->isDefaulted())
+    return;
+  llvm::SmallVector<const FieldDecl *, 8> Fields(RD->fields());
+  for (const FieldDecl *F : llvm::reverse(Fields))
+    if (const CXXRecordDecl *FR = F->getType()->getAsCXXRecordDecl();
+        FR && FR->hasDefinition() && FR->getDestructor() && tracked(F->getType())) {
+      ObjectSet Members;
+      for (ObjectId O : Obj)
+        Members.push_back(Objects.field(O, F));
+      destroyEvent(Members, FR->getDestructor(), Site, Depth + 1);
+    }
 }
 
 /// The op whose outcome a branch condition reads, and whether the true

@@ -231,6 +231,25 @@ static bool madeFromAnotherMember(const FieldDecl *Field, const ModelIndex &Inde
   return false;
 }
 
+/// Whether destroying a T does something a thread may wait for: a handle
+/// that joins (std::jthread), a worker whose destructor stops it, a user
+/// type with a destructor of its own, a standard container of those.
+static bool destructionActs(QualType T, const ModelIndex &Index, unsigned Depth = 0) {
+  const auto *RD = T->getAsCXXRecordDecl();
+  if (!RD || !RD->hasDefinition() || Depth > 2)
+    return false;
+  if (const SpawnerModel *H = Index.spawnerForType(T))
+    return H->JoinsOnDestroy;
+  if (const LifecycleModel *L = Index.lifecycleForType(T))
+    return L->DestructorStops;
+  if (!isStandardLibrary(RD))
+    return RD->getDestructor() && RD->getDestructor()->isUserProvided();
+  const auto *Spec = dyn_cast<ClassTemplateSpecializationDecl>(RD);
+  return Spec && Spec->getTemplateArgs().size() > 0 &&
+         Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type &&
+         destructionActs(Spec->getTemplateArgs()[0].getAsType(), Index, Depth + 1);
+}
+
 /// The methods of Field's class that touch it, when the class keeps it to
 /// itself: not public, every method defined here, never handed out.
 std::optional<llvm::SmallPtrSet<const FunctionDecl *, 4>>
@@ -281,6 +300,14 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
   }
   if (HandedOut)
     return std::nullopt;
+  // The class's destructor, its own or the implicit one, destroys a member
+  // whose destruction acts (a joining handle, a guard).
+  if (destructionActs(Field->getType(), Index)) {
+    const CXXDestructorDecl *Dtor = Record->getDestructor();
+    if (!Dtor)
+      return std::nullopt;
+    Users.insert(Dtor->getDefinition() ? Dtor->getDefinition() : Dtor);
+  }
   return Users;
 }
 

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <stop_token>
 #include <thread>
+#include <vector>
 
 bool bad();
 
@@ -88,3 +89,33 @@ void fixed_source_from_elsewhere(std::stop_token st) {
     cv.wait(lk, st, [] { return false; }); // the caller may request stop
   }).detach();
 }
+
+// No destructor of its own: the implicit one destroys the jthreads, which
+// request stop and join.
+class Pool {
+public:
+  void Start() {
+    threads_.emplace_back([this](std::stop_token st) {
+      std::unique_lock<std::mutex> lk(mu_);
+      cv_.wait(lk, st, [] { return false; });
+      // CHECK-NOTES: :[[@LINE-1]]:7: warning: wait on 'cv_' blocks forever: 'leaky_pool_never_destroyed' can leave without requesting stop on 'threads_' [chanleak-early-return]
+    });
+    // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here
+  }
+
+private:
+  std::mutex mu_;
+  std::condition_variable_any cv_;
+  std::vector<std::jthread> threads_;
+};
+
+void fixed_pool_destroyed() {
+  Pool pool;
+  pool.Start();
+}
+
+void leaky_pool_never_destroyed() {
+  auto *pool = new Pool;
+  pool->Start();
+}
+// CHECK-NOTES: :[[@LINE-1]]:1: note: 'leaky_pool_never_destroyed' ends here without requesting stop on 'threads_'
