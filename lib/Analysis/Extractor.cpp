@@ -64,9 +64,8 @@ struct Construction {
 };
 
 /// The element type of a standard container.
-QualType elementType(QualType Container) {
-  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
-      Container.getNonReferenceType()->getAsCXXRecordDecl());
+QualType elementType(const CXXRecordDecl *Container) {
+  const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(Container);
   if (!Spec || !Spec->isInStdNamespace() || Spec->getTemplateArgs().size() == 0 ||
       Spec->getTemplateArgs()[0].getKind() != TemplateArgument::Type)
     return QualType();
@@ -75,6 +74,10 @@ QualType elementType(QualType Container) {
       Name != "forward_list")
     return QualType();
   return Spec->getTemplateArgs()[0].getAsType();
+}
+
+QualType elementType(QualType Container) {
+  return elementType(Container.getNonReferenceType()->getAsCXXRecordDecl());
 }
 
 bool isLoop(const Stmt *S) {
@@ -1778,7 +1781,7 @@ void SummaryBuilder::destroyEvent(const ObjectSet &Obj, const CXXDestructorDecl 
   const CXXRecordDecl *RD = Dtor->getParent();
   // A container of joining handles (std::vector<std::jthread>): each one's
   // destructor.
-  QualType Elem = elementType(QualType(RD->getTypeForDecl(), 0));
+  QualType Elem = elementType(RD);
   if (const SpawnerModel *H = Elem.isNull() ? nullptr : Index.spawnerForType(Elem);
       H && H->JoinsOnDestroy) {
     ObjectSet Elements;

@@ -147,16 +147,18 @@ const LifecycleModel *ModelIndex::lifecycleForType(QualType T) const {
   return lifecycleForRecord(pointeeRecord(T));
 }
 
-bool ModelIndex::isStopState(QualType T) const {
-  const CXXRecordDecl *RD = pointeeRecord(T);
+static bool isStopStateRecord(const CXXRecordDecl *RD) {
   return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
          (RD->getName() == "stop_source" || RD->getName() == "stop_token");
 }
 
+bool ModelIndex::isStopState(QualType T) const { return isStopStateRecord(pointeeRecord(T)); }
+
 bool ModelIndex::returnsStopState(const CXXMethodDecl *M) const {
-  return M && M->getIdentifier() && isStopState(M->getReturnType()) &&
-         (isStopState(QualType(M->getParent()->getTypeForDecl(), 0)) ||
-          spawnerForType(QualType(M->getParent()->getTypeForDecl(), 0)));
+  if (!M || !M->getIdentifier() || !isStopState(M->getReturnType()))
+    return false;
+  const SpawnerModel *Handle = Model.findSpawner(nameOf(M->getParent()));
+  return isStopStateRecord(M->getParent()) || (Handle && Handle->IsConstructor);
 }
 
 const SpawnerModel *ModelIndex::spawnerForType(QualType T) const {
