@@ -459,7 +459,7 @@ private:
   std::optional<std::pair<ModelOp, bool>> statusTest(const Expr *Cond);
   Chooser chooserFor(const Expr *Cond);
   bool spawnsIn(const Stmt *S);
-  bool lastCallIsModelOp(const CFGBlock &B);
+  Chooser exceptionChooser(const CFGBlock &B);
   OverloadedOperatorKind awaitedWith(const Stmt *S);
 
   LeakEngine &E;
@@ -1931,12 +1931,24 @@ OverloadedOperatorKind SummaryBuilder::awaitedWith(const Stmt *S) {
 }
 
 /// Whether the last call of a block is an op of the model.
-bool SummaryBuilder::lastCallIsModelOp(const CFGBlock &B) {
+/// Who takes the exception edge out of block B: the adversary when the
+/// call that throws is the code's own (or unknown code); the benefit of the
+/// doubt for a channel op (it throws when the channel is closed, which the
+/// explorer decides) and for the standard library (`std::cout <<` is not an
+/// error path anyone writes for).
+Chooser SummaryBuilder::exceptionChooser(const CFGBlock &B) {
   for (auto It = B.rbegin(); It != B.rend(); ++It)
     if (auto CS = It->getAs<CFGStmt>())
-      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
-        return Index.classifyCall(Call).has_value();
-  return false;
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt())) {
+        if (Index.classifyCall(Call))
+          return Chooser::Benefit;
+        const FunctionDecl *Callee = Call->getDirectCallee();
+        const SourceManager &SM = Ctx.getSourceManager();
+        bool Library = Callee && (isStandardLibrary(Callee) ||
+                                  SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation())));
+        return Library ? Chooser::Benefit : Chooser::Adversary;
+      }
+  return Chooser::Adversary;
 }
 
 /// The return a block without one of its own finishes (a scope's cleanup
@@ -2357,14 +2369,12 @@ void SummaryBuilder::build() {
     }
     // A branch on a timed or try op's outcome is the adversary's: giving up
     // is the stranding choice. With no terminator, the other successor is an
-    // exception's way out: the adversary's too, unless the call that throws
-    // is a channel op (it throws when the channel is closed, which the
-    // explorer decides).
+    // exception's way out (exceptionChooser).
     if (Succs.size() > 1)
       S.Nodes[Cur].Choice =
           Term && !Test ? chooserFor(dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
-          : !Term && lastCallIsModelOp(*B) ? Chooser::Benefit
-                                          : Chooser::Adversary;
+          : !Term       ? exceptionChooser(*B)
+                        : Chooser::Adversary;
     // A branch on shared state is taken as that state says, when it is
     // known.
     int Guard = -1;

@@ -4,8 +4,10 @@
 // the channel; one declared after it does not.
 // REQUIRES: boost-fiber
 // RUN: %check_chanleak_tidy %s chanleak-range-without-close %t
+// RUN: %check_chanleak_tidy -check-suffix=EARLY %s chanleak-early-return %t
 
 #include <boost/fiber/unbuffered_channel.hpp>
+#include <iostream>
 #include <stdexcept>
 #include <thread>
 
@@ -63,8 +65,8 @@ void leaky_callee_throws_before_the_guard(int n) {
   }).detach();
   // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
   push_checked(ch, n);
-  // The exception leaves from push_checked's throw, line 23.
-  // CHECK-NOTES: :23:5: note: exception thrown here leaves 'leaky_callee_throws_before_the_guard' without closing 'ch'
+  // The exception leaves from push_checked's throw, line 25.
+  // CHECK-NOTES: :25:5: note: exception thrown here leaves 'leaky_callee_throws_before_the_guard' without closing 'ch'
   Closer closer{ch};
 }
 
@@ -91,4 +93,41 @@ void fixed_callee_throw_caught_here(int n) {
   } catch (const std::exception &) {
   }
   ch.close();
+}
+
+// A consumer that stops at the first exception. Its own code may throw (the
+// adversary's choice); the standard library's output is not an error path.
+void Process(int v);
+
+void leaky_consumer_stops_on_its_own_error() {
+  Chan ch;
+  std::thread([&ch] {
+    for (int i = 0; i < 3; ++i)
+      ch.push(i);
+    // CHECK-NOTES-EARLY: :[[@LINE-1]]:7: warning: send on 'ch' blocks forever: 'leaky_consumer_stops_on_its_own_error' can leave without receiving from 'ch' [chanleak-early-return]
+    ch.close();
+  }).detach();
+  // CHECK-NOTES-EARLY: :[[@LINE-6]]:3: note: thread spawned here
+  try {
+    int v;
+    while (ch.pop(v) == channel_op_status::success)
+      Process(v);
+  } catch (const std::exception &) {
+  }
+}
+// CHECK-NOTES-EARLY: :[[@LINE-1]]:1: note: 'leaky_consumer_stops_on_its_own_error' ends here without receiving from 'ch'
+
+void fixed_consumer_only_prints() {
+  Chan ch;
+  std::thread([&ch] {
+    for (int i = 0; i < 3; ++i)
+      ch.push(i);
+    ch.close();
+  }).detach();
+  try {
+    int v;
+    while (ch.pop(v) == channel_op_status::success)
+      std::cout << v << std::endl;
+  } catch (const std::exception &) {
+  }
 }
