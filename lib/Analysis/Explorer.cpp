@@ -267,8 +267,9 @@ private:
   /// move.
   llvm::DenseMap<ObjectId, bool> EscapeCache;
   llvm::DenseSet<unsigned> Reached;
-  /// Objects some explored path closes or cancels (through any handle).
-  llvm::DenseSet<ObjectId> ClosedOnSomePath;
+  /// Objects some explored path closes or cancels, or sends on (through
+  /// any handle).
+  llvm::DenseSet<ObjectId> ClosedOnSomePath, SentOnSomePath;
   std::vector<llvm::DenseMap<ObjectId, ObjectSet>> Substs;
   std::map<std::vector<std::pair<ObjectId, ObjectSet>>, unsigned> SubstIds;
   std::vector<int> SymbolValue; ///< -1: free (benefit of the doubt)
@@ -768,6 +769,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   switch (Ev.Kind) {
   case EventKind::Send:
   case EventKind::TimedSend:
+    if (O != NoObject)
+      SentOnSomePath.insert(O);
     if (Channel && A->Channel->isSignal()) {
       if (St->Count < MaxNotifies)
         ++St->Count;
@@ -1676,6 +1679,11 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
             W.MaybeEmptyCaller = E.Symbols[L.Symbol].EmptyCaller;
           }
       if (W.SpawnLoop)
+        Out.push_back(W);
+      // Or it waits for a value its threads do send on some path: the last
+      // of them to end took a path without it.
+      else if (Ev->Kind == EventKind::Recv && SentOnSomePath.contains(Obj) &&
+               LeaveLastEnded(W, T))
         Out.push_back(W);
       continue;
     }

@@ -131,3 +131,33 @@ void fixed_consumer_only_prints() {
   } catch (const std::exception &) {
   }
 }
+
+// The parent waits for a value its worker skips when its own code throws.
+void leaky_worker_skips_its_send() {
+  Chan ch;
+  std::thread([&ch] {
+    try {
+      Process(1);
+      ch.push(1);
+    } catch (const std::exception &) {
+    }
+  }).detach();
+  int v;
+  ch.pop(v);
+  // CHECK-NOTES-EARLY: :[[@LINE-1]]:3: warning: receive from 'ch' blocks forever: 'lambda' can leave without sending to or closing 'ch' [chanleak-early-return]
+  // CHECK-NOTES-EARLY: :[[@LINE-4]]:3: note: the thread ends here without sending to or closing 'ch'
+}
+
+void fixed_worker_sends_either_way() {
+  Chan ch;
+  std::thread([&ch] {
+    try {
+      Process(1);
+      ch.push(1);
+    } catch (const std::exception &) {
+      ch.push(-1);
+    }
+  }).detach();
+  int v;
+  ch.pop(v);
+}
