@@ -699,11 +699,7 @@ ObjectId SummaryBuilder::sizedByCall(ObjectId O, const CallExpr *Call,
     if (!Param || Param->getDeclContext() != Factory->getDefinition() ||
         Param->getFunctionScopeIndex() >= Call->getNumArgs())
       return std::nullopt;
-    Expr::EvalResult Result;
-    const Expr *Passed = Call->getArg(Param->getFunctionScopeIndex());
-    if (Passed->isValueDependent() || !Passed->EvaluateAsInt(Result, Ctx))
-      return std::nullopt;
-    return Result.Val.getInt().getExtValue();
+    return evalInt(Call->getArg(Param->getFunctionScopeIndex()), Ctx);
   };
   ChannelCapacity C =
       Index.capacityOf(*Made.Channel, static_cast<const Expr *>(Made.Key), Ctx, ValueOf);
@@ -1930,7 +1926,6 @@ OverloadedOperatorKind SummaryBuilder::awaitedWith(const Stmt *S) {
   return OO_None;
 }
 
-/// Whether the last call of a block is an op of the model.
 /// Who takes the exception edge out of block B: the adversary when the
 /// call that throws is the code's own (or unknown code); the benefit of the
 /// doubt for a channel op (it throws when the channel is closed, which the

@@ -111,8 +111,11 @@ static const FieldDecl *sameObjectAs(const FieldDecl *F, const ModelIndex &Index
 }
 
 ObjectId ObjectTable::field(ObjectId Base, const FieldDecl *F) {
-  if (const FieldDecl *Same = sameObjectAs(F, Index))
-    F = Same;
+  auto [It, New] = Named.try_emplace(F, F);
+  if (New)
+    if (const FieldDecl *Same = sameObjectAs(F, Index))
+      It->second = Same;
+  F = It->second;
   return intern(ObjectKind::Field, F, Base, F->getType(), F->getName(),
                 F->getLocation(), F->getInClassInitializer());
 }

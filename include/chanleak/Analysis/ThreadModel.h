@@ -142,6 +142,9 @@ private:
   clang::ASTContext &Ctx;
   std::vector<AbstractObject> Objects;
   std::map<std::tuple<ObjectKind, const void *, ObjectId>, ObjectId> Keys;
+  /// Per member: the member whose object it names (itself, or the one it is
+  /// made from); field() asks on every member access.
+  llvm::DenseMap<const clang::FieldDecl *, const clang::FieldDecl *> Named;
   std::map<std::pair<ObjectId, const clang::FieldDecl *>, ObjectSet> FieldAliases;
 };
 
