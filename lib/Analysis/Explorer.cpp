@@ -78,6 +78,18 @@ struct Frame {
   /// Where the caller goes when this frame throws (Event::Unwind).
   unsigned Unwind = ~0u;
   unsigned char Counter[CountedLoops] = {};
+  /// The status variables set on this path: which, and their values.
+  uint16_t StatusKnown = 0, StatusValue = 0;
+
+  std::optional<long long> status(unsigned Slot) const {
+    if (!(StatusKnown >> Slot & 1))
+      return std::nullopt;
+    return StatusValue >> Slot & 1;
+  }
+  void setStatus(unsigned Slot, bool Value) {
+    StatusKnown |= 1u << Slot;
+    StatusValue = (StatusValue & ~(1u << Slot)) | (unsigned(Value) << Slot);
+  }
 };
 
 enum class Status : unsigned char { Running, Ended, Failed };
@@ -231,6 +243,7 @@ private:
   bool spinning(const ThreadState &T) const;
   bool stopRequested(const State &S, const Frame &F, const Event &Ev);
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
+  bool succeeds(const State &S, unsigned T, const Event &Ev, ObjectId O, bool GiveUp);
   std::optional<long long> value(const State &S, ObjectId O);
   std::optional<long long> counterValue(const State &S, ObjectId O) const;
   std::optional<long long> initialCount(ObjectId O) const;
@@ -341,10 +354,10 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
   case EventKind::Join:
   case EventKind::Sleep: // time passes: a waiter's deadline may expire meanwhile
   case EventKind::Guard: // reads what other threads write
-    return false;
+    return event(F, Ed).Private;
   case EventKind::LoopIter:
   case EventKind::LoopExit:
-    return event(F, Ed).Predicate < 0;
+    return event(F, Ed).Predicate < 0 || event(F, Ed).Private;
   case EventKind::Write: // its order against other threads' waits matters
   case EventKind::Arrive:
     return false;
@@ -429,7 +442,7 @@ std::optional<long long> Explorer::value(const State &S, ObjectId O) {
   }
   auto [Init, New] = Initial.try_emplace(O);
   if (New)
-    Init->second = initialValue(Objects[O], E.Ctx);
+    Init->second = initialValue(Objects, O, E.Ctx);
   return Init->second;
 }
 
@@ -501,6 +514,8 @@ std::optional<long long> Explorer::evalTerm(const Frame &F, int Idx, const State
     if (std::optional<long long> L = evalTerm(F, X.Left, S))
       return *L + X.Number;
     return std::nullopt;
+  case Formula::Status:
+    return F.status(X.Number);
   default:
     return std::nullopt;
   }
@@ -570,6 +585,20 @@ bool Explorer::lostWakeupPossible(const Frame &F, int Idx) {
 
 /// Whether a receive of the given outcome could complete on O now (without
 /// a rendezvous partner).
+/// Whether the op of Ev, taken now, succeeds: it did not give up, found its
+/// stop requested, received a value rather than the channel's end.
+bool Explorer::succeeds(const State &S, unsigned T, const Event &Ev, ObjectId O, bool GiveUp) {
+  if (GiveUp)
+    return false;
+  if (Ev.Kind == EventKind::StopCheck) {
+    auto It = O == NoObject ? S.Objs.end() : S.Objs.find(O);
+    return It != S.Objs.end() && (It->second.Flags & StopRequested);
+  }
+  if (Ev.Kind == EventKind::Recv && O != NoObject && !escapes(O))
+    return canRecv(S, O, T, Outcome::Success, false);
+  return true;
+}
+
 bool Explorer::canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed) {
   const AbstractObject &A = Objects[O];
   if (escapes(O))
@@ -744,6 +773,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     return;
   const Event &Ev = Sum.Events[Ed.Event];
   Out.Ev = &Ev;
+  if (Ev.StatusSlot >= 0)
+    F.setStatus(Ev.StatusSlot, succeeds(S, T, Ev, O, GiveUp) == Ev.StatusOnSuccess);
   ObjState *St = O == NoObject ? nullptr : &S.Objs[O];
   const AbstractObject *A = O == NoObject ? nullptr : &Objects[O];
   bool Channel = A && A->Channel && !escapes(O);
@@ -977,7 +1008,8 @@ std::vector<unsigned> Explorer::key(const State &S) const {
       K.insert(K.end(), {O, N});
     for (const Frame &F : T.Frames) {
       K.insert(K.end(), {F.Sum, F.Node, F.Subst,
-                         unsigned(reinterpret_cast<uintptr_t>(F.Site))});
+                         unsigned(reinterpret_cast<uintptr_t>(F.Site)),
+                         unsigned(F.StatusKnown) << 16 | F.StatusValue});
       for (unsigned char C : F.Counter)
         K.push_back(C);
     }
@@ -2018,6 +2050,38 @@ static llvm::StringRef eventName(EventKind K) {
   return "?";
 }
 
+static void dumpFormula(const LeakEngine &E, const Summary &S, int Idx, llvm::raw_ostream &OS) {
+  if (Idx < 0 || unsigned(Idx) >= S.Formulas.size()) {
+    OS << "?";
+    return;
+  }
+  const Formula &F = S.Formulas[Idx];
+  switch (F.K) {
+  case Formula::Unknown: OS << "?"; return;
+  case Formula::Constant: OS << F.Number; return;
+  case Formula::Value:
+    for (ObjectId O : F.Objects)
+      OS << E.objectName(O) << "#" << O;
+    return;
+  case Formula::Not: OS << "!("; dumpFormula(E, S, F.Left, OS); OS << ")"; return;
+  case Formula::Plus: dumpFormula(E, S, F.Left, OS); OS << "+" << F.Number; return;
+  case Formula::Status: OS << "status" << F.Number; return;
+  case Formula::And:
+  case Formula::Or:
+  case Formula::Compare:
+    OS << "(";
+    dumpFormula(E, S, F.Left, OS);
+    OS << " "
+       << (F.K == Formula::And ? "&&"
+           : F.K == Formula::Or ? "||"
+                                : clang::BinaryOperator::getOpcodeStr(F.Op))
+       << " ";
+    dumpFormula(E, S, F.Right, OS);
+    OS << ")";
+    return;
+  }
+}
+
 void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
   OS << "summary " << (S.Function ? S.Function->getQualifiedNameAsString() : "?") << ": "
      << S.Nodes.size() << " nodes, entry " << S.Entry << "\n";
@@ -2031,8 +2095,12 @@ void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
         OS << (Ev.Out == Outcome::Success ? "/ok" : "/fail");
       for (ObjectId O : Ev.Objects)
         OS << " " << E.objectName(O) << "#" << O;
-      if (Ev.Predicate >= 0)
-        OS << " pred";
+      if (Ev.StatusSlot >= 0)
+        OS << " -> status" << Ev.StatusSlot << (Ev.StatusOnSuccess ? "" : " (0 on success)");
+      if (Ev.Predicate >= 0) {
+        OS << " pred ";
+        dumpFormula(E, S, Ev.Predicate, OS);
+      }
       if (Ev.Kind == EventKind::Write)
         OS << (Ev.Write == WriteKind::Assign ? " =" : Ev.Write == WriteKind::Add ? " +=" : " =?")
            << Ev.Number << (Ev.Unlocked ? " unlocked" : "");

@@ -429,6 +429,12 @@ private:
   int condition(const Expr *Ex, const Env &Env, unsigned Depth = 0);
   int term(const Expr *Ex, const Env &Env);
   bool readsShared(int F) const;
+  bool readsStatus(int F) const;
+  bool inLoop(const Stmt *St);
+  bool operandOfLogic(const Expr *Ex);
+  void keepStatus(const ValueDecl *V, const Stmt *Call, bool OnSuccess);
+  void keepStatus(const void *Holder, const Stmt *Call, bool OnSuccess);
+  bool keepStatusOf(const ValueDecl *V, const Expr *Value);
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
   void decorateOp(const ModelOp &M, const Env &Env);
@@ -471,10 +477,16 @@ private:
   std::unique_ptr<ParentMap> Parents;
   /// Calls whose outcome a branch reads: their event sits on the branch.
   llvm::DenseMap<const Stmt *, ModelOp> Tested;
-  /// Variables holding a tested op's status.
-  llvm::DenseMap<const ValueDecl *, const Stmt *> StatusVars;
-  /// Status variables that are true when the op failed (an error_code).
-  llvm::SmallPtrSet<const ValueDecl *, 2> FailureFlags;
+  /// Variables holding an op's status (`bool got = ...`, `got = ...`,
+  /// `auto [ec, v] = ...`), and ops read inside a larger condition
+  /// (`while (!done && !st.stop_requested())`): their slot in the frame.
+  llvm::DenseMap<const void *, unsigned> StatusSlots;
+  /// The ops whose status a variable keeps: its slot, and its value when
+  /// the op succeeded (false for an error_code).
+  llvm::DenseMap<const Stmt *, std::pair<unsigned, bool>> StatusOps;
+  /// Variables computed from status variables alone (`got = winner.index()
+  /// == 0`): the condition they hold.
+  llvm::DenseMap<const ValueDecl *, int> StatusConditions;
   /// Variables holding values received: a branch on them is not a choice
   /// the code makes on its own.
   llvm::SmallPtrSet<const ValueDecl *, 4> Received;
@@ -936,6 +948,18 @@ int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
       F.Number = B->getOpcode() == BO_Add ? *V : -*V;
       return formula(F);
     }
+  // The index of the alternative that won, for a variant kept as a status.
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex);
+      Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
+      Call->getMethodDecl()->getName() == "index" && Call->getNumArgs() == 0)
+    Ex = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  const auto *Ref = dyn_cast<DeclRefExpr>(Ex);
+  if (auto It = StatusSlots.find(Ref ? static_cast<const void *>(Ref->getDecl()) : Ex);
+      It != StatusSlots.end()) {
+    F.K = Formula::Status;
+    F.Number = It->second;
+    return formula(F);
+  }
   ObjectSet Objs = sharedObjects(Ex, Env);
   if (!Objs.empty()) {
     F.K = Formula::Value;
@@ -989,6 +1013,9 @@ int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
           if (const auto *Ret = dyn_cast<ReturnStmt>(Body->body_front()))
             return condition(Ret->getRetValue(), Env, Depth + 1);
   }
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex))
+    if (auto It = StatusConditions.find(Ref->getDecl()); It != StatusConditions.end())
+      return It->second;
   // A flag or a count used as a condition: non-zero.
   int T = term(Ex, Env);
   if (S.Formulas[T].K == Formula::Unknown)
@@ -1005,6 +1032,67 @@ bool SummaryBuilder::readsShared(int F) const {
     return false;
   const Formula &X = S.Formulas[F];
   return X.K == Formula::Value || readsShared(X.Left) || readsShared(X.Right);
+}
+
+bool SummaryBuilder::readsStatus(int F) const {
+  if (F < 0)
+    return false;
+  const Formula &X = S.Formulas[F];
+  return X.K == Formula::Status || readsStatus(X.Left) || readsStatus(X.Right);
+}
+
+/// Whether St repeats in a loop of this function.
+bool SummaryBuilder::inLoop(const Stmt *St) {
+  for (const Stmt *P = Parents->getParent(St); P && !isa<LambdaExpr>(P); P = Parents->getParent(P))
+    if (isLoop(P))
+      return true;
+  return false;
+}
+
+/// V is given Value: an op's status, or a condition over such statuses
+/// (`late = got == false`). Returns whether it was.
+bool SummaryBuilder::keepStatusOf(const ValueDecl *V, const Expr *Value) {
+  if (auto Test = statusTest(Value)) {
+    keepStatus(V, Test->first.Call, Test->second);
+    return true;
+  }
+  int F = condition(Value, Env());
+  if (!readsStatus(F) || readsShared(F))
+    return false;
+  StatusConditions[V] = F;
+  return true;
+}
+
+/// Whether Ex is an operand of `&&` or `||` (through `!` and parentheses).
+bool SummaryBuilder::operandOfLogic(const Expr *Ex) {
+  for (const Stmt *P = Parents->getParent(Ex); isa_and_nonnull<Expr>(P); P = Parents->getParent(P)) {
+    if (const auto *B = dyn_cast<BinaryOperator>(P))
+      return B->isLogicalOp();
+    if (const auto *U = dyn_cast<UnaryOperator>(P); U && U->getOpcode() != UO_LNot)
+      return false;
+    if (!isa<UnaryOperator, ParenExpr, ImplicitCastExpr>(P))
+      return false;
+  }
+  return false;
+}
+
+/// V keeps the status of the op at Call: the op sets V's slot, and a branch
+/// on V reads it, however many branches there are.
+void SummaryBuilder::keepStatus(const ValueDecl *V, const Stmt *Call, bool OnSuccess) {
+  const auto *Var = dyn_cast<VarDecl>(V);
+  if ((Var && (Var->hasGlobalStorage() || Var->getType()->isReferenceType())) ||
+      (!Var && !isa<BindingDecl>(V)))
+    return;
+  keepStatus(static_cast<const void *>(V), Call, OnSuccess);
+}
+
+void SummaryBuilder::keepStatus(const void *Holder, const Stmt *Call, bool OnSuccess) {
+  auto [It, New] = StatusSlots.try_emplace(Holder, StatusSlots.size());
+  if (It->second >= MaxStatusSlots) {
+    StatusSlots.erase(It);
+    return;
+  }
+  StatusOps[Call] = {It->second, OnSuccess};
 }
 
 /// Whether St runs with a mutex held: a scoped lock declared before it in an
@@ -1836,17 +1924,8 @@ std::optional<std::pair<ModelOp, bool>> SummaryBuilder::statusTest(const Expr *C
     break;
   }
   auto OpOf = [&](const Expr *X) -> std::optional<ModelOp> {
-    X = ignoreWrappers(X)->IgnoreParenImpCasts();
-    bool Flag = false;
-    if (const auto *Ref = dyn_cast<DeclRefExpr>(X))
-      if (auto It = StatusVars.find(Ref->getDecl()); It != StatusVars.end()) {
-        Flag = FailureFlags.count(Ref->getDecl());
-        if (Flag)
-          Positive = !Positive;
-        X = cast<Expr>(It->second);
-      }
-    std::optional<ModelOp> M = Index.classifyCall(X);
-    if (M && (hasOutcome(*M) || (Flag && M->Kind == OpKind::Recv)))
+    std::optional<ModelOp> M = Index.classifyCall(ignoreWrappers(X)->IgnoreParenImpCasts());
+    if (M && hasOutcome(*M))
       return M;
     return std::nullopt;
   };
@@ -2031,22 +2110,33 @@ void SummaryBuilder::build() {
         if (const auto *L = dyn_cast_or_null<LambdaExpr>(waitPredicate(Index, Call)))
           Consumed.insert(L);
       if (std::optional<ModelOp> M = Index.classifyCall(Ex)) {
+        // An op read as part of a larger condition keeps its status for it.
+        if (hasOutcome(*M) && operandOfLogic(Ex))
+          keepStatus(static_cast<const void *>(ignoreWrappers(Ex)->IgnoreParenImpCasts()), M->Call,
+                     true);
         if (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)
           for (const Expr *Arg : cast<CallExpr>(Ex)->arguments())
             if (const VarDecl *V = declRefVar(ignoreWrappers(Arg)))
               Received.insert(V);
       }
     }
+    if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->getOpcode() == BO_Assign)
+      if (const auto *Ref = dyn_cast<DeclRefExpr>(B->getLHS()->IgnoreParenImpCasts()))
+        keepStatusOf(Ref->getDecl(), B->getRHS());
     if (const auto *DS = dyn_cast<DeclStmt>(St))
       for (const Decl *D : DS->decls())
         if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit()) {
           const Expr *Init = ignoreWrappers(V->getInit());
           if (const auto *Await = dyn_cast<CoroutineSuspendExpr>(Init))
             Init = ignoreWrappers(Await->getOperand());
+          // `auto winner = co_await (ch.async_receive() || timer.async_wait())`:
+          // winner.index() is 0 when the receive won.
+          if (const auto *Either = dyn_cast<CXXOperatorCallExpr>(Init);
+              Either && Either->getOperator() == OO_PipePipe)
+            if (std::optional<ModelOp> M = Index.classifyCall(ignoreWrappers(Either->getArg(0))))
+              keepStatus(V, M->Call, /*OnSuccess=*/false);
           std::optional<ModelOp> M = Index.classifyCall(Init);
-          if (M && hasOutcome(*M))
-            StatusVars[V] = Init;
-          else if (M && (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)) {
+          if (!keepStatusOf(V, Init) && M && (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)) {
             Received.insert(V);
             // auto [ec, value] = co_await ch.async_receive(as_tuple(...)):
             // ec says whether the receive failed (closed or cancelled).
@@ -2054,8 +2144,7 @@ void SummaryBuilder::build() {
               for (const BindingDecl *B : DD->bindings()) {
                 const auto *RD = B->getType()->getAsCXXRecordDecl();
                 if (RD && RD->getName() == "error_code" && B == DD->bindings().front()) {
-                  StatusVars[B] = Init;
-                  FailureFlags.insert(B);
+                  keepStatus(B, M->Call, /*OnSuccess=*/false);
                 } else {
                   Received.insert(B);
                 }
@@ -2242,6 +2331,14 @@ void SummaryBuilder::build() {
                      !Objs.empty()) {
               emit(K, Objs, M->Call);
               S.Events.back().Interrupts = std::move(Interrupts);
+              if (auto Status = StatusOps.find(M->Call); Status != StatusOps.end()) {
+                S.Events.back().StatusSlot = Status->second.first;
+                S.Events.back().StatusOnSuccess = Status->second.second;
+                // A receive whose failure the code checks, in a loop: the
+                // loop runs until the channel is closed.
+                if (K == EventKind::Recv && inLoop(M->Call))
+                  S.Events.back().LoopsUntilClosed = true;
+              }
               decorateOp(*M, Handles);
               if (M->Kind == OpKind::ArriveAndWait) {
                 emit(EventKind::Recv, Objs, M->Call);
@@ -2376,7 +2473,7 @@ void SummaryBuilder::build() {
     if (Term && Succs.size() == 2 && !Test && RangeChannel.empty())
       if (const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition())) {
         Guard = condition(Cond, Handles);
-        if (!readsShared(Guard))
+        if (!readsShared(Guard) && !readsStatus(Guard))
           Guard = -1;
       }
     unsigned From = Cur;
@@ -2394,6 +2491,7 @@ void SummaryBuilder::build() {
         emit(EventKind::Guard, {}, B->getTerminatorCondition(),
              I == 0 ? Outcome::Success : Outcome::Fail);
         S.Events.back().Predicate = Guard;
+        S.Events.back().Private = !readsShared(Guard);
       }
       if (Test) {
         bool Success = (I == 0) == Test->second;
@@ -2408,6 +2506,7 @@ void SummaryBuilder::build() {
         emit(I == 0 ? EventKind::LoopIter : EventKind::LoopExit, {}, Term);
         S.Events.back().Index = LoopIdx;
         S.Events.back().Predicate = Guard;
+        S.Events.back().Private = !readsShared(Guard);
       }
       // Entering a counted loop from outside resets its count.
       if (const Stmt *SuccTerm = Succ->getTerminatorStmt();

@@ -149,6 +149,7 @@ bool isConstantFormula(llvm::ArrayRef<Formula> Fs, int F) {
   switch (X.K) {
   case Formula::Unknown:
   case Formula::Value:
+  case Formula::Status:
     return false;
   case Formula::Constant:
     return true;

@@ -139,7 +139,36 @@ std::optional<long long> stateConstant(const Expr *E, ASTContext &Ctx) {
   return std::nullopt;
 }
 
-std::optional<long long> initialValue(const AbstractObject &O, ASTContext &Ctx) {
+/// The value a constructor gives F when the object is made by Construct:
+/// its initializer, with the constructor's parameters bound to the
+/// arguments (`Chan g_ch{0}` with `Chan(size_t c) : cap(c)`).
+static std::optional<long long> constructedValue(const FieldDecl *F,
+                                                 const CXXConstructExpr *Construct,
+                                                 ASTContext &Ctx) {
+  const CXXConstructorDecl *Ctor = Construct->getConstructor();
+  if (const FunctionDecl *Def = Ctor ? Ctor->getDefinition() : nullptr)
+    Ctor = cast<CXXConstructorDecl>(Def);
+  if (!Ctor)
+    return std::nullopt;
+  for (const CXXCtorInitializer *Init : Ctor->inits()) {
+    if (Init->getMember() != F || !Init->getInit())
+      continue;
+    const Expr *Value = ignoreWrappers(Init->getInit());
+    if (const auto *Construct = dyn_cast<CXXConstructExpr>(Value);
+        Construct && Construct->getNumArgs() == 1)
+      Value = ignoreWrappers(Construct->getArg(0));
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(Value->IgnoreParenImpCasts()))
+      if (const auto *P = dyn_cast<ParmVarDecl>(Ref->getDecl()))
+        return P->getFunctionScopeIndex() < Construct->getNumArgs()
+                   ? stateConstant(Construct->getArg(P->getFunctionScopeIndex()), Ctx)
+                   : std::nullopt;
+    return stateConstant(Value, Ctx);
+  }
+  return std::nullopt;
+}
+
+std::optional<long long> initialValue(const ObjectTable &Objects, ObjectId Id, ASTContext &Ctx) {
+  const AbstractObject &O = Objects[Id];
   if (O.Kind == ObjectKind::Local || O.Kind == ObjectKind::Global) {
     const auto *V = static_cast<const VarDecl *>(O.Key);
     if (V->getInit())
@@ -150,6 +179,12 @@ std::optional<long long> initialValue(const AbstractObject &O, ASTContext &Ctx) 
   }
   if (O.Kind == ObjectKind::Field) {
     const auto *F = static_cast<const FieldDecl *>(O.Key);
+    // A global's constructor ran before anything the engine sees.
+    if (O.Base != NoObject && Objects[O.Base].Kind == ObjectKind::Global)
+      if (const Expr *Init = static_cast<const VarDecl *>(Objects[O.Base].Key)->getInit())
+        if (const auto *Construct = dyn_cast<CXXConstructExpr>(ignoreWrappers(Init)))
+          if (std::optional<long long> V = constructedValue(F, Construct, Ctx))
+            return V;
     if (F->hasInClassInitializer())
       return stateConstant(F->getInClassInitializer(), Ctx);
     // A constructor's initializer, if any, is a write the explorer sees.

@@ -53,6 +53,7 @@ namespace std {
     void notify_all();
     void wait(unique_lock<mutex> &lk);
     template <class P> void wait(unique_lock<mutex> &lk, P pred);
+    template <class D, class P> bool wait_for(unique_lock<mutex> &lk, D d, P pred);
   };
   class latch {
   public:
@@ -536,6 +537,52 @@ void f() {
   cv.notify_all();
 }
 )cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+// A timed wait's status kept in a variable: every branch on it takes the
+// way the wait went, so the waiter that gave up skips the taking branch.
+const char *StatusCode = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool full = false, taken = false, closed = false;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> lk(m);
+    full = true;
+    cv.notify_all();
+    cv.wait(lk, [&] { return taken || closed; });
+  });
+  t.detach();
+  bool got = false;
+  {
+    std::unique_lock<std::mutex> lk(m);
+    got = cv.wait_for(lk, 20, [&] { return full; });
+    if (got) {
+      taken = true;
+      cv.notify_all();
+    }
+  }
+  if (!got) {
+    CLOSE
+  }
+}
+)cpp";
+
+TEST_F(EngineTest, StatusVariableGaveUpSkipsEveryTakingBranch) {
+  std::string Code = StatusCode;
+  Code.replace(Code.find("CLOSE"), 5, "return;");
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::CancelTimeout);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait(lk"));
+  EXPECT_EQ(lineOf(W[0].GaveUp), lineOfText(Code, "got = cv.wait_for"));
+}
+
+TEST_F(EngineTest, StatusVariableGaveUpBranchThatClosesRescues) {
+  std::string Code = StatusCode;
+  Code.replace(Code.find("CLOSE"), 5,
+               "std::lock_guard<std::mutex> g(m); closed = true; cv.notify_all();");
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 

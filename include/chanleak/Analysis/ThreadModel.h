@@ -37,6 +37,8 @@ namespace chanleak {
 
 using ObjectId = unsigned;
 constexpr ObjectId NoObject = ~0u;
+/// Status variables a frame follows (`got = cv.wait_for(...)`).
+constexpr unsigned MaxStatusSlots = 16;
 using ObjectSet = llvm::SmallVector<ObjectId, 2>;
 
 enum class ObjectKind : unsigned char {
@@ -190,6 +192,7 @@ struct Formula {
     Or,       ///< Left || Right
     Compare,  ///< Left Op Right
     Plus,     ///< Left + Number
+    Status,   ///< the variable holding an op's status: the frame's slot Number
   };
   Kind K = Unknown;
   clang::BinaryOperatorKind Op = clang::BO_EQ;
@@ -255,6 +258,13 @@ struct Event {
   bool ChecksAtLoopHead = false;
   /// A wait handed a stop token: the stop states whose request ends it.
   ObjectSet Interrupts;
+  /// An op whose status a variable keeps (`got = cv.wait_for(...)`): the
+  /// frame's status slot it sets, and the variable's value when it succeeded.
+  int StatusSlot = -1;
+  bool StatusOnSuccess = true;
+  /// Guard, loop events: the condition reads only the thread's own status
+  /// variables, which no other thread's step can change.
+  bool Private = false;
 };
 
 /// A choice between edges that the engine cannot decide: the stranding
@@ -346,7 +356,8 @@ struct LoopSymbol {
 /// constant (`false`, `0`, an empty container, `std::atomic<int>{2}`).
 std::optional<long long> stateConstant(const clang::Expr *E, clang::ASTContext &Ctx);
 /// A shared variable's value before any write: its initializer's.
-std::optional<long long> initialValue(const AbstractObject &O, clang::ASTContext &Ctx);
+std::optional<long long> initialValue(const ObjectTable &Objects, ObjectId O,
+                                      clang::ASTContext &Ctx);
 
 /// Whether formula F of Fs reads nothing (`false`, `1 > 0`): no write to
 /// shared state changes it.
