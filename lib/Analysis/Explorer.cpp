@@ -13,6 +13,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "chanleak/Analysis/Engine.h"
+#include "clang/Basic/SourceManager.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/StmtCXX.h"
@@ -121,6 +122,9 @@ struct ThreadState {
   /// waits for) unmet at the loop's head, and since then another thread
   /// wrote shared state without a lock: the wait sleeps whatever it says now.
   bool LoopChecked = false, MissedWrite = false;
+  /// The mutexes it holds (sorted); one it waits on a condition variable
+  /// with is released while it sleeps.
+  llvm::SmallVector<ObjectId, 2> Holds;
 
   unsigned char seen(ObjectId O) const {
     for (auto &[X, N] : Seen)
@@ -158,6 +162,7 @@ public:
   const_iterator end() const { return Entries.end(); }
   iterator end() { return Entries.end(); }
   const_iterator begin() const { return Entries.begin(); }
+  iterator begin() { return Entries.begin(); }
   ObjState &operator[](ObjectId O) {
     auto It = llvm::lower_bound(Entries, O, [](const Entry &E, ObjectId X) { return E.first < X; });
     if (It == Entries.end() || It->first != O)
@@ -213,6 +218,8 @@ struct GameNode {
 
 } // namespace
 
+static llvm::StringRef eventName(EventKind K);
+
 class Explorer {
 public:
   Explorer(LeakEngine &E, unsigned RootSum) : E(E), Objects(E.Objects), Root(RootSum) {}
@@ -243,6 +250,9 @@ private:
   bool spinning(const ThreadState &T) const;
   bool stopRequested(const State &S, const Frame &F, const Event &Ev);
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
+  bool heldByOther(const State &S, unsigned T, ObjectId Mutex);
+  bool mutexesFree(const State &S, unsigned T, const Frame &F, const Event &Ev);
+  void normalize(State &S) const;
   bool succeeds(const State &S, unsigned T, const Event &Ev, ObjectId O, bool GiveUp);
   std::optional<long long> value(const State &S, ObjectId O);
   std::optional<long long> counterValue(const State &S, ObjectId O) const;
@@ -360,6 +370,7 @@ bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
     return event(F, Ed).Predicate < 0 || event(F, Ed).Private;
   case EventKind::Write: // its order against other threads' waits matters
   case EventKind::Arrive:
+  case EventKind::Lock:
     return false;
   default:
     return true;
@@ -585,6 +596,42 @@ bool Explorer::lostWakeupPossible(const Frame &F, int Idx) {
 
 /// Whether a receive of the given outcome could complete on O now (without
 /// a rendezvous partner).
+/// Whether another thread than T holds Mutex now: it took it and does not
+/// sleep in a condition variable's wait that released it.
+bool Explorer::heldByOther(const State &S, unsigned T, ObjectId Mutex) {
+  for (unsigned R = 0; R < S.Threads.size(); ++R) {
+    const ThreadState &Rt = S.Threads[R];
+    if (R == T || Rt.St != Status::Running || Rt.Frames.empty() ||
+        !llvm::is_contained(Rt.Holds, Mutex))
+      continue;
+    const Frame &RF = Rt.Frames.back();
+    bool Released = false;
+    for (const Edge &Ed : node(RF).Out) {
+      if (Ed.Event == ~0u)
+        continue;
+      const Event &Ev = event(RF, Ed);
+      // A wait with a predicate holds the mutex while it checks; a plain
+      // wait releases it at once.
+      bool Sleeps = Ev.Predicate < 0 || Rt.WaitingOn != NoObject;
+      for (ObjectId X : Ev.Mutexes)
+        for (ObjectId Y : resolve(X, RF.Subst))
+          Released |= Y == Mutex && Sleeps;
+    }
+    if (!Released)
+      return true;
+  }
+  return false;
+}
+
+/// Whether a wait returning now can take back the mutexes it released.
+bool Explorer::mutexesFree(const State &S, unsigned T, const Frame &F, const Event &Ev) {
+  for (ObjectId X : Ev.Mutexes)
+    for (ObjectId Y : resolve(X, F.Subst))
+      if (heldByOther(S, T, Y))
+        return false;
+  return true;
+}
+
 /// Whether the op of Ev, taken now, succeeds: it did not give up, found its
 /// stop requested, received a value rather than the channel's end.
 bool Explorer::succeeds(const State &S, unsigned T, const Event &Ev, ObjectId O, bool GiveUp) {
@@ -721,11 +768,15 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
       const ThreadState &Th = S.Threads[T];
       if (Th.WaitingOn != O)
         return true;
-      return Th.Woken && evalCondition(F, Ev.Predicate, S) != Truth::False;
+      return Th.Woken && evalCondition(F, Ev.Predicate, S) != Truth::False &&
+             mutexesFree(S, T, F, Ev);
     }
     return canRecv(S, O, T, Ev.Kind == EventKind::TimedRecv ? Outcome::Success : Ev.Out,
-                   Ev.Kind == EventKind::TimedRecv);
+                   Ev.Kind == EventKind::TimedRecv) &&
+           mutexesFree(S, T, F, Ev);
   }
+  case EventKind::Lock:
+    return O == NoObject || !heldByOther(S, T, O);
   case EventKind::Join: {
     if (O == NoObject || escapes(O))
       return true;
@@ -879,6 +930,15 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     if (St)
       St->Flags |= Stopped;
     break;
+  case EventKind::Lock:
+    if (O != NoObject && !llvm::is_contained(Th.Holds, O)) {
+      Th.Holds.push_back(O);
+      llvm::sort(Th.Holds);
+    }
+    break;
+  case EventKind::Unlock:
+    llvm::erase(Th.Holds, O);
+    break;
   case EventKind::Detach:
     for (ThreadState &Other : S.Threads)
       if (Other.Handle == O && O != NoObject)
@@ -943,6 +1003,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     }
     if (Th.Frames.empty()) {
       Th.St = Status::Ended;
+      Th.Holds.clear();
       Out.Ends = true;
     }
     break;
@@ -1006,6 +1067,8 @@ std::vector<unsigned> Explorer::key(const State &S) const {
                                 (unsigned(T.LoopChecked) << 2) | (unsigned(T.MissedWrite) << 3)};
     for (auto &[O, N] : T.Seen)
       K.insert(K.end(), {O, N});
+    K.push_back(T.Holds.size());
+    K.insert(K.end(), T.Holds.begin(), T.Holds.end());
     for (const Frame &F : T.Frames) {
       K.insert(K.end(), {F.Sum, F.Node, F.Subst,
                          unsigned(reinterpret_cast<uintptr_t>(F.Site)),
@@ -1031,7 +1094,25 @@ std::vector<unsigned> Explorer::key(const State &S) const {
   return K;
 }
 
+/// A condition variable's or a barrier's count matters only against what
+/// each thread has seen of it: whether a notify (a phase) came since. Keep
+/// that relation and forget the number, so that a loop of notifies does not
+/// make a new state at every round.
+void Explorer::normalize(State &S) const {
+  for (auto &[O, St] : S.Objs) {
+    const ChannelModel *C = Objects[O].Channel;
+    if (!C || St.Count == 0 || !(C->isSignal() || C->Counts == CountKind::Phases))
+      continue;
+    for (ThreadState &T : S.Threads)
+      for (auto &[X, N] : T.Seen)
+        if (X == O)
+          N = N == St.Count ? 2 : 1;
+    St.Count = 2;
+  }
+}
+
 unsigned Explorer::intern(State S, bool &New) {
+  normalize(S);
   auto [It, Inserted] = StateIds.try_emplace(key(S), Game.size());
   New = Inserted;
   if (Inserted) {
@@ -1115,8 +1196,12 @@ std::vector<Witness> Explorer::run() {
     for (unsigned I = 0; I < Adversarial.size(); ++I)
       SymbolValue[Adversarial[I]] = C[I];
     solveOnce(Out);
-    if (Aborted)
+    if (Aborted) {
+      static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
+      if (Debug)
+        llvm::errs() << "chanleak: exploration given up after " << Game.size() << " states\n";
       return {};
+    }
   }
   endlessThreads(Out);
   return Out;
@@ -1207,7 +1292,16 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         continue;
       // Only the analysed function's own loops run as long as the adversary
       // likes; a spawned thread's loops get the benefit of the doubt.
-      bool Adversary = N.Choice == Chooser::Adversary &&
+      // Nor, for a thread it spawned, whether a stop request the code
+      // cannot see has come: the thread's owner makes it, not a stranger.
+      bool UnseenStop = Th.Origin != ~0u && llvm::any_of(N.Out, [&](const Edge &Ed) {
+        if (Ed.Event == ~0u || event(F, Ed).Kind != EventKind::StopCheck)
+          return false;
+        return llvm::any_of(event(F, Ed).Objects, [&](ObjectId O) {
+          return llvm::any_of(resolve(O, F.Subst), [&](ObjectId X) { return escapes(X); });
+        });
+      });
+      bool Adversary = N.Choice == Chooser::Adversary && !UnseenStop &&
                        !((OpenLoop || N.OpenLoop) && Th.Origin != ~0u);
       Game[G].Adversary = Adversary && Kids.size() > 1;
       Game[G].Children = std::move(Kids);
@@ -1292,8 +1386,9 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
             // When a write to shared state lands, against the waiters'
             // checks and sleeps, is the adversary's: a correct protocol
             // (written under the lock, notified to every waiter) wakes the
-            // waiters whatever the order.
-            if (Ev.Kind == EventKind::Write)
+            // waiters whatever the order. So is when a thread takes the
+            // mutex its writes are made under.
+            if (Ev.Kind == EventKind::Write || Ev.Kind == EventKind::Lock)
               GiveUps.push_back(Child(std::move(Next), St));
             else
               Scheduled.push_back(Child(std::move(Next), St));
@@ -1367,10 +1462,14 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       }
       const Frame &F = Th.Frames.back();
       for (const Edge &Ed : node(F).Out)
-        if (Ed.Event != ~0u)
+        if (Ed.Event != ~0u) {
+          // Threads that only wait for each other's mutexes: a deadlock,
+          // not a leak this engine explains.
+          Rescuable |= event(F, Ed).Kind == EventKind::Lock;
           for (ObjectId O : event(F, Ed).Objects)
             for (ObjectId X : resolve(O, F.Subst))
               Rescuable |= escapes(X);
+        }
     }
     Game[G].Win = Blocked && !Rescuable;
   }
@@ -1499,6 +1598,16 @@ bool Explorer::closedSomewhere(ObjectId O) const {
 void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   const State &S = States[Game[G].State];
   const std::vector<Step> &Path = TracePath;
+  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
+  if (Debug)
+    for (const Step &St : Path)
+      llvm::errs() << "  step origin " << St.Origin << ": " << (St.GaveUp ? "gives up " : "")
+                   << (St.Ev ? eventName(St.Ev->Kind) : "?") << " "
+                   << (St.Object != NoObject ? E.objectName(St.Object) : "") << " line "
+                   << (St.Ev && St.Ev->Site
+                           ? E.Ctx.getSourceManager().getPresumedLineNumber(St.Ev->Site->getBeginLoc())
+                           : 0)
+                   << "\n";
   auto LastEnd = [&](unsigned Origin) -> const Step * {
     for (auto It = Path.rbegin(); It != Path.rend(); ++It)
       if (It->Ends && It->Origin == Origin)
@@ -1520,10 +1629,24 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     if (const Step *End = LastEnd(Origin)) {
       W.Exit = Written(End->Ev->Site) ? End->Ev->Site : nullptr;
       // The first explicit return or throw on the way (a helper's early
-      // return) is what skipped the rescue.
+      // return, not the one return of a helper that always gets there) is
+      // what skipped the rescue.
+      auto Early = [&](const Event &Ret) {
+        if (Ret.Throws || Ret.Function == W.Leaver)
+          return true;
+        for (unsigned I : Reached) {
+          const std::vector<Event> &Evs = sum(I).Events;
+          if (Evs.empty() || &Ret < &Evs.front() || &Ret > &Evs.back())
+            continue;
+          return llvm::count_if(Evs, [&](const Event &X) {
+                   return X.Kind == EventKind::Return && Written(X.Site);
+                 }) > 1;
+        }
+        return true;
+      };
       for (const Step &St : Path)
         if (St.Origin == Origin && St.Ev && St.Ev->Kind == EventKind::Return &&
-            Written(St.Ev->Site)) {
+            Written(St.Ev->Site) && Early(*St.Ev)) {
           W.Exit = St.Ev->Site;
           break;
         }
@@ -1622,7 +1745,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         Ev = &event(F, Ed);
         break;
       }
-    if (!Ev || Ev->Kind == EventKind::Join || !Ev->Site)
+    if (!Ev || Ev->Kind == EventKind::Join || Ev->Kind == EventKind::Lock || !Ev->Site)
       continue;
     ObjectId Obj = NoObject;
     for (ObjectId O : Ev->Objects)
@@ -2046,6 +2169,8 @@ static llvm::StringRef eventName(EventKind K) {
   case EventKind::Write: return "write";
   case EventKind::Guard: return "guard";
   case EventKind::Arrive: return "arrive";
+  case EventKind::Lock: return "lock";
+  case EventKind::Unlock: return "unlock";
   }
   return "?";
 }

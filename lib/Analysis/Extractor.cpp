@@ -371,6 +371,16 @@ EventKind eventFor(OpKind K) {
   return EventKind::Sleep;
 }
 
+bool isMutexType(QualType T) {
+  const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
+  return RD && isMutex(RD->getQualifiedNameAsString());
+}
+
+bool isScopedLockVar(const VarDecl *V) {
+  const auto *RD = V->getType()->getAsCXXRecordDecl();
+  return RD && isScopedLock(RD->getQualifiedNameAsString());
+}
+
 /// Whether an op's result tells how it went (a branch on it is correlated).
 bool hasOutcome(const ModelOp &M) {
   switch (M.Kind) {
@@ -443,6 +453,9 @@ private:
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
   void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
+  ObjectSet mutexObjects(const Expr *Ex, const Env &Env);
+  ObjectSet lockedBy(const VarDecl *Lock, const Env &Env, bool *TakesNow = nullptr);
+  bool lockEvent(const Expr *Ex, const Env &Env);
   llvm::SmallVector<const VarDecl *, 4> liveAutomatics(const Stmt *St, bool &Caught);
   void unwindEvents(const Stmt *St, const Env &Env);
   unsigned unwindPath(const Stmt *Site, const Env &Env);
@@ -1253,6 +1266,12 @@ void SummaryBuilder::decorateOp(const ModelOp &M, const Env &Env) {
     return;
   }
   const auto *Call = dyn_cast<CallExpr>(M.Call);
+  for (unsigned I = 0; Call && I < Call->getNumArgs(); ++I)
+    if (const VarDecl *Lock = declRefVar(ignoreWrappers(Call->getArg(I)));
+        Lock && isScopedLockVar(Lock)) {
+      Ev.Mutexes = lockedBy(Lock, Env);
+      break;
+    }
   const Expr *Pred = Call ? waitPredicate(Index, Call) : nullptr;
   const auto *Lambda = dyn_cast_or_null<LambdaExpr>(Pred);
   if (Lambda)
@@ -1822,8 +1841,78 @@ static bool handsOwnershipAway(const VarDecl *V, const Stmt *Body) {
                       [&](const Stmt *Child) { return handsOwnershipAway(V, Child); });
 }
 
+// ---------------------------------------------------------------------------
+// Mutexes: who holds one decides whose check and writes come first.
+
+/// The mutex Ex names: a variable, or a member of an object the engine
+/// follows (`ch->mu`, `mu_`).
+ObjectSet SummaryBuilder::mutexObjects(const Expr *Ex, const Env &Env) {
+  Ex = ignoreWrappers(Ex)->IgnoreParenImpCasts();
+  if (!isMutexType(Ex->getType()))
+    return {};
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex)) {
+    const auto *V = dyn_cast<VarDecl>(Ref->getDecl());
+    if (!V || V->getType()->isReferenceType())
+      return {};
+    return {V->hasGlobalStorage() ? Objects.global(V) : Objects.local(V)};
+  }
+  ObjectSet R;
+  if (const auto *Member = dyn_cast<MemberExpr>(Ex))
+    if (const auto *F = dyn_cast<FieldDecl>(Member->getMemberDecl()))
+      for (ObjectId Base : eval(Member->getBase(), Env))
+        R.push_back(Objects.field(Base, F));
+  return R;
+}
+
+/// The mutexes a scoped lock variable holds; TakesNow: whether its
+/// construction takes them (not std::defer_lock, std::adopt_lock, ...).
+ObjectSet SummaryBuilder::lockedBy(const VarDecl *Lock, const Env &Env, bool *TakesNow) {
+  const auto *Construct =
+      dyn_cast_or_null<CXXConstructExpr>(Lock->getInit() ? ignoreWrappers(Lock->getInit()) : nullptr);
+  ObjectSet R;
+  if (TakesNow)
+    *TakesNow = Construct != nullptr;
+  if (!Construct)
+    return R;
+  for (const Expr *Arg : Construct->arguments()) {
+    if (isMutexType(Arg->getType()))
+      addAll(R, mutexObjects(Arg, Env));
+    else if (TakesNow)
+      *TakesNow = false; // a tag: deferred, adopted, tried
+  }
+  return R;
+}
+
+/// Takes or releases a mutex: a scoped lock made, `lk.unlock()`,
+/// `mu.lock()`. Returns whether Ex was such a call.
+bool SummaryBuilder::lockEvent(const Expr *Ex, const Env &Env) {
+  const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex);
+  const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+  if (!M || !M->getIdentifier())
+    return false;
+  LockEffect Effect = lockEffect(M->getName());
+  if (Effect == LockEffect::None)
+    return false;
+  const Expr *Obj = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
+  ObjectSet Mutexes;
+  if (isMutexType(Obj->getType()))
+    Mutexes = mutexObjects(Obj, Env);
+  else if (const VarDecl *Lock = declRefVar(Obj); Lock && isScopedLockVar(Lock))
+    Mutexes = lockedBy(Lock, Env);
+  else
+    return false;
+  if (!Mutexes.empty())
+    emit(Effect == LockEffect::Acquires ? EventKind::Lock : EventKind::Unlock, Mutexes, Call);
+  return true;
+}
+
 void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
                                const Env &Env) {
+  if (isScopedLockVar(V)) {
+    if (ObjectSet Mutexes = lockedBy(V, Env); !Mutexes.empty())
+      emit(EventKind::Unlock, Mutexes, nullptr);
+    return;
+  }
   // A unique_ptr destroys what it owns, unless it handed it away.
   if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(
           V->getType()->getAsCXXRecordDecl());
@@ -2298,6 +2387,15 @@ void SummaryBuilder::build() {
       writeEvent(St, Handles);
       if (isa<ReturnStmt>(St) || isa<CoreturnStmt>(St) || isa<CXXThrowExpr>(St))
         Returned = St;
+      if (const auto *DS = dyn_cast<DeclStmt>(St))
+        for (const Decl *D : DS->decls())
+          if (const auto *V = dyn_cast<VarDecl>(D); V && isScopedLockVar(V)) {
+            bool TakesNow;
+            if (ObjectSet Mutexes = lockedBy(V, Handles, &TakesNow); TakesNow && !Mutexes.empty())
+              emit(EventKind::Lock, Mutexes, DS);
+          }
+      if (const auto *Ex = dyn_cast<Expr>(St); Ex && lockEvent(Ex, Handles))
+        continue;
       if (const auto *Lambda = dyn_cast<LambdaExpr>(St)) {
         // A lambda nobody here runs may run at any time: what it captures
         // escapes.

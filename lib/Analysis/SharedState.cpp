@@ -27,11 +27,50 @@ public:
                     llvm::DenseSet<const ValueDecl *> &Out)
       : MainFileVisitor(SM), Index(Index), Out(Out) {}
 
+  /// A local variable only its own thread can write: no lambda captures it
+  /// by reference, no pointer or reference to it is made.
+  bool ownedByItsThread(const ValueDecl *D) const {
+    const auto *V = dyn_cast<VarDecl>(D);
+    return V && V->hasLocalStorage() && !V->getType()->isReferenceType() &&
+           !Referenced.count(V);
+  }
+
+  bool VisitLambdaExpr(LambdaExpr *L) {
+    for (const LambdaCapture &C : L->captures())
+      if (C.capturesVariable() && C.getCaptureKind() == LCK_ByRef)
+        if (const auto *V = dyn_cast<VarDecl>(C.getCapturedVar()))
+          Referenced.insert(V);
+    return true;
+  }
+  bool VisitUnaryOperator(UnaryOperator *U) {
+    if (U->getOpcode() == UO_AddrOf)
+      referenced(U->getSubExpr());
+    return true;
+  }
+  /// An argument bound to a reference parameter (`std::ref(n)`, `f(n)`).
   bool VisitCallExpr(CallExpr *Call) {
     if (const Expr *Pred = waitPredicate(Index, Call))
       readsOf(Pred, 0);
+    const FunctionDecl *Callee = Call->getDirectCallee();
+    for (unsigned I = 0; Callee && I < Call->getNumArgs(); ++I) {
+      unsigned P = I - (isa<CXXOperatorCallExpr>(Call) && isa<CXXMethodDecl>(Callee) ? 1 : 0);
+      if (I == 0 && P != I)
+        continue; // the object of a member operator
+      if (P >= Callee->getNumParams() ||
+          Callee->getParamDecl(P)->getType()->isReferenceType())
+        referenced(Call->getArg(I));
+    }
     return true;
   }
+  bool VisitCXXConstructExpr(CXXConstructExpr *Construct) {
+    const CXXConstructorDecl *Ctor = Construct->getConstructor();
+    if (Ctor && Ctor->isCopyOrMoveConstructor())
+      return true;
+    for (const Expr *Arg : Construct->arguments())
+      referenced(Arg);
+    return true;
+  }
+
   bool VisitWhileStmt(WhileStmt *S) { return loop(S->getCond(), S->getBody()); }
   bool VisitDoStmt(DoStmt *S) { return loop(S->getCond(), S->getBody()); }
   bool VisitForStmt(ForStmt *S) { return loop(S->getCond(), S->getBody()); }
@@ -88,8 +127,16 @@ private:
       readsOf(Child, Depth);
   }
 
+  /// A variable named by E itself (not a value read from it).
+  void referenced(const Expr *E) {
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(E->IgnoreParens()))
+      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
+        Referenced.insert(V);
+  }
+
   const ModelIndex &Index;
   llvm::DenseSet<const ValueDecl *> &Out;
+  llvm::DenseSet<const VarDecl *> Referenced;
 };
 
 } // namespace
@@ -199,6 +246,14 @@ bool LeakEngine::isSharedState(const ValueDecl *D) {
     SharedState.emplace();
     SharedStateFinder Finder(Index, Ctx.getSourceManager(), *SharedState);
     Finder.TraverseDecl(Ctx.getTranslationUnitDecl());
+    // A loop counter, a local flag no other thread can reach: the thread's
+    // own data, whose branches are its own choices.
+    llvm::SmallVector<const ValueDecl *, 8> Own;
+    for (const ValueDecl *D : *SharedState)
+      if (Finder.ownedByItsThread(D))
+        Own.push_back(D);
+    for (const ValueDecl *D : Own)
+      SharedState->erase(D);
   }
   if (!D || SharedState->empty())
     return false;

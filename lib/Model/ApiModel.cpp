@@ -165,6 +165,13 @@ bool isScopedLock(llvm::StringRef QualifiedName) {
                             QualifiedName);
 }
 
+bool isMutex(llvm::StringRef QualifiedName) {
+  return llvm::is_contained({"std::mutex", "std::timed_mutex", "std::shared_mutex",
+                             "std::shared_timed_mutex", "boost::mutex", "boost::timed_mutex",
+                             "boost::fibers::mutex", "boost::fibers::timed_mutex"},
+                            QualifiedName);
+}
+
 template <typename T, typename KeyFn>
 static const T *findByName(const std::vector<T> &Items, llvm::StringRef Name,
                            KeyFn Key) {

@@ -177,6 +177,8 @@ enum class EventKind : unsigned char {
   Guard,       ///< a branch on shared state: taken when Formula holds
                ///< (Out Success) or does not (Out Fail)
   Arrive,      ///< counts a latch or barrier down by Number
+  Lock,        ///< takes a mutex: waits while another thread holds it
+  Unlock,      ///< releases a mutex
 };
 
 /// A condition on shared state (a wait's predicate, a branch on a member, a
@@ -258,6 +260,9 @@ struct Event {
   bool ChecksAtLoopHead = false;
   /// A wait handed a stop token: the stop states whose request ends it.
   ObjectSet Interrupts;
+  /// A condition variable's wait: the mutexes it releases while it sleeps
+  /// and takes again before it returns.
+  ObjectSet Mutexes;
   /// An op whose status a variable keeps (`got = cv.wait_for(...)`): the
   /// frame's status slot it sets, and the variable's value when it succeeded.
   int StatusSlot = -1;

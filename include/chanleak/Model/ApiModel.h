@@ -185,6 +185,10 @@ LockEffect lockEffect(llvm::StringRef Method);
 /// its destruction (std::lock_guard, std::unique_lock, std::scoped_lock).
 bool isScopedLock(llvm::StringRef QualifiedName);
 
+/// Whether a class is a mutex that one thread at a time holds (not a
+/// recursive one, which its holder may take again).
+bool isMutex(llvm::StringRef QualifiedName);
+
 /// A function or constructor that starts a thread or task running a callable.
 struct SpawnerModel {
   std::string Name; ///< qualified function name, or class name when IsConstructor
