@@ -586,6 +586,47 @@ TEST_F(EngineTest, StatusVariableGaveUpBranchThatClosesRescues) {
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 
+// Three senders share one slot under a mutex: a sender that found it empty
+// fills it before another can look, so a parent that takes three values
+// strands nobody, and one that leaves after one value strands the others.
+const char *SlotCode = R"cpp(
+struct Slot {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool full = false;
+};
+void f() {
+  Slot s;
+  for (int id = 0; id < 3; ++id)
+    std::thread([&s] {
+      std::unique_lock<std::mutex> lk(s.mu);
+      s.cv.wait(lk, [&] { return !s.full; });
+      s.full = true;
+      s.cv.notify_all();
+    }).detach();
+  for (int j = 0; j < TAKEN; ++j) {
+    std::unique_lock<std::mutex> lk(s.mu);
+    s.cv.wait(lk, [&] { return s.full; });
+    s.full = false;
+    s.cv.notify_all();
+  }
+}
+)cpp";
+
+TEST_F(EngineTest, MutexKeepsACheckAndItsWriteTogether) {
+  std::string Code = SlotCode;
+  Code.replace(Code.find("TAKEN"), 5, "3");
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+TEST_F(EngineTest, MutexedSlotStrandsTheSendersNobodyTakesFrom) {
+  std::string Code = SlotCode;
+  Code.replace(Code.find("TAKEN"), 5, "1");
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_FALSE(W.empty());
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "s.cv.wait(lk, [&] { return !s.full; })"));
+}
+
 TEST_F(EngineTest, WriteWithoutTheMutexLosesTheWakeup) {
   const char *Code = R"cpp(
 void f() {
