@@ -93,7 +93,9 @@ struct Frame {
   }
 };
 
-enum class Status : unsigned char { Running, Ended, Failed };
+/// Failed: a second set_value threw (a defect). Terminated: an exception
+/// left a thread whose spawner then ends the program (not a leak).
+enum class Status : unsigned char { Running, Ended, Failed, Terminated };
 
 struct ThreadState {
   llvm::SmallVector<Frame, 3> Frames;
@@ -1002,7 +1004,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
         Th.Frames.clear();
     }
     if (Th.Frames.empty()) {
-      Th.St = Status::Ended;
+      const SpawnInfo *Sp = Ev.Throws ? spawnOf(Th.Origin) : nullptr;
+      Th.St = Sp && Sp->Spawner->TerminatesOnThrow ? Status::Terminated : Status::Ended;
       Th.Holds.clear();
       Out.Ends = true;
     }
@@ -1239,6 +1242,10 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
     // A failed thread (a second set_value) ends the program.
     if (llvm::any_of(S.Threads, [](const ThreadState &T) { return T.St == Status::Failed; })) {
       Game[G].Terminal = Game[G].Win = true;
+      continue;
+    }
+    if (llvm::any_of(S.Threads, [](const ThreadState &T) { return T.St == Status::Terminated; })) {
+      Game[G].Terminal = true;
       continue;
     }
     // 1. A thread at a local step takes it first (local steps commute).
@@ -1836,8 +1843,12 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       if (W.SpawnLoop)
         Out.push_back(W);
       // Or it waits for a value its threads do send on some path: the last
-      // of them to end took a path without it.
+      // of them to end took a path without it (not a send that timed out:
+      // its deadline was the sender's own design).
       else if (Ev->Kind == EventKind::Recv && SentOnSomePath.contains(Obj) &&
+               llvm::none_of(Path, [&](const Step &St) {
+                 return St.GaveUp && St.Origin != T.Origin && St.Object == Obj;
+               }) &&
                LeaveLastEnded(W, T))
         Out.push_back(W);
       continue;

@@ -105,7 +105,8 @@ const CXXMethodDecl *namedStdMethod(const Expr *E) {
 
 std::optional<long long> evalInt(const Expr *E, ASTContext &Ctx) {
   Expr::EvalResult R;
-  if (E && !E->isValueDependent() && E->EvaluateAsInt(R, Ctx))
+  if (E && !E->getType().isNull() && !E->isInstantiationDependent() && !E->containsErrors() &&
+      E->getType()->isIntegralOrEnumerationType() && E->EvaluateAsInt(R, Ctx))
     return R.Val.getInt().getExtValue();
   return std::nullopt;
 }
@@ -372,6 +373,8 @@ EventKind eventFor(OpKind K) {
 }
 
 bool isMutexType(QualType T) {
+  if (T.isNull())
+    return false;
   const auto *RD = T.getNonReferenceType()->getAsCXXRecordDecl();
   return RD && isMutex(RD->getQualifiedNameAsString());
 }
@@ -1065,6 +1068,9 @@ bool SummaryBuilder::inLoop(const Stmt *St) {
 /// V is given Value: an op's status, or a condition over such statuses
 /// (`late = got == false`). Returns whether it was.
 bool SummaryBuilder::keepStatusOf(const ValueDecl *V, const Expr *Value) {
+  if (!Value || Value->getType().isNull() || Value->isInstantiationDependent() ||
+      !Value->getType()->isScalarType())
+    return false;
   if (auto Test = statusTest(Value)) {
     keepStatus(V, Test->first.Call, Test->second);
     return true;

@@ -181,7 +181,8 @@ std::optional<long long> stateConstant(const Expr *E, ASTContext &Ctx) {
     return List->getNumInits() == 1 ? stateConstant(List->getInit(0), Ctx) : std::nullopt;
   }
   Expr::EvalResult R;
-  if (E->EvaluateAsInt(R, Ctx))
+  if (!E->getType().isNull() && !E->isInstantiationDependent() && !E->containsErrors() &&
+      E->getType()->isIntegralOrEnumerationType() && E->EvaluateAsInt(R, Ctx))
     return R.Val.getInt().getExtValue();
   return std::nullopt;
 }

@@ -196,8 +196,11 @@ ApiModel ApiModel::builtin() {
   Model.addChannel(counter("std::latch", CountKind::Arrivals));
   Model.addChannel(counter("std::barrier", CountKind::Phases));
 
-  Model.addSpawner(spawner("std::thread", "std", true, 0, 1));
+  SpawnerModel Thread = spawner("std::thread", "std", true, 0, 1);
+  Thread.TerminatesOnThrow = true;
+  Model.addSpawner(Thread);
   SpawnerModel JThread = spawner("std::jthread", "std", true, 0, 1);
+  JThread.TerminatesOnThrow = true;
   JThread.PassesStopToken = true;
   JThread.JoinsOnDestroy = true; // requests stop, then joins
   Model.addSpawner(JThread);
@@ -208,8 +211,13 @@ ApiModel ApiModel::builtin() {
   Async.RequiredPolicy = "async";
   Model.addSpawner(Async);
   Model.addSpawner(spawner("pthread_create", "posix", false, 2, 3));
-  Model.addSpawner(spawner("boost::fibers::fiber", "boost.fiber", true, 0, 1));
-  Model.addSpawner(spawner("boost::thread", "boost", true, 0, 1));
+  for (auto [Name, Family] : {std::pair<llvm::StringRef, llvm::StringRef>{"boost::fibers::fiber",
+                                                                          "boost.fiber"},
+                              {"boost::thread", "boost"}}) {
+    SpawnerModel S = spawner(Name, Family, true, 0, 1);
+    S.TerminatesOnThrow = true;
+    Model.addSpawner(S);
+  }
   for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
     // co_spawn(executor, awaitable-or-function, token)
     Model.addSpawner(spawner((llvm::Twine(NS) + "co_spawn").str(), "asio", false, 1, {}));

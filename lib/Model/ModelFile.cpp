@@ -92,6 +92,7 @@ struct SpawnerEntry {
   std::optional<unsigned> ForwardedArgsFrom;
   bool JoinsOnDestroy = false;
   bool PassesStopToken = false;
+  bool TerminatesOnThrow = false;
   std::string RequiredPolicy;
 };
 
@@ -281,6 +282,7 @@ template <> struct MappingTraits<SpawnerEntry> {
     IO.mapOptional("forwarded-args-from", S.ForwardedArgsFrom);
     IO.mapOptional("joins-on-destroy", S.JoinsOnDestroy, false);
     IO.mapOptional("passes-stop-token", S.PassesStopToken, false);
+    IO.mapOptional("terminates-on-throw", S.TerminatesOnThrow, false);
     IO.mapOptional("required-policy", S.RequiredPolicy);
   }
   static std::string validate(IO &IO, SpawnerEntry &S) {
@@ -567,6 +569,7 @@ ApiModel toModel(const ModelDocument &D) {
     S.CallableArg = E.CallableArg;
     S.FirstForwardedArg = E.ForwardedArgsFrom;
     S.PassesStopToken = E.PassesStopToken;
+    S.TerminatesOnThrow = E.TerminatesOnThrow;
     S.JoinsOnDestroy = E.JoinsOnDestroy;
     S.RequiredPolicy = E.RequiredPolicy;
     Model.addSpawner(std::move(S));

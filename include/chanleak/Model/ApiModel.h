@@ -203,6 +203,9 @@ struct SpawnerModel {
   /// The handle's destructor waits for the task (jthread, async's future):
   /// a task that never ends hangs its parent at scope exit.
   bool JoinsOnDestroy = false;
+  /// An exception leaving the callable ends the program (std::terminate),
+  /// rather than ending the task quietly or reaching whoever waits for it.
+  bool TerminatesOnThrow = false;
   /// Only counts as a new thread under a launch policy naming this enumerator
   /// (std::async without std::launch::async may run deferred).
   std::string RequiredPolicy;

@@ -36,6 +36,7 @@ public:
   unbuffered_channel();
   ~unbuffered_channel();
   channel_op_status push(const T &v);
+  template <class D> channel_op_status push_wait_for(const T &v, const D &d);
   channel_op_status pop(T &v);
   T value_pop();
   template <class D> channel_op_status pop_wait_for(T &v, const D &d);
