@@ -1071,6 +1071,11 @@ bool SummaryBuilder::keepStatusOf(const ValueDecl *V, const Expr *Value) {
   if (!Value || Value->getType().isNull() || Value->isInstantiationDependent() ||
       !Value->getType()->isScalarType())
     return false;
+  // A status is a flag or an enumerator; a number is a value received
+  // (`v = ch.value_pop()`).
+  QualType T = Value->getType().getCanonicalType();
+  if (!T->isBooleanType() && !T->isEnumeralType())
+    return false;
   if (auto Test = statusTest(Value)) {
     keepStatus(V, Test->first.Call, Test->second);
     return true;
