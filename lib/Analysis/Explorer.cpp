@@ -222,6 +222,12 @@ struct GameNode {
 
 static llvm::StringRef eventName(EventKind K);
 
+/// CHANLEAK_DEBUG set: print summaries, explorations and witness paths.
+static bool debugging() {
+  static const bool On = std::getenv("CHANLEAK_DEBUG") != nullptr;
+  return On;
+}
+
 class Explorer {
 public:
   Explorer(LeakEngine &E, unsigned RootSum) : E(E), Objects(E.Objects), Root(RootSum) {}
@@ -1200,8 +1206,7 @@ std::vector<Witness> Explorer::run() {
       SymbolValue[Adversarial[I]] = C[I];
     solveOnce(Out);
     if (Aborted) {
-      static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
-      if (Debug)
+      if (debugging())
         llvm::errs() << "chanleak: exploration given up after " << Game.size() << " states\n";
       return {};
     }
@@ -1512,8 +1517,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       }
     }
   }
-  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
-  if (Debug) {
+  if (debugging()) {
     unsigned Terminal = 0, Stuck = 0;
     for (const GameNode &N : Game) {
       Terminal += N.Terminal;
@@ -1605,8 +1609,7 @@ bool Explorer::closedSomewhere(ObjectId O) const {
 void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   const State &S = States[Game[G].State];
   const std::vector<Step> &Path = TracePath;
-  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
-  if (Debug)
+  if (debugging())
     for (const Step &St : Path)
       llvm::errs() << "  step origin " << St.Origin << ": " << (St.GaveUp ? "gives up " : "")
                    << (St.Ev ? eventName(St.Ev->Kind) : "?") << " "
@@ -2079,8 +2082,7 @@ const std::vector<Witness> &LeakEngine::witnesses(const FunctionDecl &Root) {
       W.ObjectName = handleName(W.Blocked, Index);
       Unique.push_back(std::move(W));
     }
-  static const bool Debug = std::getenv("CHANLEAK_DEBUG") != nullptr;
-  if (Debug) {
+  if (debugging()) {
     llvm::errs() << "chanleak: " << Root.getQualifiedNameAsString() << ": "
                  << Unique.size() << " witness(es)\n";
     for (unsigned I = 0; I < Summaries.size(); ++I)
