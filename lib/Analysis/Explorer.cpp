@@ -198,6 +198,8 @@ struct Step {
   /// A wait found its predicate false and sleeps, or a loop's head found
   /// unmet the state its plain wait waits for.
   bool Checked = false;
+  /// A notify woke a thread that slept on it.
+  bool Woke = false;
   /// A rendezvous: the receive taken with the send.
   const Event *PartnerEv = nullptr;
   unsigned PartnerOrigin = ~0u;
@@ -256,6 +258,10 @@ private:
     return It->second;
   }
   bool spinning(const ThreadState &T) const;
+  Truth polling(const State &S, const ThreadState &T);
+  bool idle(const State &S, const ThreadState &T) {
+    return spinning(T) || polling(S, T) == Truth::True;
+  }
   bool stopRequested(const State &S, const Frame &F, const Event &Ev);
   bool canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, bool Timed);
   bool heldByOther(const State &S, unsigned T, ObjectId Mutex);
@@ -430,6 +436,28 @@ bool Explorer::spinning(const ThreadState &T) const {
     return false;
   const Frame &F = T.Frames.back();
   return !sum(F.Sum).CanProgress[F.Node];
+}
+
+/// Whether T polls a condition that holds in S (it sleeps until another
+/// thread's write changes it: its steps would only go round), that the
+/// engine cannot read (it leaves when it likes), or does not poll (False).
+Truth Explorer::polling(const State &S, const ThreadState &T) {
+  if (T.St != Status::Running || T.Worker != NoObject || T.Frames.empty())
+    return Truth::False;
+  const Frame &F = T.Frames.back();
+  const Summary &Sum = sum(F.Sum);
+  int Loop = F.Node < Sum.PollLoop.size() ? Sum.PollLoop[F.Node] : -1;
+  if (Loop < 0)
+    return Truth::False;
+  const LoopInfo::Poll &P = *Sum.Loops[Loop].Polls;
+  for (unsigned Check : P.StopChecks)
+    for (ObjectId O : Sum.Events[Check].Objects)
+      for (ObjectId X : resolve(O, F.Subst)) {
+        auto It = S.Objs.find(X);
+        if (!escapes(X) && It != S.Objs.end() && (It->second.Flags & StopRequested))
+          return Truth::False;
+      }
+  return P.Condition < 0 ? Truth::Unknown : evalCondition(F, P.Condition, S);
 }
 
 /// How many rounds a loop runs; Open: it may also end at any earlier round
@@ -620,7 +648,7 @@ bool Explorer::heldByOther(const State &S, unsigned T, ObjectId Mutex) {
       const Event &Ev = event(RF, Ed);
       // A wait with a predicate holds the mutex while it checks; a plain
       // wait releases it at once.
-      bool Sleeps = Ev.Predicate < 0 || Rt.WaitingOn != NoObject;
+      bool Sleeps = Ev.Predicate < 0 || (Rt.WaitingOn != NoObject && Rt.Queued);
       for (ObjectId X : Ev.Mutexes)
         for (ObjectId Y : resolve(X, RF.Subst))
           Released |= Y == Mutex && Sleeps;
@@ -813,7 +841,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       // It checks, finds the predicate false, and goes to sleep.
       Th.WaitingOn = O;
       Th.Woken = false;
-      Th.Queued = Missed || !lostWakeupPossible(F, Wait.Predicate);
+      // Until it sleeps, a notify after a write without the lock is lost.
+      Th.Queued = !lostWakeupPossible(F, Wait.Predicate);
       Out.Thread = T;
       Out.Origin = Th.Origin;
       Out.Object = O;
@@ -868,7 +897,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       // Sleeping waiters wake (one of them for notify_one).
       for (ThreadState &Other : S.Threads)
         if (&Other != &Th && Other.WaitingOn == O && Other.Queued && !Other.Woken) {
-          Other.Woken = true;
+          Other.Woken = Out.Woke = true;
           if (Ev.WakesOne)
             break;
         }
@@ -1257,7 +1286,8 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
     bool Done = false;
     for (unsigned T = 0; T < S.Threads.size() && !Done; ++T) {
       const ThreadState &Th = S.Threads[T];
-      if (Th.St != Status::Running || Th.Worker != NoObject || spinning(Th))
+      if (Th.St != Status::Running || Th.Worker != NoObject || idle(S, Th) ||
+          polling(S, Th) == Truth::Unknown)
         continue;
       const Frame &F = Th.Frames.back();
       const Node &N = node(F);
@@ -1324,6 +1354,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
     // 2. Scheduled steps: blocking ops, whose order the benefit of the doubt
     // picks; a timed op may give up whenever the adversary likes.
     std::vector<std::pair<unsigned, Step>> GiveUps, Scheduled;
+    unsigned PollsLeft = 0;
     for (unsigned T = 0; T < S.Threads.size(); ++T) {
       const ThreadState &Th = S.Threads[T];
       if (Th.St != Status::Running)
@@ -1337,8 +1368,22 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         }
         continue;
       }
-      if (spinning(Th))
+      if (idle(S, Th))
         continue;
+      // A poll on what the engine cannot read ends when its chooser likes
+      // (the analysed function's own: the adversary's), not after a count
+      // of rounds.
+      if (polling(S, Th) == Truth::Unknown) {
+        const Frame &F = Th.Frames.back();
+        const LoopInfo::Poll &P = *sum(F.Sum).Loops[sum(F.Sum).PollLoop[F.Node]].Polls;
+        State Next = S;
+        Next.Threads[T].Frames.back().Node = P.Head;
+        Step St;
+        applyOne(Next, T, P.Exit, NoObject, St);
+        (Th.Origin == ~0u ? GiveUps : Scheduled).push_back(Child(std::move(Next), St));
+        PollsLeft += Th.Origin != ~0u;
+        continue;
+      }
       // Between its check and its sleep, the adversary picks when a waiter
       // queues: a write without the lock and its notify may come first.
       if (Th.WaitingOn != NoObject && !Th.Queued) {
@@ -1411,7 +1456,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
           // A rendezvous: a receiver waiting on O now.
           for (unsigned R = 0; R < S.Threads.size(); ++R) {
             const ThreadState &Rt = S.Threads[R];
-            if (R == T || Rt.St != Status::Running || Rt.Worker != NoObject || spinning(Rt))
+            if (R == T || Rt.St != Status::Running || Rt.Worker != NoObject || idle(S, Rt))
               continue;
             const Frame &RF = Rt.Frames.back();
             const Node &RN = node(RF);
@@ -1441,6 +1486,11 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         }
       }
     }
+    // A poller may also keep polling while it waits for a timed op to give
+    // up, but not to hold back another thread that could go on (the
+    // scheduler is fair), nor forever when nothing else can happen.
+    if (PollsLeft && Scheduled.size() == PollsLeft && !GiveUps.empty())
+      Scheduled.push_back(Child(S, Step()));
     if (!GiveUps.empty()) {
       if (Scheduled.empty()) {
         Game[G].Adversary = true;
@@ -1465,7 +1515,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
     Game[G].Terminal = true;
     bool Blocked = false, Rescuable = false;
     for (const ThreadState &Th : S.Threads) {
-      if (Th.St != Status::Running || spinning(Th))
+      if (Th.St != Status::Running || idle(S, Th))
         continue;
       Blocked = true;
       if (Th.Worker != NoObject) {
@@ -1734,7 +1784,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     return;
   }
   for (const ThreadState &T : S.Threads) {
-    if (T.St != Status::Running || spinning(T))
+    if (T.St != Status::Running || idle(S, T))
       continue;
     if (T.Worker != NoObject) {
       Witness W;
@@ -1786,12 +1836,14 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       for (auto It = Path.rbegin(); It != Path.rend(); ++It) {
         if (It->Origin == T.Origin && It->Checked)
           break;
+        // The earliest notify it missed, one that woke another if any did.
         if (It->Origin != T.Origin && It->Ev && It->Ev->Kind == EventKind::Send &&
-            It->Object == Obj)
+            It->Object == Obj && (!Notify || It->Woke || !Notify->Woke))
           Notify = &*It;
       }
       if (Notify) {
-        W.Strand = Notify->Ev->WakesOne ? StrandKind::WokeAnother : StrandKind::LostWakeup;
+        W.Strand = Notify->Ev->WakesOne && Notify->Woke ? StrandKind::WokeAnother
+                                                        : StrandKind::LostWakeup;
         // Several waiters, one wakeup: the take-first of condition variables.
         if (W.Strand == StrandKind::WokeAnother)
           W.Label = LeakLabel::TakeFirst;

@@ -409,6 +409,8 @@ public:
       : E(E), S(S), FD(FD), Objects(E.Objects), Index(E.Index), Ctx(E.Ctx) {}
 
   void build();
+  const Stmt *testedLoop(const CFGBlock *Blk);
+  bool inLoop(const CFGBlock *Blk, const Stmt *Loop);
 
 private:
   // --- handles -----------------------------------------------------------
@@ -2158,6 +2160,131 @@ bool SummaryBuilder::spawnsIn(const Stmt *St) {
   return llvm::any_of(St->children(), [&](const Stmt *C) { return spawnsIn(C); });
 }
 
+/// Marks the nodes of polls: loops whose every step from the head back to
+/// it only sleeps, branches on shared state or runs inner loops, and whose
+/// only ways out are tests of the loop's own condition.
+static void markPolls(Summary &S, const SourceManager &SM) {
+  S.PollLoop.assign(S.Nodes.size(), -1);
+  auto Inert = [&](const Edge &Ed) {
+    if (Ed.Event == ~0u)
+      return true;
+    EventKind K = S.Events[Ed.Event].Kind;
+    return K == EventKind::Sleep || K == EventKind::LoopEnter || K == EventKind::LoopIter ||
+           K == EventKind::LoopExit || K == EventKind::Guard || K == EventKind::StopCheck;
+  };
+  // Predecessors, to find the nodes that lead back to a loop's head.
+  std::vector<std::vector<unsigned>> Preds(S.Nodes.size());
+  for (unsigned N = 0; N < S.Nodes.size(); ++N)
+    for (const Edge &Ed : S.Nodes[N].Out)
+      Preds[Ed.To].push_back(N);
+  for (unsigned Head = 0; Head < S.Nodes.size(); ++Head)
+    for (const Edge &Iter : S.Nodes[Head].Out) {
+      if (Iter.Event == ~0u)
+        continue;
+      const Event &IterEv = S.Events[Iter.Event];
+      if (IterEv.Kind != EventKind::LoopIter || IterEv.Predicate < 0 || IterEv.Private ||
+          IterEv.Index >= S.Loops.size())
+        continue;
+      const Expr *Cond = loopCondition(S.Loops[IterEv.Index].Stmt);
+      if (!Cond)
+        continue;
+      // The loop's nodes: reachable from its body and leading back to Head.
+      std::vector<char> Forward(S.Nodes.size(), false), Back(S.Nodes.size(), false);
+      std::vector<unsigned> Work{Iter.To};
+      while (!Work.empty()) {
+        unsigned N = Work.back();
+        Work.pop_back();
+        if (N == Head || Forward[N])
+          continue;
+        Forward[N] = true;
+        for (const Edge &Ed : S.Nodes[N].Out)
+          Work.push_back(Ed.To);
+      }
+      Work = {Head};
+      while (!Work.empty()) {
+        unsigned N = Work.back();
+        Work.pop_back();
+        for (unsigned P : Preds[N])
+          if (Forward[P] && !Back[P]) {
+            Back[P] = true;
+            Work.push_back(P);
+          }
+      }
+      Back[Head] = true;
+      bool Polls = true;
+      llvm::SmallVector<unsigned, 1> StopChecks;
+      for (unsigned N = 0; N < S.Nodes.size() && Polls; ++N) {
+        if (!Back[N])
+          continue;
+        for (const Edge &Ed : S.Nodes[N].Out) {
+          if (Ed.Event != ~0u && S.Events[Ed.Event].Kind == EventKind::StopCheck)
+            StopChecks.push_back(Ed.Event);
+          if (Back[Ed.To]) {
+            Polls &= Inert(Ed);
+            continue;
+          }
+          // A way out: only a test of the loop's condition.
+          const Event *Ev = Ed.Event == ~0u ? nullptr : &S.Events[Ed.Event];
+          Polls &= Ev && ((Ev->Kind == EventKind::LoopExit && Ev->Index == IterEv.Index) ||
+                          ((Ev->Kind == EventKind::Guard || Ev->Kind == EventKind::StopCheck) &&
+                           Ev->Site &&
+                           SM.isPointWithin(Ev->Site->getBeginLoc(), Cond->getBeginLoc(),
+                                            Cond->getEndLoc())));
+        }
+      }
+      LoopInfo &L = S.Loops[IterEv.Index];
+      if (!Polls || L.Polls)
+        continue;
+      for (unsigned E = 0; E < S.Nodes[Head].Out.size(); ++E) {
+        const Edge &Ed = S.Nodes[Head].Out[E];
+        if (Ed.Event != ~0u && S.Events[Ed.Event].Kind == EventKind::LoopExit)
+          // A stop check is read only when it runs: no formula tells when
+          // the condition holds.
+          L.Polls = LoopInfo::Poll{Head, E, StopChecks.empty() ? IterEv.Predicate : -1,
+                                   StopChecks};
+      }
+      if (!L.Polls)
+        continue;
+      for (unsigned N = 0; N < S.Nodes.size(); ++N)
+        if (Back[N] && S.PollLoop[N] < 0)
+          S.PollLoop[N] = IterEv.Index;
+    }
+}
+
+/// The loop a block tests: its terminator is the loop, or a short-circuit
+/// operator of the loop's condition (`while (a && b)` tests in two blocks).
+const Stmt *SummaryBuilder::testedLoop(const CFGBlock *Blk) {
+  const Stmt *Term = Blk->getTerminatorStmt();
+  if (!Term || isLoop(Term))
+    return Term;
+  const Stmt *Child = Term;
+  for (const Stmt *P = Parents->getParent(Term); isa_and_nonnull<Expr>(Child);
+       Child = P, P = Parents->getParent(P))
+    if (P && isLoop(P))
+      return loopCondition(P) == Child ? P : nullptr;
+  return nullptr;
+}
+
+/// Whether a block is part of a loop (its condition, body or increment, not
+/// a for's initializer): an edge from it to the loop's test goes round
+/// again, it does not enter the loop.
+bool SummaryBuilder::inLoop(const CFGBlock *Blk, const Stmt *Loop) {
+  const Stmt *St = Blk->getTerminatorStmt();
+  for (auto I = Blk->rbegin(); I != Blk->rend() && !St; ++I)
+    if (std::optional<CFGStmt> CS = I->getAs<CFGStmt>())
+      St = CS->getStmt();
+  if (!St)
+    return false;
+  if (St == Loop)
+    return true;
+  const auto *For = dyn_cast<ForStmt>(Loop);
+  for (const Stmt *Child = St, *P = Parents->getParent(St); P;
+       Child = P, P = Parents->getParent(P))
+    if (P == Loop)
+      return !(For && Child == For->getInit());
+  return false;
+}
+
 void SummaryBuilder::build() {
   S.Function = &FD;
   S.Body = FD.getBody();
@@ -2618,14 +2745,14 @@ void SummaryBuilder::build() {
         S.Events.back().Private = !readsShared(Guard);
       }
       // Entering a counted loop from outside resets its count.
-      if (const Stmt *SuccTerm = Succ->getTerminatorStmt();
-          SuccTerm && isLoop(SuccTerm) && B->getLoopTarget() != SuccTerm) {
+      if (const Stmt *SuccTerm = testedLoop(Succ);
+          SuccTerm && B->getLoopTarget() != SuccTerm && !inLoop(B, SuccTerm)) {
         std::optional<unsigned> Count = constantTripCount(SuccTerm, Ctx);
         std::optional<SymbolicCount> Symbolic =
             Count ? std::nullopt : symbolicTripCount(SuccTerm, Ctx);
         const auto *ChannelRange = dyn_cast<CXXForRangeStmt>(SuccTerm);
         bool Counted = !(ChannelRange && Index.channelForType(ChannelRange->getRangeInit()->getType())) &&
-                       !statusTest(dyn_cast_or_null<Expr>(Succ->getTerminatorCondition()));
+                       !statusTest(loopCondition(SuccTerm));
         if (Counted && !isa<DoStmt>(SuccTerm)) {
           auto [It, New] = LoopIndex.try_emplace(SuccTerm, S.Loops.size());
           if (New) {
@@ -2693,6 +2820,7 @@ void SummaryBuilder::build() {
       }
     }
   }
+  markPolls(S, Ctx.getSourceManager());
   S.Valid = true;
 }
 

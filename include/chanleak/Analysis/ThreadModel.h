@@ -301,6 +301,18 @@ struct LoopInfo {
   /// Scale * that count + Offset times (`j < n * 2`, `j < n - 1`).
   int Symbol = -1;
   long long Scale = 1, Offset = 0;
+  /// A poll: a loop that only sleeps (and tests shared state) and leaves
+  /// only by its own condition. While the condition holds, its thread waits
+  /// for another's write as a wait does for a notify; while the engine
+  /// cannot read it, leaving is a choice of timing, not a count of rounds.
+  struct Poll {
+    unsigned Head = 0; ///< the node that tests the condition
+    unsigned Exit = 0; ///< its edge out of the loop
+    int Condition = -1;
+    /// Stop checks of its condition (events): a requested stop ends it.
+    llvm::SmallVector<unsigned, 1> StopChecks;
+  };
+  std::optional<Poll> Polls;
 };
 
 struct Binding {
@@ -343,6 +355,8 @@ struct Summary {
   /// Per node: whether an event other than sleeps and loop bookkeeping, or
   /// the end of the function, can still be reached from it.
   std::vector<bool> CanProgress;
+  /// Per node: the loop that polls there (LoopInfo::Polls), or -1.
+  std::vector<int> PollLoop;
 };
 
 /// Loop counts shared between loops (the same bound variable or container).
