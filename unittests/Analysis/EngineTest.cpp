@@ -41,10 +41,12 @@ namespace std {
   template <class M> class lock_guard {
   public:
     explicit lock_guard(M &m);
+    ~lock_guard();
   };
   template <class M> class unique_lock {
   public:
     explicit unique_lock(M &m);
+    ~unique_lock();
     void unlock();
   };
   class condition_variable {
@@ -73,6 +75,9 @@ namespace std {
     explicit barrier(long n);
     void arrive_and_wait();
   };
+  namespace this_thread {
+    template <class D> void sleep_for(const D &d);
+  }
 }
 namespace boost { namespace fibers {
   enum class channel_op_status { success, empty, full, closed, timeout };
@@ -696,6 +701,61 @@ void f() {
   ASSERT_FALSE(W.empty());
   EXPECT_EQ(W[0].Strand, StrandKind::WokeAnother);
   EXPECT_TRUE(witnessesOf(TwoWaiters("notify_all"), "f").empty());
+}
+
+TEST_F(EngineTest, NotifyOneToTheOnlyWaiterIsALostWakeup) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool full = false;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> lk(m);
+    while (!full)
+      cv.wait(lk);
+  });
+  full = true;
+  cv.notify_one();
+  t.join();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Strand, StrandKind::LostWakeup);
+}
+
+// The parent polls until the waiter has checked, then publishes: its poll
+// waits for the waiter's write and cannot hold the waiter back by going
+// round, so the notify lands between the waiter's check and its sleep.
+TEST_F(EngineTest, PollWaitsForTheWriteItPolls) {
+  auto Handshake = [](llvm::StringRef Publish) {
+    return (llvm::Twine(R"cpp(
+bool checked = false;
+void f() {
+  std::mutex m;
+  std::condition_variable cv;
+  bool full = false;
+  std::thread t([&] {
+    std::unique_lock<std::mutex> lk(m);
+    while (!full) {
+      checked = true;
+      cv.wait(lk);
+    }
+  });
+  while (!checked)
+    std::this_thread::sleep_for(1);
+)cpp") + Publish + R"cpp(
+  cv.notify_one();
+  checked = false; // ready for the next round
+  t.join();
+}
+)cpp").str();
+  };
+  const auto &W = witnessesOf(Handshake("full = true;"), "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Strand, StrandKind::LostWakeup);
+  EXPECT_TRUE(
+      witnessesOf(Handshake("{ std::lock_guard<std::mutex> g(m); full = true; }"), "f").empty());
 }
 
 // --- counters: latches, semaphores, barriers ---------------------------------
