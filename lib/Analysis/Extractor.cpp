@@ -484,6 +484,7 @@ private:
   Chooser chooserFor(const Expr *Cond);
   bool spawnsIn(const Stmt *S);
   Chooser exceptionChooser(const CFGBlock &B);
+  bool setsOnce(const CFGBlock &B);
   OverloadedOperatorKind awaitedWith(const Stmt *S);
 
   LeakEngine &E;
@@ -2127,6 +2128,17 @@ Chooser SummaryBuilder::exceptionChooser(const CFGBlock &B) {
   return Chooser::Adversary;
 }
 
+/// Whether the call a block ends with sets a one-shot value.
+bool SummaryBuilder::setsOnce(const CFGBlock &B) {
+  for (auto It = B.rbegin(); It != B.rend(); ++It)
+    if (auto CS = It->getAs<CFGStmt>())
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt())) {
+        std::optional<ModelOp> M = Index.classifyCall(Call);
+        return M && M->Kind == OpKind::SetValue;
+      }
+  return false;
+}
+
 /// The return a block without one of its own finishes (a scope's cleanup
 /// block after `return`): found through single predecessors.
 static const Stmt *returnBefore(const CFGBlock *B) {
@@ -2717,9 +2729,12 @@ void SummaryBuilder::build() {
       const CFGBlock *Succ = Succs[I];
       if (!Succ || !Seen[Succ->getBlockID()])
         continue;
-      // An exception no handler here catches leaves every caller too: it is
-      // the callers' business, not a path of this function.
-      if (!Term && Succs.size() > 1 && Succ == &Exit)
+      // A call's exception edge is the block's last. An exception no
+      // handler here catches leaves every caller too: it is the callers'
+      // business, not a path of this function. A `set_value` throws only
+      // when the value was already set, which the explorer reports itself.
+      bool Throws = !Term && Succs.size() > 1 && I == Succs.size() - 1;
+      if (Throws && (Succ == &Exit || setsOnce(*B)))
         continue;
       Cur = From;
       // A loop's own condition rides on its iterate and exit events.
