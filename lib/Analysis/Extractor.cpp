@@ -856,9 +856,17 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
           Objects[Env[VD].front()].Name = VD->getName().str();
           Objects[Env[VD].front()].Loc = VD->getLocation();
         }
-      } else if (VD->isStaticLocal())
+      } else if (VD->isStaticLocal()) {
         Env[VD] = {Objects.global(VD)};
-      else {
+      } else if (const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(VD->getInit()));
+                 Call && Index.spawnerForType(VD->getType()) && !Index.classifySpawn(Call) &&
+                 !eval(Call, Env).empty()) {
+        // `std::jthread w = make_worker()`: the thread the factory started.
+        Env[VD] = eval(Call, Env);
+        for (ObjectId O : Env[VD])
+          if (Objects[O].Name.empty())
+            Objects[O].Name = VD->getName().str();
+      } else {
         Env[VD] = {Objects.local(VD)};
         bindMembers(Objects.local(VD), VD->getInit(), Env);
         countFromBound(Objects.local(VD), VD->getInit());
@@ -888,8 +896,12 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
   if (!Emit)
     return;
   if (const auto *Ret = dyn_cast<ReturnStmt>(St))
-    if (const Expr *V = Ret->getRetValue())
+    if (const Expr *V = Ret->getRetValue()) {
       addAll(S.Returns, eval(V, Env));
+      // `return std::jthread(task)`: the handle its spawn names.
+      if (std::optional<ModelSpawn> Sp = Index.classifySpawn(ignoreWrappers(V)))
+        addAll(S.Returns, {Objects.allocated(Sp->Site, QualType())});
+    }
 }
 
 // ---------------------------------------------------------------------------
