@@ -144,6 +144,20 @@ CountedFor countedFor(const ForStmt *For, ASTContext &Ctx) {
 }
 
 /// The exact trip count of a loop whose bounds and step are constants.
+/// The number of elements of a braced list, seen through the container
+/// or initializer_list made from it.
+static std::optional<unsigned> listLength(const Expr *E) {
+  E = E->IgnoreImplicit();
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(E);
+      Construct && Construct->getNumArgs() >= 1 && Construct->isListInitialization())
+    E = Construct->getArg(0)->IgnoreImplicit();
+  if (const auto *Std = dyn_cast<CXXStdInitializerListExpr>(E))
+    E = Std->getSubExpr()->IgnoreImplicit();
+  if (const auto *List = dyn_cast<InitListExpr>(E))
+    return List->getNumInits();
+  return std::nullopt;
+}
+
 std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     CountedFor C = countedFor(For, Ctx);
@@ -180,11 +194,12 @@ std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
     const Expr *Init = Range->getRangeInit();
     if (const auto *Array = Ctx.getAsConstantArrayType(Init->getType()))
       return Array->getSize().getZExtValue();
-    const Expr *E = Init->IgnoreImplicit();
-    if (const auto *Std = dyn_cast<CXXStdInitializerListExpr>(E))
-      E = Std->getSubExpr()->IgnoreImplicit();
-    if (const auto *List = dyn_cast<InitListExpr>(E))
-      return List->getNumInits();
+    if (std::optional<unsigned> N = listLength(Init))
+      return N;
+    // A constant container made from a list: `const std::vector<int> k = {4, -1, 7}`.
+    if (const VarDecl *V = declRefVar(Init->IgnoreParenImpCasts());
+        V && V->getType().isConstQualified() && V->getInit())
+      return listLength(V->getInit());
   }
   return std::nullopt;
 }
@@ -1605,7 +1620,8 @@ bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
 }
 
 /// The automatic variables alive at St, in the order an exception leaving
-/// the function there destroys them; none when a handler here may catch it.
+/// the function there destroys them; when a handler here may catch it
+/// (Caught), those its try block made.
 llvm::SmallVector<const VarDecl *, 4> SummaryBuilder::liveAutomatics(const Stmt *St,
                                                                      bool &Caught) {
   llvm::SmallVector<const VarDecl *, 4> Live;
@@ -1616,7 +1632,7 @@ llvm::SmallVector<const VarDecl *, 4> SummaryBuilder::liveAutomatics(const Stmt 
       break;
     if (const auto *Try = dyn_cast<CXXTryStmt>(P); Try && Try->getTryBlock() == Child) {
       Caught = true;
-      return {};
+      return Live;
     }
     const auto *Block = dyn_cast<CompoundStmt>(P);
     if (!Block)
@@ -2125,30 +2141,33 @@ OverloadedOperatorKind SummaryBuilder::awaitedWith(const Stmt *S) {
 /// doubt for a channel op (it throws when the channel is closed, which the
 /// explorer decides) and for the standard library (`std::cout <<` is not an
 /// error path anyone writes for).
-Chooser SummaryBuilder::exceptionChooser(const CFGBlock &B) {
+/// The call whose exception edge leaves a block: the block's last.
+static const CallExpr *throwingCall(const CFGBlock &B) {
   for (auto It = B.rbegin(); It != B.rend(); ++It)
     if (auto CS = It->getAs<CFGStmt>())
-      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt())) {
-        if (Index.classifyCall(Call))
-          return Chooser::Benefit;
-        const FunctionDecl *Callee = Call->getDirectCallee();
-        const SourceManager &SM = Ctx.getSourceManager();
-        bool Library = Callee && (isStandardLibrary(Callee) ||
-                                  SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation())));
-        return Library ? Chooser::Benefit : Chooser::Adversary;
-      }
-  return Chooser::Adversary;
+      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt()))
+        return Call;
+  return nullptr;
+}
+
+Chooser SummaryBuilder::exceptionChooser(const CFGBlock &B) {
+  const CallExpr *Call = throwingCall(B);
+  if (!Call)
+    return Chooser::Adversary;
+  if (Index.classifyCall(Call))
+    return Chooser::Benefit;
+  const FunctionDecl *Callee = Call->getDirectCallee();
+  const SourceManager &SM = Ctx.getSourceManager();
+  bool Library = Callee && (isStandardLibrary(Callee) ||
+                            SM.isInSystemHeader(SM.getExpansionLoc(Callee->getLocation())));
+  return Library ? Chooser::Benefit : Chooser::Adversary;
 }
 
 /// Whether the call a block ends with sets a one-shot value.
 bool SummaryBuilder::setsOnce(const CFGBlock &B) {
-  for (auto It = B.rbegin(); It != B.rend(); ++It)
-    if (auto CS = It->getAs<CFGStmt>())
-      if (const auto *Call = dyn_cast<CallExpr>(CS->getStmt())) {
-        std::optional<ModelOp> M = Index.classifyCall(Call);
-        return M && M->Kind == OpKind::SetValue;
-      }
-  return false;
+  const CallExpr *Call = throwingCall(B);
+  std::optional<ModelOp> M = Call ? Index.classifyCall(Call) : std::nullopt;
+  return M && M->Kind == OpKind::SetValue;
 }
 
 /// The return a block without one of its own finishes (a scope's cleanup
@@ -2745,8 +2764,8 @@ void SummaryBuilder::build() {
       // handler here catches leaves every caller too: it is the callers'
       // business, not a path of this function. A `set_value` throws only
       // when the value was already set, which the explorer reports itself.
-      bool Throws = !Term && Succs.size() > 1 && I == Succs.size() - 1;
-      if (Throws && (Succ == &Exit || setsOnce(*B)))
+      bool ExceptionEdge = !Term && Succs.size() > 1 && I == Succs.size() - 1;
+      if (ExceptionEdge && (Succ == &Exit || setsOnce(*B)))
         continue;
       Cur = From;
       // A loop's own condition rides on its iterate and exit events.
@@ -2810,6 +2829,11 @@ void SummaryBuilder::build() {
         emit(EventKind::Return, {}, Site);
         S.Events.back().Throws = Throws;
       }
+      // On the way to a handler here, the CFG runs no destructor: the
+      // objects the try block made are destroyed first.
+      if (Succ != &Exit && (ExceptionEdge || (Term && isa<CXXThrowExpr>(Term))))
+        if (const Stmt *Thrower = ExceptionEdge ? throwingCall(*B) : Term)
+          unwindEvents(Thrower, Handles);
       S.Nodes[Cur].Out.push_back({~0u, Entry[Succ->getBlockID()]});
     }
   }

@@ -2,7 +2,7 @@
 // and its normal edge still returns. The call that ends a `try` block does
 // not make the function endless, and a `set_value` that throws (it does only
 // when the value was already set) is not followed by a second set of its own.
-// RUN: %check_chanleak_tidy %s chanleak-double-send,chanleak-orphaned-worker %t -- -- -std=c++20
+// RUN: %check_chanleak_tidy %s chanleak-double-send,chanleak-orphaned-worker,chanleak-early-return %t -- -- -std=c++20
 #include <exception>
 #include <future>
 #include <memory>
@@ -65,4 +65,69 @@ void serve_a_while() {
 void fixed_server_ends() {
   std::thread server(serve_a_while);
   server.join();
+}
+
+// Workers that process a constant list of items, one of which may make
+// `process` throw; the handler swallows it. The list's length is known, so
+// the loop runs: the exception can skip what follows it.
+#include <condition_variable>
+#include <mutex>
+#include <vector>
+
+struct Done {
+  std::mutex mu;
+  std::condition_variable cv;
+  bool done = false;
+};
+void process(int item);
+const std::vector<int> kItems = {4, -1, 7};
+
+void mark_done(Done &d) {
+  {
+    std::lock_guard<std::mutex> g(d.mu);
+    d.done = true;
+  }
+  d.cv.notify_all();
+}
+
+void wait_done(Done &d) {
+  std::unique_lock<std::mutex> lk(d.mu);
+  d.cv.wait(lk, [&] { return d.done; });
+  // CHECK-NOTES: :[[@LINE-1]]:3: warning: wait on 'cv' blocks forever: 'lambda' can leave without notifying 'cv' [chanleak-early-return]
+}
+
+void leaky_exception_skips_the_signal() {
+  Done d;
+  std::thread worker([&d] {
+    try {
+      for (int item : kItems)
+        process(item);
+      mark_done(d);
+    } catch (...) {
+    }
+  });
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: the thread ends here without notifying 'cv'
+  wait_done(d);
+  worker.join();
+}
+
+// A guard made in the try block signals on every exit: the exception
+// destroys it before the handler runs.
+struct DoneGuard {
+  Done &d;
+  ~DoneGuard() { mark_done(d); }
+};
+
+void fixed_guard_in_the_try_block() {
+  Done d;
+  std::thread worker([&d] {
+    try {
+      DoneGuard guard{d};
+      for (int item : kItems)
+        process(item);
+    } catch (...) {
+    }
+  });
+  wait_done(d);
+  worker.join();
 }
