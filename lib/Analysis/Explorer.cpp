@@ -32,7 +32,7 @@ namespace chanleak {
 namespace {
 
 constexpr unsigned MaxThreads = 16;
-constexpr unsigned MaxStates = 20000;
+constexpr unsigned MaxStates = 100000;
 /// Stuck states tried for an explanation, per exploration.
 constexpr unsigned MaxExplained = 32;
 constexpr unsigned CountedLoops = 4;
