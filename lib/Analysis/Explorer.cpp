@@ -949,7 +949,10 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       St->Flags |= Closed;
     break;
   case EventKind::SetValue:
-    if (Channel) {
+    if (O != NoObject)
+      SentOnSomePath.insert(O);
+    // A second set throws whoever else holds the future.
+    if (St && A->Channel) {
       if (St->Flags & Set)
         Th.St = Status::Failed;
       St->Flags |= Set;

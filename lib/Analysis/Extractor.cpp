@@ -873,6 +873,12 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
         }
       } else if (VD->isStaticLocal()) {
         Env[VD] = {Objects.global(VD)};
+      } else if (const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(ignoreWrappers(VD->getInit()));
+                 Call && Index.channelForType(VD->getType()) &&
+                 Index.channelForType(Call->getImplicitObjectArgument()->getType()) &&
+                 !eval(Call, Env).empty()) {
+        // `auto fut = p.get_future()`: the promise's one value.
+        Env[VD] = eval(Call, Env);
       } else if (const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(VD->getInit()));
                  Call && Index.spawnerForType(VD->getType()) && !Index.classifySpawn(Call) &&
                  !eval(Call, Env).empty()) {
