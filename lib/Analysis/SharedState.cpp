@@ -215,6 +215,25 @@ static std::optional<long long> constructedValue(const FieldDecl *F,
   return std::nullopt;
 }
 
+/// What made an object whose fields start from its constructor: a global's
+/// initializer, or a member's default initializer that no constructor of
+/// its class replaces.
+static const Expr *constructorOf(const AbstractObject &O) {
+  if (O.Kind == ObjectKind::Global)
+    return static_cast<const VarDecl *>(O.Key)->getInit();
+  if (O.Kind != ObjectKind::Field)
+    return nullptr;
+  const auto *Member = static_cast<const FieldDecl *>(O.Key);
+  const auto *Owner = dyn_cast<CXXRecordDecl>(Member->getParent());
+  if (!Member->hasInClassInitializer() || !Owner)
+    return nullptr;
+  for (const CXXConstructorDecl *Ctor : Owner->ctors())
+    for (const CXXCtorInitializer *Init : Ctor->inits())
+      if (Init->isWritten() && Init->getMember() == Member)
+        return nullptr;
+  return Member->getInClassInitializer();
+}
+
 std::optional<long long> initialValue(const ObjectTable &Objects, ObjectId Id, ASTContext &Ctx) {
   const AbstractObject &O = Objects[Id];
   if (O.Kind == ObjectKind::Local || O.Kind == ObjectKind::Global) {
@@ -227,12 +246,12 @@ std::optional<long long> initialValue(const ObjectTable &Objects, ObjectId Id, A
   }
   if (O.Kind == ObjectKind::Field) {
     const auto *F = static_cast<const FieldDecl *>(O.Key);
-    // A global's constructor ran before anything the engine sees.
-    if (O.Base != NoObject && Objects[O.Base].Kind == ObjectKind::Global)
-      if (const Expr *Init = static_cast<const VarDecl *>(Objects[O.Base].Key)->getInit())
-        if (const auto *Construct = dyn_cast<CXXConstructExpr>(ignoreWrappers(Init)))
-          if (std::optional<long long> V = constructedValue(F, Construct, Ctx))
-            return V;
+    // A global's constructor ran before anything the engine sees; so did a
+    // member's, from its default initializer (`Chan ch_{0};`).
+    if (const Expr *Init = O.Base != NoObject ? constructorOf(Objects[O.Base]) : nullptr)
+      if (const auto *Construct = dyn_cast<CXXConstructExpr>(ignoreWrappers(Init)))
+        if (std::optional<long long> V = constructedValue(F, Construct, Ctx))
+          return V;
     if (F->hasInClassInitializer())
       return stateConstant(F->getInClassInitializer(), Ctx);
     // A constructor's initializer, if any, is a write the explorer sees.
