@@ -198,8 +198,9 @@ struct Step {
   /// A wait found its predicate false and sleeps, or a loop's head found
   /// unmet the state its plain wait waits for.
   bool Checked = false;
-  /// A notify woke a thread that slept on it.
+  /// A notify woke a thread that slept on it, of this origin.
   bool Woke = false;
+  unsigned WokeOrigin = ~0u;
   /// A rendezvous: the receive taken with the send.
   const Event *PartnerEv = nullptr;
   unsigned PartnerOrigin = ~0u;
@@ -898,6 +899,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       for (ThreadState &Other : S.Threads)
         if (&Other != &Th && Other.WaitingOn == O && Other.Queued && !Other.Woken) {
           Other.Woken = Out.Woke = true;
+          Out.WokeOrigin = Other.Origin;
           if (Ev.WakesOne)
             break;
         }
@@ -1835,18 +1837,28 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       W.BlockedKind = Ev->Kind;
       W.Object = Obj;
       W.Spawn = spawnOf(T.Origin);
+      // A notify that woke this very thread (the only one of its origin)
+      // was not missed.
+      bool Unique = llvm::count_if(S.Threads, [&](const ThreadState &O) {
+                      return O.Origin == T.Origin;
+                    }) == 1;
+      auto WokeOther = [&](const Step &St) {
+        return St.Woke && !(Unique && St.WokeOrigin == T.Origin);
+      };
       const Step *Notify = nullptr;
       for (auto It = Path.rbegin(); It != Path.rend(); ++It) {
         if (It->Origin == T.Origin && It->Checked)
           break;
+        if (Unique && It->Woke && It->WokeOrigin == T.Origin)
+          continue;
         // The earliest notify it missed, one that woke another if any did.
         if (It->Origin != T.Origin && It->Ev && It->Ev->Kind == EventKind::Send &&
-            It->Object == Obj && (!Notify || It->Woke || !Notify->Woke))
+            It->Object == Obj && (!Notify || WokeOther(*It) || !WokeOther(*Notify)))
           Notify = &*It;
       }
       if (Notify) {
-        W.Strand = Notify->Ev->WakesOne && Notify->Woke ? StrandKind::WokeAnother
-                                                        : StrandKind::LostWakeup;
+        W.Strand = Notify->Ev->WakesOne && WokeOther(*Notify) ? StrandKind::WokeAnother
+                                                              : StrandKind::LostWakeup;
         // Several waiters, one wakeup: the take-first of condition variables.
         if (W.Strand == StrandKind::WokeAnother)
           W.Label = LeakLabel::TakeFirst;
@@ -1855,9 +1867,13 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         continue;
       }
       // The analysed function waits for what its threads never do: the
-      // last one to end could have.
+      // last one to end could have. While one of them is stuck itself, that
+      // is what strands the function, and its own witness says why.
+      bool OtherStuck = llvm::any_of(S.Threads, [&](const ThreadState &O) {
+        return &O != &T && O.St == Status::Running && !idle(S, O);
+      });
       if (T.Origin == ~0u) {
-        for (auto It = Path.rbegin(); It != Path.rend(); ++It)
+        for (auto It = Path.rbegin(); It != Path.rend() && !OtherStuck; ++It)
           if (It->Ends && It->Origin != T.Origin) {
             if (Leave(W, It->Origin))
               Out.push_back(W);

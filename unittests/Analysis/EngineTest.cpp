@@ -758,6 +758,39 @@ void f() {
       witnessesOf(Handshake("{ std::lock_guard<std::mutex> g(m); full = true; }"), "f").empty());
 }
 
+// The parent waits for a count that a worker stranded by a lost wakeup never
+// brings down: one finding, the worker's; the parent's wait follows from it.
+TEST_F(EngineTest, WaitOnAStuckThreadIsNotASecondFinding) {
+  const char *Code = R"cpp(
+void f() {
+  std::mutex m, done_m;
+  std::condition_variable cv, done_cv;
+  bool ready = false;
+  int pending = 1;
+  std::thread t([&] {
+    {
+      std::unique_lock<std::mutex> lk(m);
+      cv.wait(lk, [&] { return ready; });
+    }
+    {
+      std::lock_guard<std::mutex> g(done_m);
+      --pending;
+    }
+    done_cv.notify_one();
+  });
+  ready = true;
+  cv.notify_all();
+  std::unique_lock<std::mutex> lk(done_m);
+  done_cv.wait(lk, [&] { return pending == 0; });
+  t.join();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Strand, StrandKind::LostWakeup);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait(lk"));
+}
+
 // --- counters: latches, semaphores, barriers ---------------------------------
 
 TEST_F(EngineTest, LatchWaitStrandedWhenTheCountDownIsSkipped) {
