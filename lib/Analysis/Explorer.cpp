@@ -1291,8 +1291,9 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
     bool Done = false;
     for (unsigned T = 0; T < S.Threads.size() && !Done; ++T) {
       const ThreadState &Th = S.Threads[T];
-      if (Th.St != Status::Running || Th.Worker != NoObject || idle(S, Th) ||
-          polling(S, Th) == Truth::Unknown)
+      // A poller takes no local step: it goes round or leaves when timed.
+      if (Th.St != Status::Running || Th.Worker != NoObject || spinning(Th) ||
+          polling(S, Th) != Truth::False)
         continue;
       const Frame &F = Th.Frames.back();
       const Node &N = node(F);
@@ -1373,12 +1374,13 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
         }
         continue;
       }
-      if (idle(S, Th))
+      Truth Polls = polling(S, Th);
+      if (spinning(Th) || Polls == Truth::True)
         continue;
       // A poll on what the engine cannot read ends when its chooser likes
       // (the analysed function's own: the adversary's), not after a count
       // of rounds.
-      if (polling(S, Th) == Truth::Unknown) {
+      if (Polls == Truth::Unknown) {
         const Frame &F = Th.Frames.back();
         const LoopInfo::Poll &P = *sum(F.Sum).Loops[sum(F.Sum).PollLoop[F.Node]].Polls;
         State Next = S;
@@ -1842,9 +1844,6 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       bool Unique = llvm::count_if(S.Threads, [&](const ThreadState &O) {
                       return O.Origin == T.Origin;
                     }) == 1;
-      auto WokeOther = [&](const Step &St) {
-        return St.Woke && !(Unique && St.WokeOrigin == T.Origin);
-      };
       const Step *Notify = nullptr;
       for (auto It = Path.rbegin(); It != Path.rend(); ++It) {
         if (It->Origin == T.Origin && It->Checked)
@@ -1853,12 +1852,12 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
           continue;
         // The earliest notify it missed, one that woke another if any did.
         if (It->Origin != T.Origin && It->Ev && It->Ev->Kind == EventKind::Send &&
-            It->Object == Obj && (!Notify || WokeOther(*It) || !WokeOther(*Notify)))
+            It->Object == Obj && (!Notify || It->Woke || !Notify->Woke))
           Notify = &*It;
       }
       if (Notify) {
-        W.Strand = Notify->Ev->WakesOne && WokeOther(*Notify) ? StrandKind::WokeAnother
-                                                              : StrandKind::LostWakeup;
+        W.Strand = Notify->Ev->WakesOne && Notify->Woke ? StrandKind::WokeAnother
+                                                        : StrandKind::LostWakeup;
         // Several waiters, one wakeup: the take-first of condition variables.
         if (W.Strand == StrandKind::WokeAnother)
           W.Label = LeakLabel::TakeFirst;

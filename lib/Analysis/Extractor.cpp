@@ -424,6 +424,7 @@ public:
       : E(E), S(S), FD(FD), Objects(E.Objects), Index(E.Index), Ctx(E.Ctx) {}
 
   void build();
+  ObjectSet madeElsewhere(const VarDecl *VD, const Env &Env);
   const Stmt *testedLoop(const CFGBlock *Blk);
   bool inLoop(const CFGBlock *Blk, const Stmt *Loop);
 
@@ -852,6 +853,20 @@ void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env)
 
 /// Updates which objects handles name after St; with Emit, records escapes
 /// and returns.
+/// The object a variable names when its initializer made it elsewhere: a
+/// future made from a promise (`auto fut = p.get_future()`), the promise's
+/// one value; a thread a factory started (`std::jthread w = make_worker()`).
+ObjectSet SummaryBuilder::madeElsewhere(const VarDecl *VD, const Env &Env) {
+  const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(VD->getInit()));
+  if (!Call)
+    return {};
+  const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
+  bool FutureOfPromise = Member && Index.channelForType(VD->getType()) &&
+                         Index.channelForType(Member->getImplicitObjectArgument()->getType());
+  bool FactoryThread = Index.spawnerForType(VD->getType()) && !Index.classifySpawn(Call);
+  return FutureOfPromise || FactoryThread ? eval(Call, Env) : ObjectSet{};
+}
+
 void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls()) {
@@ -873,20 +888,11 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
         }
       } else if (VD->isStaticLocal()) {
         Env[VD] = {Objects.global(VD)};
-      } else if (const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(ignoreWrappers(VD->getInit()));
-                 Call && Index.channelForType(VD->getType()) &&
-                 Index.channelForType(Call->getImplicitObjectArgument()->getType()) &&
-                 !eval(Call, Env).empty()) {
-        // `auto fut = p.get_future()`: the promise's one value.
-        Env[VD] = eval(Call, Env);
-      } else if (const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(VD->getInit()));
-                 Call && Index.spawnerForType(VD->getType()) && !Index.classifySpawn(Call) &&
-                 !eval(Call, Env).empty()) {
-        // `std::jthread w = make_worker()`: the thread the factory started.
-        Env[VD] = eval(Call, Env);
-        for (ObjectId O : Env[VD])
+      } else if (ObjectSet Made = madeElsewhere(VD, Env); !Made.empty()) {
+        for (ObjectId O : Made)
           if (Objects[O].Name.empty())
             Objects[O].Name = VD->getName().str();
+        Env[VD] = std::move(Made);
       } else {
         Env[VD] = {Objects.local(VD)};
         bindMembers(Objects.local(VD), VD->getInit(), Env);
