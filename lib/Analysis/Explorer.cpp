@@ -33,6 +33,8 @@ namespace {
 
 constexpr unsigned MaxThreads = 16;
 constexpr unsigned MaxStates = 100000;
+/// (function, binding) pairs a thread may run, looked at before exploring.
+constexpr unsigned MaxContexts = 4096;
 /// Stuck states tried for an explanation, per exploration.
 constexpr unsigned MaxExplained = 32;
 constexpr unsigned CountedLoops = 4;
@@ -48,6 +50,7 @@ enum ObjFlag : unsigned char {
   Stopped = 8,
   Rendezvous = 16, ///< a cancelled receive disabled the buffer
   Detached = 32,   ///< a thread handle that no longer owns its thread
+  Initialised = 64, ///< a static local, constructed
 };
 
 /// For a condition variable, Count is how many notifies it has had. For
@@ -287,6 +290,7 @@ private:
   unsigned intern(State S, bool &New);
 
   void collect(unsigned Sum, llvm::DenseSet<unsigned> &Done);
+  bool mayStrand();
   bool solveOnce(std::vector<Witness> &Out);
   void explain(unsigned Start, std::vector<Witness> &Out);
   void endlessThreads(std::vector<Witness> &Out);
@@ -1029,6 +1033,12 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     break;
   }
   case EventKind::Call: {
+    if (Ev.InitialisesOnce != NoObject) {
+      ObjState &Static = S.Objs[Ev.InitialisesOnce];
+      if (Static.Flags & Initialised)
+        break;
+      Static.Flags |= Initialised;
+    }
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
     Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind});
     break;
@@ -1075,9 +1085,14 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       Th.LoopChecked = Out.Checked = true;
       Th.MissedWrite = false;
     }
-    if (Ev.Index < CountedLoops && F.Counter[Ev.Index] < 64 &&
-        (Ev.Predicate < 0 || evalCondition(F, Ev.Predicate, S) == Truth::Unknown))
-      ++F.Counter[Ev.Index];
+    // Rounds beyond the loop's count are not told apart: an endless loop
+    // would make a new state at every round.
+    if (Ev.Index < CountedLoops &&
+        (Ev.Predicate < 0 || evalCondition(F, Ev.Predicate, S) == Truth::Unknown)) {
+      bool Open;
+      if (F.Counter[Ev.Index] < loopCount(F, Ev.Index, Open))
+        ++F.Counter[Ev.Index];
+    }
     break;
   default:
     break;
@@ -1208,6 +1223,9 @@ std::vector<Witness> Explorer::run() {
     return Out;
   collect(Root, Reached);
   noteUnlockedWrites();
+  // Binding 0: the analysed function's own names.
+  Substs.emplace_back();
+  SubstIds[{}] = 0;
   bool Threads = llvm::any_of(Reached, [&](unsigned I) {
     return llvm::any_of(sum(I).Events, [](const Event &Ev) {
       return Ev.Kind == EventKind::Spawn || Ev.Kind == EventKind::Start;
@@ -1215,6 +1233,10 @@ std::vector<Witness> Explorer::run() {
   });
   if (!Threads)
     return Out;
+  if (!mayStrand()) {
+    endlessThreads(Out);
+    return Out;
+  }
   // The adversary picks how long each spawning loop runs.
   llvm::SmallVector<unsigned, 4> Adversarial;
   SymbolValue.assign(E.Symbols.size(), -1);
@@ -1225,6 +1247,7 @@ std::vector<Witness> Explorer::run() {
         Adversarial.push_back(L.Symbol);
   if (Adversarial.size() > 3)
     Adversarial.resize(3);
+
   std::vector<std::vector<int>> Choices{{}};
   for (unsigned Sym : Adversarial) {
     std::vector<std::vector<int>> Next;
@@ -1249,14 +1272,94 @@ std::vector<Witness> Explorer::run() {
   return Out;
 }
 
+/// Whether some thread could set a promise twice, or end up blocked where
+/// nothing outside the explored code could rescue it: at a node of a reachable function (under
+/// a binding its callers may give it) that has no edge always enabled and
+/// none that takes a mutex or names an object that escapes, or in a worker
+/// nobody else can stop. The stuck states the exploration looks for are
+/// exactly those, so when no node can be one, the interleavings need not be
+/// explored at all.
+bool Explorer::mayStrand() {
+  std::set<std::pair<unsigned, unsigned>> Done{{Root, 0}};
+  llvm::SmallVector<std::pair<unsigned, unsigned>, 16> Work{{Root, 0}};
+  while (!Work.empty()) {
+    if (Done.size() > MaxContexts)
+      return true;
+    auto [SumIdx, Subst] = Work.pop_back_val();
+    const Summary &S = sum(SumIdx);
+    for (const Node &N : S.Nodes) {
+      // A thread leaves a function by its return edges, not at the exit.
+      bool Moves = N.Out.empty(), Rescued = false;
+      // A loop's iteration and exit, or a branch's two sides on one
+      // condition: one of them is always enabled.
+      llvm::SmallVector<const Event *, 2> Branches;
+      for (const Edge &Ed : N.Out) {
+        if (Ed.Event == ~0u) {
+          Moves = true;
+          continue;
+        }
+        const Event &Ev = S.Events[Ed.Event];
+        switch (Ev.Kind) {
+        case EventKind::Call:
+        case EventKind::Spawn:
+          if (Ev.Callee != ~0u && sum(Ev.Callee).Valid) {
+            std::pair<unsigned, unsigned> Callee{Ev.Callee, bind(S, Ev.Binding, Subst)};
+            if (Done.insert(Callee).second)
+              Work.push_back(Callee);
+          }
+          Moves = true;
+          continue;
+        case EventKind::Start:
+          for (ObjectId O : Ev.Objects)
+            for (ObjectId X : resolve(O, Subst))
+              if (!escapes(X))
+                return true;
+          Moves = true;
+          continue;
+        case EventKind::SetValue:
+          return true; // a second one throws
+        case EventKind::LoopIter:
+        case EventKind::LoopExit:
+        case EventKind::Guard:
+        case EventKind::StopCheck:
+          for (const Event *B : Branches)
+            Moves |= (B->Kind != Ev.Kind || B->Out != Ev.Out) && B->Index == Ev.Index &&
+                     B->Predicate == Ev.Predicate;
+          Moves |= Ev.Kind == EventKind::StopCheck && Ev.Out == Outcome::Any;
+          // `for (;;)`: goes round for as long as it likes.
+          Moves |= Ev.Kind == EventKind::LoopIter && Ev.Predicate < 0 &&
+                   (Ev.Index >= CountedLoops ||
+                    (!S.Loops[Ev.Index].Count && S.Loops[Ev.Index].Symbol < 0));
+          Branches.push_back(&Ev);
+          break;
+        case EventKind::Send:
+        case EventKind::TimedSend:
+        case EventKind::Recv:
+        case EventKind::TimedRecv:
+        case EventKind::TryRecv:
+        case EventKind::Join:
+        case EventKind::Lock:
+        case EventKind::Write:
+          break;
+        default:
+          Moves = true;
+        }
+        Rescued |= Ev.Kind == EventKind::Lock;
+        for (ObjectId O : Ev.Objects)
+          for (ObjectId X : resolve(O, Subst))
+            Rescued |= escapes(X);
+      }
+      if (!Moves && !Rescued)
+        return true;
+    }
+  }
+  return false;
+}
+
 bool Explorer::solveOnce(std::vector<Witness> &Out) {
   States.clear();
   StateIds.clear();
   Game.clear();
-  Substs.clear();
-  SubstIds.clear();
-  Substs.emplace_back();
-  SubstIds[{}] = 0;
   State Init;
   ThreadState RootThread;
   RootThread.Frames.push_back({Root, sum(Root).Entry, 0});

@@ -1544,6 +1544,9 @@ void SummaryBuilder::constructorEvent(const CXXConstructorDecl *Ctor,
   emit(EventKind::Call, {}, Site);
   S.Events.back().Callee = E.summaryIndex(*Ctor->getDefinition());
   S.Events.back().Binding = Bi;
+  if (Self.size() == 1 && Objects[Self.front()].Kind == ObjectKind::Global &&
+      static_cast<const VarDecl *>(Objects[Self.front()].Key)->isStaticLocal())
+    S.Events.back().InitialisesOnce = Self.front();
   memberConstants(Ctor, Args, Self, Site);
 }
 

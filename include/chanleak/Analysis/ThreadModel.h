@@ -230,6 +230,9 @@ struct Event {
   /// Spawn and Call: the summary run and the binding of its placeholders.
   unsigned Callee = ~0u;
   unsigned Binding = ~0u;
+  /// Call of a static local's constructor: that object. It runs the first
+  /// time only.
+  ObjectId InitialisesOnce = NoObject;
   /// Spawn: index into Summary::Spawns. Loop events: into Summary::Loops.
   unsigned Index = ~0u;
   /// Call of a function that may throw: the node where the caller goes
