@@ -300,6 +300,7 @@ private:
   }
   const FunctionDecl *threadFunction(unsigned Origin) const;
   bool closedSomewhere(ObjectId O) const;
+  bool ownerCouldRescue(ObjectId O);
 
   LeakEngine &E;
   ObjectTable &Objects;
@@ -1016,7 +1017,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     Child.ParentOrigin = Th.Origin;
     ObjectSet H = resolve(Sum.Spawns[Ev.Index].Handle, F.Subst);
     Child.Handle = H.empty() ? NoObject : H.front();
-    // Started through a method of an object the caller owns: obj.Start().
+    // Started through a method of an object the caller owns (or a static
+    // one): obj.Start().
     for (unsigned I = 1; I < Th.Frames.size() && !Child.StartedVia; ++I) {
       const Summary &Callee = sum(Th.Frames[I].Sum);
       const auto *M = dyn_cast_or_null<CXXMethodDecl>(Callee.Function);
@@ -1024,7 +1026,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
         continue;
       ObjectId ThisP = Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this");
       for (ObjectId X : resolve(ThisP, Th.Frames[I].Subst))
-        if (Objects[X].Kind == ObjectKind::Local || Objects[X].Kind == ObjectKind::Allocated) {
+        if (Objects[X].Kind == ObjectKind::Local || Objects[X].Kind == ObjectKind::Allocated ||
+            Objects[X].Kind == ObjectKind::Global) {
           Child.StartedVia = Th.Frames[I].Site;
           break;
         }
@@ -1766,6 +1769,33 @@ bool Explorer::closedSomewhere(ObjectId O) const {
   return false;
 }
 
+/// Whether a method of the class that holds member O (its destructor, a
+/// Stop()) that the explored code never runs closes, cancels or notifies O:
+/// how an owner that ran it would have released the workers waiting on O.
+bool Explorer::ownerCouldRescue(ObjectId O) {
+  const auto *Field = dyn_cast_or_null<FieldDecl>(static_cast<const Decl *>(Objects[O].Key));
+  if (Objects[O].Kind != ObjectKind::Field || !Field)
+    return false;
+  const auto *Class = dyn_cast<CXXRecordDecl>(Field->getParent());
+  if (!Class || !Class->hasDefinition())
+    return false;
+  for (const CXXMethodDecl *M : Class->methods()) {
+    const FunctionDecl *Def = M->getDefinition();
+    if (!Def || !Def->hasBody() || Seen.contains(Def))
+      continue;
+    for (const Event &Ev : E.summary(*Def).Events) {
+      bool Releases = Ev.Kind == EventKind::Close || Ev.Kind == EventKind::Cancel ||
+                      (Ev.Kind == EventKind::Send && Objects[O].Channel &&
+                       Objects[O].Channel->isSignal());
+      if (Releases && llvm::any_of(Ev.Objects, [&](ObjectId X) {
+            return Objects[X].Key == Objects[O].Key;
+          }))
+        return true;
+    }
+  }
+  return false;
+}
+
 void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   const State &S = States[Game[G].State];
   const std::vector<Step> &Path = TracePath;
@@ -2057,7 +2087,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     const SpawnInfo *Sp = W.Spawn;
     llvm::DenseSet<unsigned> Active;
     if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
-        closedSomewhere(Obj)) {
+        (closedSomewhere(Obj) || ownerCouldRescue(Obj))) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::NeverStopped;
       W.StartedAt = T.StartedVia;

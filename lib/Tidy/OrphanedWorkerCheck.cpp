@@ -19,9 +19,11 @@ void OrphanedWorkerCheck::reportWitness(const Witness &W, LeakEngine &E) {
     // obj.Start() spawned a loop over obj's channel; obj.Stop() closes it.
     std::string Name = handleName(W.StartedAt, E.index());
     Name = Name.empty() ? E.objectName(Objects[W.Object].Base) : "'" + Name + "'";
+    const ChannelModel *Channel = Objects[W.Object].Channel;
+    std::string Rescue = Channel && Channel->isSignal() ? "notifies " : "closes ";
     if (!report(W.Blocked, W.BlockedIn,
                 "worker of " + Name + " waits here forever: " + Name +
-                    " is started but not stopped on every path, so nothing closes " +
+                    " is started but not stopped on every path, so nothing " + Rescue +
                     witnessObjectName(E, W)))
       return;
     noteSpawn(W);

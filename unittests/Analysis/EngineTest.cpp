@@ -791,6 +791,45 @@ void f() {
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait(lk"));
 }
 
+TEST_F(EngineTest, StaticLocalIsConstructedOnce) {
+  auto Program = [](const char *Tail) {
+    return std::string(R"cpp(
+class Pool {
+public:
+  static Pool &Instance() {
+    static Pool pool;
+    return pool;
+  }
+  void Shutdown() {
+    {
+      std::lock_guard<std::mutex> g(mu_);
+      stop_ = true;
+    }
+    cv_.notify_all();
+  }
+private:
+  Pool() { std::thread([this] { Run(); }).detach(); }
+  void Run() {
+    std::unique_lock<std::mutex> lk(mu_);
+    cv_.wait(lk, [this] { return stop_; });
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+};
+void f() {
+  Pool::Instance();
+  Pool::Instance();
+)cpp") + Tail + "}\n";
+  };
+  // One pool, one worker, whatever the number of calls.
+  const auto &W = witnessesOf(Program(""), "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::OrphanedWorker);
+  EXPECT_EQ(W[0].Instances, 1u);
+  EXPECT_TRUE(witnessesOf(Program("  Pool::Instance().Shutdown();\n"), "f").empty());
+}
+
 // --- counters: latches, semaphores, barriers ---------------------------------
 
 TEST_F(EngineTest, LatchWaitStrandedWhenTheCountDownIsSkipped) {

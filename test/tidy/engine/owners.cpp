@@ -1,9 +1,10 @@
 // An object whose constructor starts its workers and whose destructor stops
 // them: every use the translation unit shows is checked against that
 // protocol. An owner made with `new` and never deleted never stops its
-// workers; deleting it, or holding it in a unique_ptr, does.
-// RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -std=c++20
-// RUN: %check_chanleak_tidy -check-suffix=RELEASED %s chanleak-early-return %t -- -- -std=c++20 -DRELEASED
+// workers (they are orphaned); deleting it, or holding it in a unique_ptr,
+// does.
+// RUN: %check_chanleak_tidy %s chanleak-orphaned-worker %t -- -- -std=c++20
+// RUN: %check_chanleak_tidy -check-suffix=RELEASED %s chanleak-orphaned-worker %t -- -- -std=c++20 -DRELEASED
 #include <condition_variable>
 #include <memory>
 #include <mutex>
@@ -68,9 +69,11 @@ void leaky_owner_released() {
 }
 #endif
 
-// CHECK-NOTES: :32:5: warning: wait on 'cv_' blocks forever: 'leaky_owner_never_deleted' can leave without notifying 'cv_' [chanleak-early-return]
-// CHECK-NOTES: :17:7: note: thread spawned here, once per loop iteration
-// CHECK-NOTES: :45:1: note: 'leaky_owner_never_deleted' ends here without notifying 'cv_'
-// CHECK-NOTES-RELEASED: :32:5: warning: wait on 'cv_' blocks forever: 'leaky_owner_released' can leave without notifying 'cv_' [chanleak-early-return]
-// CHECK-NOTES-RELEASED: :17:7: note: thread spawned here, once per loop iteration
-// CHECK-NOTES-RELEASED: :68:1: note: 'leaky_owner_released' ends here without notifying 'cv_'
+// CHECK-NOTES: :33:5: warning: worker of 'svc' waits here forever: 'svc' is started but not stopped on every path, so nothing notifies 'cv_' [chanleak-orphaned-worker]
+// CHECK-NOTES: :18:7: note: thread spawned here, once per loop iteration
+// CHECK-NOTES: :44:19: note: 'svc' is started here
+// CHECK-NOTES: :46:1: note: 'leaky_owner_never_deleted' ends here without stopping 'svc'
+// CHECK-NOTES-RELEASED: :33:5: warning: worker of 'svc' waits here forever: 'svc' is started but not stopped on every path, so nothing notifies 'cv_' [chanleak-orphaned-worker]
+// CHECK-NOTES-RELEASED: :18:7: note: thread spawned here, once per loop iteration
+// CHECK-NOTES-RELEASED: :66:14: note: 'svc' is started here
+// CHECK-NOTES-RELEASED: :69:1: note: 'leaky_owner_released' ends here without stopping 'svc'
