@@ -81,6 +81,8 @@ struct Frame {
   const Stmt *Site = nullptr;
   /// Where the caller goes when this frame throws (Event::Unwind).
   unsigned Unwind = ~0u;
+  /// The values its call gave its integer parameters (Explorer::Counts).
+  unsigned Counts = 0;
   unsigned char Counter[CountedLoops] = {};
   /// The status variables set on this path: which, and their values.
   uint16_t StatusKnown = 0, StatusValue = 0;
@@ -244,6 +246,8 @@ private:
   // Semantics.
   ObjectSet resolve(ObjectId O, unsigned Subst);
   unsigned bind(const Summary &Caller, unsigned BindingIdx, unsigned Subst);
+  unsigned bindCounts(const Summary &Caller, unsigned BindingIdx, const Frame &CallerFrame);
+  bool fixedByCallers(const Decl *Bound, unsigned Depth = 0);
   const Summary &sum(unsigned I) const { return *E.Summaries[I]; }
   const Node &node(const Frame &F) const { return sum(F.Sum).Nodes[F.Node]; }
   const Event &event(const Frame &F, const Edge &Ed) const { return sum(F.Sum).Events[Ed.Event]; }
@@ -316,13 +320,20 @@ private:
   std::vector<llvm::DenseMap<ObjectId, ObjectSet>> Substs;
   std::map<std::vector<std::pair<ObjectId, ObjectSet>>, unsigned> SubstIds;
   std::vector<int> SymbolValue; ///< -1: free (benefit of the doubt)
+  /// Integer parameters' values a call gave, interned (Frame::Counts).
+  using CountSet = std::vector<std::pair<const ParmVarDecl *, long long>>;
+  std::vector<CountSet> Counts{CountSet()};
+  std::map<CountSet, unsigned> CountIds{{CountSet(), 0}};
   llvm::DenseMap<ObjectId, std::optional<long long>> Initial;
   /// Shared variables (by declaration) some thread writes without a lock.
   llvm::DenseSet<const void *> WrittenUnlocked;
-  std::vector<State> States;
+  /// A deque: states stay where they are while new ones are added.
+  std::deque<State> States;
   std::unordered_map<std::vector<unsigned>, unsigned, KeyHash> StateIds;
   std::vector<GameNode> Game;
   std::vector<Step> TracePath;
+  /// key()'s buffer, kept to spare an allocation per state.
+  mutable std::vector<unsigned> Scratch;
   bool Aborted = false;
 };
 
@@ -369,6 +380,50 @@ unsigned Explorer::bind(const Summary &Caller, unsigned BindingIdx, unsigned Sub
     Substs.push_back(std::move(D));
   }
   return It->second;
+}
+
+/// The values a call gives the callee's integer parameters: its constants,
+/// and what the caller's own call gave the parameters it passes on.
+unsigned Explorer::bindCounts(const Summary &Caller, unsigned BindingIdx,
+                              const Frame &CallerFrame) {
+  CountSet Set;
+  for (const Binding::Count &C : Caller.Bindings[BindingIdx].Counts) {
+    if (C.Value) {
+      Set.push_back({C.Param, *C.Value});
+      continue;
+    }
+    for (auto &[P, V] : Counts[CallerFrame.Counts])
+      if (P == C.From)
+        Set.push_back({C.Param, V});
+  }
+  llvm::sort(Set);
+  auto [It, New] = CountIds.try_emplace(Set, Counts.size());
+  if (New)
+    Counts.push_back(std::move(Set));
+  return It->second;
+}
+
+/// Whether every call of the function whose parameter bounds a loop gives
+/// that parameter a value (a constant, or a parameter so fixed in turn):
+/// then how long the loop runs is no choice of the adversary's.
+bool Explorer::fixedByCallers(const Decl *Bound, unsigned Depth) {
+  const auto *P = dyn_cast_or_null<ParmVarDecl>(Bound);
+  const auto *Fn = P ? dyn_cast<FunctionDecl>(P->getDeclContext()) : nullptr;
+  if (!Fn || Fn == sum(Root).Function || Depth > 3)
+    return false;
+  bool Called = false;
+  for (unsigned I : Reached)
+    for (const Event &Ev : sum(I).Events) {
+      if ((Ev.Kind != EventKind::Call && Ev.Kind != EventKind::Spawn) || Ev.Callee == ~0u ||
+          sum(Ev.Callee).Function != Fn)
+        continue;
+      Called = true;
+      const auto &Given = sum(I).Bindings[Ev.Binding].Counts;
+      const auto *C = llvm::find_if(Given, [&](const Binding::Count &X) { return X.Param == P; });
+      if (C == Given.end() || (!C->Value && !fixedByCallers(C->From, Depth + 1)))
+        return false;
+    }
+  return Called;
 }
 
 bool Explorer::isLocal(const Edge &Ed, const Frame &F) const {
@@ -477,6 +532,10 @@ unsigned Explorer::loopCount(const Frame &F, unsigned Loop, bool &Open) const {
   }
   if (L.Count)
     return std::min<unsigned>(*L.Count, 64);
+  if (L.Symbol >= 0)
+    for (auto &[P, V] : Counts[F.Counts])
+      if (P == E.Symbols[L.Symbol].Key)
+        return std::clamp<long long>(L.Scale * V + L.Offset, 0, 64);
   if (L.Symbol >= 0 && SymbolValue[L.Symbol] >= 0)
     return std::clamp<long long>(L.Scale * SymbolValue[L.Symbol] + L.Offset, 0, 64);
   Open = true;
@@ -1013,6 +1072,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     ThreadState Child;
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
     Child.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst});
+    Child.Frames.back().Counts = bindCounts(Sum, Ev.Binding, F);
     Child.Origin = (F.Sum << 8) | Ev.Index;
     Child.ParentOrigin = Th.Origin;
     ObjectSet H = resolve(Sum.Spawns[Ev.Index].Handle, F.Subst);
@@ -1043,7 +1103,8 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       Static.Flags |= Initialised;
     }
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
-    Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind});
+    unsigned Values = bindCounts(Sum, Ev.Binding, F);
+    Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind, Values});
     break;
   }
   case EventKind::Return: {
@@ -1118,35 +1179,40 @@ void Explorer::apply(State &S, const Move &M, Step &Out) {
 }
 
 std::vector<unsigned> Explorer::key(const State &S) const {
-  auto Thread = [&](const ThreadState &T) {
-    std::vector<unsigned> K{unsigned(T.St) | (T.StrandedByClose << 4), T.Origin, T.ParentOrigin,
-                            T.Handle, T.Worker,
-                            unsigned(reinterpret_cast<uintptr_t>(T.StartedVia)),
-                            unsigned(T.Seen.size()), unsigned(T.Frames.size()),
-                            T.WaitingOn,
-                            unsigned(T.Woken) | (unsigned(T.Queued) << 1) |
-                                (unsigned(T.LoopChecked) << 2) | (unsigned(T.MissedWrite) << 3)};
+  // Each thread's part, one after another in Scratch.
+  Scratch.clear();
+  llvm::SmallVector<std::pair<unsigned, unsigned>, 8> Parts;
+  for (const ThreadState &T : S.Threads) {
+    unsigned Begin = Scratch.size();
+    Scratch.insert(Scratch.end(),
+                   {unsigned(T.St) | (T.StrandedByClose << 4), T.Origin, T.ParentOrigin, T.Handle,
+                    T.Worker, unsigned(reinterpret_cast<uintptr_t>(T.StartedVia)),
+                    unsigned(T.Seen.size()), unsigned(T.Frames.size()), T.WaitingOn,
+                    unsigned(T.Woken) | (unsigned(T.Queued) << 1) |
+                        (unsigned(T.LoopChecked) << 2) | (unsigned(T.MissedWrite) << 3)});
     for (auto &[O, N] : T.Seen)
-      K.insert(K.end(), {O, N});
-    K.push_back(T.Holds.size());
-    K.insert(K.end(), T.Holds.begin(), T.Holds.end());
+      Scratch.insert(Scratch.end(), {O, N});
+    Scratch.push_back(T.Holds.size());
+    Scratch.insert(Scratch.end(), T.Holds.begin(), T.Holds.end());
     for (const Frame &F : T.Frames) {
-      K.insert(K.end(), {F.Sum, F.Node, F.Subst,
-                         unsigned(reinterpret_cast<uintptr_t>(F.Site)),
-                         unsigned(F.StatusKnown) << 16 | F.StatusValue});
-      for (unsigned char C : F.Counter)
-        K.push_back(C);
+      Scratch.insert(Scratch.end(), {F.Sum, F.Node, F.Subst, F.Counts,
+                                     unsigned(reinterpret_cast<uintptr_t>(F.Site)),
+                                     unsigned(F.StatusKnown) << 16 | F.StatusValue});
+      Scratch.insert(Scratch.end(), std::begin(F.Counter), std::end(F.Counter));
     }
-    return K;
-  };
-  std::vector<std::vector<unsigned>> Others;
-  for (unsigned I = 1; I < S.Threads.size(); ++I)
-    Others.push_back(Thread(S.Threads[I]));
-  llvm::sort(Others); // threads of one spawn are interchangeable
-  std::vector<unsigned> K = Thread(S.Threads[0]);
-  for (auto &O : Others) {
-    K.push_back(~0u);
-    K.insert(K.end(), O.begin(), O.end());
+    Parts.push_back({Begin, unsigned(Scratch.size())});
+  }
+  // Threads of one spawn are interchangeable: the spawned ones in order.
+  std::sort(Parts.begin() + 1, Parts.end(), [&](auto A, auto B) {
+    return std::lexicographical_compare(Scratch.begin() + A.first, Scratch.begin() + A.second,
+                                        Scratch.begin() + B.first, Scratch.begin() + B.second);
+  });
+  std::vector<unsigned> K;
+  K.reserve(Scratch.size() + Parts.size() + 1 + 5 * (S.Objs.end() - S.Objs.begin()));
+  for (unsigned I = 0; I < Parts.size(); ++I) {
+    if (I)
+      K.push_back(~0u);
+    K.insert(K.end(), Scratch.begin() + Parts[I].first, Scratch.begin() + Parts[I].second);
   }
   K.push_back(~1u);
   for (auto &[O, St] : S.Objs)
@@ -1246,7 +1312,8 @@ std::vector<Witness> Explorer::run() {
   for (unsigned I : Reached)
     for (const LoopInfo &L : sum(I).Loops)
       if (L.Symbol >= 0 && (E.Symbols[L.Symbol].Spawns || I == Root) &&
-          !llvm::is_contained(Adversarial, unsigned(L.Symbol)))
+          !llvm::is_contained(Adversarial, unsigned(L.Symbol)) &&
+          !fixedByCallers(E.Symbols[L.Symbol].Key))
         Adversarial.push_back(L.Symbol);
   if (Adversarial.size() > 3)
     Adversarial.resize(3);
@@ -1377,7 +1444,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       Aborted = true;
       return false;
     }
-    State S = States[Game[G].State];
+    const State &S = States[Game[G].State];
     auto Child = [&](State Next, Step St) {
       unsigned C = intern(std::move(Next), New);
       if (New)

@@ -1431,6 +1431,12 @@ unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
   }
   for (unsigned I = 0; I < Args.size() && First + I < CF->getNumParams(); ++I) {
     const ParmVarDecl *P = CF->getParamDecl(First + I);
+    if (P->getType()->isIntegerType()) {
+      if (std::optional<long long> V = evalInt(Args[I], Ctx))
+        B.Counts.push_back({P, V, nullptr});
+      else if (const auto *From = dyn_cast_or_null<ParmVarDecl>(declRefVar(Args[I])))
+        B.Counts.push_back({P, std::nullopt, From});
+    }
     if (!tracked(P->getType()) && !sharedByReference(P))
       continue;
     B.Map.push_back({Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName()),

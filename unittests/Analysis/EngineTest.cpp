@@ -383,6 +383,28 @@ void one_short(int n) {
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "[&ch] { ch.push(1); }).detach();\n  for (int j = 1"));
 }
 
+TEST_F(EngineTest, LoopBoundByAParameterRunsAsOftenAsEveryCallSays) {
+  // start(ch, n) spawns n senders; every call passes 2 (directly, or through
+  // a parameter of its own caller), so two receives take every value.
+  auto Program = [](const char *Receives) {
+    return std::string(R"cpp(
+void start(Chan &ch, int n) {
+  for (int i = 0; i < n; ++i)
+    std::thread([&ch] { ch.push(1); }).detach();
+}
+void start_via(Chan &ch, int m) { start(ch, m); }
+void f() {
+  Chan ch;
+  start_via(ch, 2);
+  int v;
+)cpp") + Receives + "}\n";
+  };
+  EXPECT_TRUE(witnessesOf(Program("  ch.pop(v);\n  ch.pop(v);\n"), "f").empty());
+  const auto &W = witnessesOf(Program("  ch.pop(v);\n"), "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Instances, 2u);
+}
+
 // --- the explorer's choices ---------------------------------------------------
 
 TEST_F(EngineTest, ReceiveLoopWithNoCloseIsRangeWithoutClose) {

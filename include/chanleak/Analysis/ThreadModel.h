@@ -29,6 +29,7 @@
 namespace clang {
 class ASTContext;
 class FunctionDecl;
+class ParmVarDecl;
 class ValueDecl;
 class Expr;
 } // namespace clang
@@ -322,6 +323,15 @@ struct Binding {
   /// Placeholder of the callee -> objects of the caller (in the caller's
   /// own naming, itself resolved through the caller's binding).
   llvm::SmallVector<std::pair<ObjectId, ObjectSet>, 4> Map;
+  /// An integer parameter of the callee that the call gives a constant, or
+  /// a parameter of the caller's (`Pool pool(2)`; `Start(n)`): a loop
+  /// bounded by it runs that many times.
+  struct Count {
+    const clang::ParmVarDecl *Param = nullptr;
+    std::optional<long long> Value;
+    const clang::ParmVarDecl *From = nullptr;
+  };
+  llvm::SmallVector<Count, 1> Counts;
 };
 
 struct SpawnInfo {
