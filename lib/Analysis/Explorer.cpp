@@ -166,6 +166,10 @@ public:
     auto It = llvm::lower_bound(Entries, O, [](const Entry &E, ObjectId X) { return E.first < X; });
     return It != Entries.end() && It->first == O ? It : Entries.end();
   }
+  bool has(ObjectId O, unsigned char Flag) const {
+    auto It = find(O);
+    return It != end() && (It->second.Flags & Flag);
+  }
   const_iterator end() const { return Entries.end(); }
   iterator end() { return Entries.end(); }
   const_iterator begin() const { return Entries.begin(); }
@@ -304,7 +308,9 @@ private:
   }
   const FunctionDecl *threadFunction(unsigned Origin) const;
   bool closedSomewhere(ObjectId O) const;
-  bool ownerCouldRescue(ObjectId O);
+  llvm::SmallVector<const FunctionDecl *, 2> releasers(ObjectId O);
+  bool repeats(const Frame &F) const;
+  ObjectId neverSet(const Frame &F, int Predicate);
 
   LeakEngine &E;
   ObjectTable &Objects;
@@ -483,10 +489,7 @@ bool Explorer::partnerWaiting(const State &S, unsigned T, ObjectId O, bool Waite
 bool Explorer::stopRequested(const State &S, const Frame &F, const Event &Ev) {
   for (ObjectId X : Ev.Interrupts)
     for (ObjectId Y : resolve(X, F.Subst)) {
-      if (escapes(Y))
-        return true;
-      auto It = S.Objs.find(Y);
-      if (It != S.Objs.end() && (It->second.Flags & StopRequested))
+      if (escapes(Y) || S.Objs.has(Y, StopRequested))
         return true;
     }
   return false;
@@ -513,11 +516,9 @@ Truth Explorer::polling(const State &S, const ThreadState &T) {
   const LoopInfo::Poll &P = *Sum.Loops[Loop].Polls;
   for (unsigned Check : P.StopChecks)
     for (ObjectId O : Sum.Events[Check].Objects)
-      for (ObjectId X : resolve(O, F.Subst)) {
-        auto It = S.Objs.find(X);
-        if (!escapes(X) && It != S.Objs.end() && (It->second.Flags & StopRequested))
+      for (ObjectId X : resolve(O, F.Subst))
+        if (!escapes(X) && S.Objs.has(X, StopRequested))
           return Truth::False;
-      }
   return P.Condition < 0 ? Truth::Unknown : evalCondition(F, P.Condition, S);
 }
 
@@ -738,10 +739,8 @@ bool Explorer::mutexesFree(const State &S, unsigned T, const Frame &F, const Eve
 bool Explorer::succeeds(const State &S, unsigned T, const Event &Ev, ObjectId O, bool GiveUp) {
   if (GiveUp)
     return false;
-  if (Ev.Kind == EventKind::StopCheck) {
-    auto It = O == NoObject ? S.Objs.end() : S.Objs.find(O);
-    return It != S.Objs.end() && (It->second.Flags & StopRequested);
-  }
+  if (Ev.Kind == EventKind::StopCheck)
+    return S.Objs.has(O, StopRequested);
   if (Ev.Kind == EventKind::Recv && O != NoObject && !escapes(O))
     return canRecv(S, O, T, Outcome::Success, false);
   return true;
@@ -820,8 +819,7 @@ bool Explorer::enabled(const State &S, unsigned T, const Edge &Ed, ObjectId O,
   case EventKind::StopCheck: {
     if (O == NoObject || escapes(O))
       return true;
-    auto It = S.Objs.find(O);
-    bool Requested = It != S.Objs.end() && (It->second.Flags & StopRequested);
+    bool Requested = S.Objs.has(O, StopRequested);
     return Ev.Out == Outcome::Any || (Ev.Out == Outcome::Success) == Requested;
   }
   case EventKind::TryRecv:
@@ -1539,8 +1537,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       if (Th.St != Status::Running)
         continue;
       if (Th.Worker != NoObject) {
-        auto It = S.Objs.find(Th.Worker);
-        if (escapes(Th.Worker) || (It != S.Objs.end() && (It->second.Flags & Stopped))) {
+        if (escapes(Th.Worker) || S.Objs.has(Th.Worker, Stopped)) {
           State Next = S;
           Next.Threads[T].St = Status::Ended;
           Scheduled.push_back(Child(std::move(Next), Step()));
@@ -1836,31 +1833,93 @@ bool Explorer::closedSomewhere(ObjectId O) const {
   return false;
 }
 
-/// Whether a method of the class that holds member O (its destructor, a
-/// Stop()) that the explored code never runs closes, cancels or notifies O:
-/// how an owner that ran it would have released the workers waiting on O.
-bool Explorer::ownerCouldRescue(ObjectId O) {
-  const auto *Field = dyn_cast_or_null<FieldDecl>(static_cast<const Decl *>(Objects[O].Key));
-  if (Objects[O].Kind != ObjectKind::Field || !Field)
-    return false;
-  const auto *Class = dyn_cast<CXXRecordDecl>(Field->getParent());
-  if (!Class || !Class->hasDefinition())
-    return false;
-  for (const CXXMethodDecl *M : Class->methods()) {
-    const FunctionDecl *Def = M->getDefinition();
-    if (!Def || !Def->hasBody() || Seen.contains(Def))
+/// The methods of the classes that hold member O (its own, then its
+/// holder's, outwards) that release O's waiters for good: they close or
+/// cancel it, or, for a condition variable, set shared state and notify it
+/// (a `Stop()`, a destructor). A notify after a push is no such method.
+llvm::SmallVector<const FunctionDecl *, 2> Explorer::releasers(ObjectId O) {
+  llvm::SmallVector<const FunctionDecl *, 2> Out;
+  const ChannelModel *Channel = Objects[O].Channel;
+  for (ObjectId Cur = O; Cur != NoObject && Objects[Cur].Kind == ObjectKind::Field;
+       Cur = Objects[Cur].Base) {
+    const auto *Field = static_cast<const FieldDecl *>(Objects[Cur].Key);
+    const auto *Class = dyn_cast<CXXRecordDecl>(Field->getParent());
+    if (!Class || !Class->hasDefinition())
       continue;
-    for (const Event &Ev : E.summary(*Def).Events) {
-      bool Releases = Ev.Kind == EventKind::Close || Ev.Kind == EventKind::Cancel ||
-                      (Ev.Kind == EventKind::Send && Objects[O].Channel &&
-                       Objects[O].Channel->isSignal());
-      if (Releases && llvm::any_of(Ev.Objects, [&](ObjectId X) {
-            return Objects[X].Key == Objects[O].Key;
-          }))
-        return true;
+    for (const CXXMethodDecl *M : Class->methods()) {
+      const FunctionDecl *Def = M->getDefinition();
+      if (!Def || !Def->hasBody())
+        continue;
+      const std::vector<Event> &Evs = E.summary(*Def).Events;
+      auto OnO = [&](const Event &Ev) {
+        return llvm::any_of(Ev.Objects,
+                            [&](ObjectId X) { return Objects[X].Key == Objects[O].Key; });
+      };
+      bool Closes = llvm::any_of(Evs, [&](const Event &Ev) {
+        return (Ev.Kind == EventKind::Close || Ev.Kind == EventKind::Cancel) && OnO(Ev);
+      });
+      bool Sets = Channel && Channel->isSignal() &&
+                  llvm::any_of(Evs, [](const Event &Ev) {
+                    return Ev.Kind == EventKind::Write && Ev.Write == WriteKind::Assign;
+                  }) &&
+                  llvm::any_of(Evs, [&](const Event &Ev) {
+                    return Ev.Kind == EventKind::Send && OnO(Ev);
+                  });
+      if (Closes || Sets)
+        Out.push_back(Def);
     }
   }
+  return Out;
+}
+
+/// Whether F's node lies on a loop of its function: the op there repeats.
+bool Explorer::repeats(const Frame &F) const {
+  const Summary &S = sum(F.Sum);
+  llvm::SmallVector<unsigned, 16> Work;
+  for (const Edge &Ed : S.Nodes[F.Node].Out)
+    Work.push_back(Ed.To);
+  llvm::DenseSet<unsigned> Visited;
+  while (!Work.empty()) {
+    unsigned N = Work.pop_back_val();
+    if (N == F.Node)
+      return true;
+    if (!Visited.insert(N).second)
+      continue;
+    for (const Edge &Ed : S.Nodes[N].Out)
+      Work.push_back(Ed.To);
+  }
   return false;
+}
+
+/// A variable the predicate reads that no explored code sets (writes
+/// other than of zero, which only initialise a flag): the `closed` of a
+/// channel built from a condition variable that nobody closes.
+ObjectId Explorer::neverSet(const Frame &F, int Predicate) {
+  const std::vector<Formula> &Formulas = sum(F.Sum).Formulas;
+  llvm::SmallVector<int, 8> Work{Predicate};
+  while (!Work.empty()) {
+    int I = Work.pop_back_val();
+    if (I < 0 || unsigned(I) >= Formulas.size())
+      continue;
+    const Formula &X = Formulas[I];
+    Work.append({X.Left, X.Right});
+    if (X.K != Formula::Value)
+      continue;
+    for (ObjectId O : X.Objects)
+      for (ObjectId V : resolve(O, F.Subst)) {
+        bool Set = escapes(V) || llvm::any_of(Reached, [&](unsigned S) {
+          return llvm::any_of(sum(S).Events, [&](const Event &Ev) {
+            return Ev.Kind == EventKind::Write &&
+                   !(Ev.Write == WriteKind::Assign && Ev.Number == 0) &&
+                   llvm::any_of(Ev.Objects,
+                                [&](ObjectId W) { return Objects[W].Key == Objects[V].Key; });
+          });
+        });
+        if (!Set)
+          return V;
+      }
+  }
+  return NoObject;
 }
 
 void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
@@ -1979,8 +2038,8 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     if (!Second)
       continue;
     Witness W;
-      W.Label = LeakLabel::DoubleSend;
-      W.Strand = StrandKind::SecondSend;
+    W.Label = LeakLabel::DoubleSend;
+    W.Strand = StrandKind::SecondSend;
     W.Blocked = Second->Ev->Site;
     W.BlockedIn = Second->Ev->Function;
     W.BlockedKind = EventKind::SetValue;
@@ -2105,14 +2164,14 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       // The analysed function itself waits forever: only when the loop that
       // would spawn its senders can run zero times.
       for (const LoopInfo &L : sum(Root).Loops)
-          if (L.Symbol >= 0 && SymbolValue[L.Symbol] == 0 && E.Symbols[L.Symbol].Spawns &&
-              IsRecv && !W.SpawnLoop) {
-            W.Label = LeakLabel::TakeFirst;
-            W.Strand = StrandKind::NoSenders;
-            W.SpawnLoop = L.Stmt;
-            W.SpawnLoopBound = E.Symbols[L.Symbol].Key;
-            W.MaybeEmptyCaller = E.Symbols[L.Symbol].EmptyCaller;
-          }
+        if (L.Symbol >= 0 && SymbolValue[L.Symbol] == 0 && E.Symbols[L.Symbol].Spawns &&
+            IsRecv && !W.SpawnLoop) {
+          W.Label = LeakLabel::TakeFirst;
+          W.Strand = StrandKind::NoSenders;
+          W.SpawnLoop = L.Stmt;
+          W.SpawnLoopBound = E.Symbols[L.Symbol].Key;
+          W.MaybeEmptyCaller = E.Symbols[L.Symbol].EmptyCaller;
+        }
       if (W.SpawnLoop)
         Out.push_back(W);
       // Or it waits for a value its threads do send on some path: the last
@@ -2153,8 +2212,16 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     }
     const SpawnInfo *Sp = W.Spawn;
     llvm::DenseSet<unsigned> Active;
+    // A worker its owner's Stop() (or destructor) would release, on a path
+    // where that never ran.
+    llvm::SmallVector<const FunctionDecl *, 2> Releasers;
+    if (T.StartedVia && IsRecv && Objects[Obj].Kind == ObjectKind::Field)
+      Releasers = releasers(Obj);
+    bool Released = llvm::any_of(Path, [&](const Step &St) {
+      return St.Ev && St.Origin != T.Origin && llvm::is_contained(Releasers, St.Ev->Function);
+    });
     if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
-        (closedSomewhere(Obj) || ownerCouldRescue(Obj))) {
+        (closedSomewhere(Obj) || (!Releasers.empty() && !Released))) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::NeverStopped;
       W.StartedAt = T.StartedVia;
@@ -2165,6 +2232,12 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
                (!Objects[Obj].Channel->isSignal() || !canReturn(T.Frames.front().Sum, Active))) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::EndlessLoop;
+    } else if (IsRecv && Objects[Obj].Channel->isSignal() && Ev->Predicate >= 0 &&
+               repeats(F) && (W.NeverSet = neverSet(F, Ev->Predicate)) != NoObject) {
+      // A worker's loop over a channel built from a condition variable,
+      // whose close flag nothing sets.
+      W.Label = LeakLabel::RangeWithoutClose;
+      W.Strand = StrandKind::NeverClosed;
     } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed && !Objects[Obj].Channel->isSignal()) {
       W.Label = LeakLabel::RangeWithoutClose;
       if (closedSomewhere(Obj)) {

@@ -93,6 +93,9 @@ struct Witness {
   /// container, or a count.
   const clang::Decl *SpawnLoopBound = nullptr;
   const clang::CallExpr *MaybeEmptyCaller = nullptr;
+  /// A loop of waits on a condition variable for state that would end it
+  /// (a `closed` flag) and that nothing sets: that state.
+  ObjectId NeverSet = NoObject;
   /// The handle whose destructor then waits forever (jthread, async).
   const clang::VarDecl *JoiningHandle = nullptr;
 };
