@@ -990,13 +990,14 @@ int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
   Ex = ignoreWrappers(Ex)->IgnoreParenCasts();
   if (std::optional<long long> V = evalInt(Ex, Ctx))
     return constant(*V);
-  // c.size(), a.load(), an atomic's conversion: the value kept for it.
+  // c.size(), a.load(), an atomic's conversion, an error_code's test: the
+  // value (or status) kept for it.
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex); Call && Call->getMethodDecl() &&
                                                           isStandardLibrary(Call->getMethodDecl())) {
     const CXXMethodDecl *M = Call->getMethodDecl();
     if (stateRead(M->getIdentifier() ? M->getName() : "", isa<CXXConversionDecl>(M)) ==
         StateRead::Value)
-      Ex = Call->getImplicitObjectArgument();
+      Ex = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
   }
   if (const auto *B = dyn_cast<BinaryOperator>(Ex);
       B && (B->getOpcode() == BO_Add || B->getOpcode() == BO_Sub))
