@@ -2688,14 +2688,18 @@ void SummaryBuilder::build() {
       }
       // An awaited operation the model does not know (a socket read, an
       // async_write) may fail, and its exception ends the coroutine: a way
-      // out the benefit of the doubt may take.
+      // out the benefit of the doubt may take. So may a library's (declared
+      // outside this file), even one whose body is followed.
       if (const auto *Await = dyn_cast<CoawaitExpr>(St); Await && !Await->isImplicit()) {
         const auto *Op = dyn_cast<CallExpr>(ignoreWrappers(Await->getOperand()));
         const auto *Combined = dyn_cast_or_null<CXXOperatorCallExpr>(Op);
         bool Combination = Combined && (Combined->getOperator() == OO_PipePipe ||
                                         Combined->getOperator() == OO_AmpAmp);
+        const FunctionDecl *Callee = Op ? Op->getDirectCallee() : nullptr;
+        const SourceManager &SM = Ctx.getSourceManager();
+        bool Library = !Callee || !SM.isInMainFile(SM.getExpansionLoc(Callee->getLocation()));
         if (Op && !Combination && !Index.classifyCall(Op) && !Index.classifySpawn(Op) &&
-            !worthCalling(Op->getDirectCallee())) {
+            (Library || !worthCalling(Callee))) {
           unsigned From = Cur;
           emit(EventKind::Return, {}, Await);
           S.Events.back().Throws = true;
