@@ -2435,19 +2435,6 @@ const std::vector<Witness> &LeakEngine::witnesses(const FunctionDecl &Root) {
   return Found[&Root] = std::move(Unique);
 }
 
-llvm::StringRef leakLabelName(LeakLabel L) {
-  switch (L) {
-  case LeakLabel::RangeWithoutClose: return "range-without-close";
-  case LeakLabel::DoubleSend: return "double-send";
-  case LeakLabel::EarlyReturn: return "early-return";
-  case LeakLabel::CancelTimeout: return "cancel-timeout";
-  case LeakLabel::TakeFirst: return "take-first";
-  case LeakLabel::OrphanedWorker: return "orphaned-worker";
-  case LeakLabel::LoopingTimer: return "looping-timer";
-  }
-  return "";
-}
-
 static const ChannelModel *channelOf(const LeakEngine &E, const Witness &W) {
   return W.Object == NoObject ? nullptr : E.objectsView()[W.Object].Channel;
 }

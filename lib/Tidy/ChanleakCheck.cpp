@@ -1,97 +1,17 @@
-//===- ChanleakCheck.cpp - Common base of the chanleak checks -------------===//
+//===- ChanleakCheck.cpp - The chanleak checks ----------------------------===//
 
 #include "ChanleakCheck.h"
-#include "chanleak/Model/ModelFile.h"
 #include "clang/AST/ASTContext.h"
 #include "clang/AST/Attr.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
-#include "llvm/ADT/StringSet.h"
-#include <map>
-#include <mutex>
 
 using namespace clang;
 using namespace clang::ast_matchers;
 
 namespace chanleak::tidy {
-
-namespace {
-
-/// Adds a semicolon-separated list of qualified names as channels with the
-/// common op names (push/send/write, pop/recv/receive/read, close, try_*).
-void addChannelTypes(ApiModel &Model, llvm::StringRef List) {
-  llvm::SmallVector<llvm::StringRef, 4> Names;
-  List.split(Names, ';', -1, false);
-  for (llvm::StringRef Name : Names) {
-    ChannelModel M;
-    M.TypeName = Name.trim().str();
-    M.Family = "option";
-    M.Capacity.DefaultKind = CapacityKind::Rendezvous;
-    M.Capacity.Arg = 0;
-    for (llvm::StringRef Send : {"push", "send", "write", "Push", "Send", "Write"})
-      M.Methods[Send] = OpKind::Send;
-    for (llvm::StringRef Recv : {"pop", "recv", "receive", "read", "Pop", "Recv", "Receive", "Read"})
-      M.Methods[Recv] = OpKind::Recv;
-    for (llvm::StringRef Close : {"close", "Close"})
-      M.Methods[Close] = OpKind::Close;
-    for (llvm::StringRef Try : {"try_push", "try_send", "TryPush", "TrySend"})
-      M.Methods[Try] = OpKind::TrySend;
-    for (llvm::StringRef Try : {"try_pop", "try_recv", "TryPop", "TryRecv"})
-      M.Methods[Try] = OpKind::TryRecv;
-    M.ReceiveStatus = RecvStatus::Bool;
-    M.RangeIterable = true;
-    Model.addChannel(std::move(M));
-  }
-}
-
-void addSpawnerFunctions(ApiModel &Model, llvm::StringRef List) {
-  llvm::SmallVector<llvm::StringRef, 4> Names;
-  List.split(Names, ';', -1, false);
-  for (llvm::StringRef Name : Names) {
-    SpawnerModel S;
-    S.Name = Name.trim().str();
-    S.Family = "option";
-    S.CallableArg = 0;
-    S.FirstForwardedArg = 1;
-    Model.addSpawner(std::move(S));
-  }
-}
-
-/// One index per distinct configuration, shared by every check using it.
-std::shared_ptr<const ModelIndex>
-sharedIndex(llvm::StringRef ModelFile, llvm::StringRef ChannelTypes,
-            llvm::StringRef SpawnerFunctions, std::string &Error) {
-  static std::mutex Lock;
-  static std::map<std::string, std::weak_ptr<const ModelIndex>> Indexes;
-  static llvm::StringSet<> ReportedErrors;
-  std::lock_guard<std::mutex> Guard(Lock);
-  std::string Key =
-      (ModelFile + "\n" + ChannelTypes + "\n" + SpawnerFunctions).str();
-  if (auto Existing = Indexes[Key].lock())
-    return Existing;
-
-  ApiModel Model = ApiModel::builtin();
-  if (!ModelFile.empty()) {
-    llvm::Expected<ApiModel> User = loadModelFile(ModelFile);
-    if (User)
-      Model.merge(*User);
-    else {
-      std::string Message = llvm::toString(User.takeError());
-      // Every check shares the file: say it once.
-      if (ReportedErrors.insert(Message).second)
-        Error = Message;
-    }
-  }
-  addChannelTypes(Model, ChannelTypes);
-  addSpawnerFunctions(Model, SpawnerFunctions);
-  auto Index = std::make_shared<const ModelIndex>(std::move(Model));
-  Indexes[Key] = Index;
-  return Index;
-}
-
-} // namespace
 
 LeakEngine &EngineCache::engine(const ModelIndex &Index, ASTContext &Context) {
   if (Ctx != &Context) {
@@ -118,7 +38,7 @@ ChanleakCheck::ChanleakCheck(llvm::StringRef Name,
       SpawnerFunctions(Options.getLocalOrGlobal("SpawnerFunctions", "")),
       Engines(std::move(Engines)), Label(Label) {
   std::string Error;
-  Index = sharedIndex(ModelFile, ChannelTypes, SpawnerFunctions, Error);
+  Index = this->Engines->indexes().get({ModelFile, ChannelTypes, SpawnerFunctions}, Error);
   if (!Error.empty())
     configurationDiag("chanleak: %0; using the built-in model only",
                       DiagnosticIDs::Error)
@@ -160,11 +80,10 @@ void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
   // Broken code gives a broken AST: say nothing rather than guess.
   if (Result.Context->getDiagnostics().hasUncompilableErrorOccurred())
     return;
-  Ctx = Result.Context;
-  LeakEngine &Engine = Engines->engine(*Index, *Ctx);
+  LeakEngine &Engine = Engines->engine(*Index, *Result.Context);
   for (const Witness &W : Engine.witnesses(*FD))
     if (W.Label == Label)
-      reportWitness(W, Engine);
+      report(explain(W, Engine));
 }
 
 /// The lambda expression whose call operator is Operator, in Body.
@@ -231,67 +150,18 @@ bool ChanleakCheck::isSuppressed(const Stmt *At, const FunctionDecl *Within) con
   return false;
 }
 
-bool ChanleakCheck::report(const Stmt *At, const FunctionDecl *Within,
-                           llvm::StringRef Message,
-                           llvm::ArrayRef<FixItHint> Fixes) {
-  Reporting = false;
-  SourceLocation Loc = At->getBeginLoc();
-  if (Loc.isInvalid() || isSuppressed(At, Within) ||
+void ChanleakCheck::report(const Finding &F) {
+  SourceLocation Loc = F.Blocked->getBeginLoc();
+  if (Loc.isInvalid() || isSuppressed(F.Blocked, F.BlockedIn) ||
       !Reported.insert(Loc.getRawEncoding()).second)
-    return false;
-  auto Diag = diag(Loc, Message);
-  for (const FixItHint &Fix : Fixes)
-    Diag << Fix;
-  Reporting = true;
-  return true;
-}
-
-void ChanleakCheck::note(SourceLocation Loc, llvm::StringRef Message) {
-  if (Reporting && Loc.isValid())
-    diag(Loc, Message, DiagnosticIDs::Note);
-}
-
-void ChanleakCheck::note(const Stmt *At, llvm::StringRef Message) {
-  if (At)
-    note(At->getBeginLoc(), Message);
-}
-
-void ChanleakCheck::noteSpawn(const Witness &W) {
-  if (!W.Spawn)
     return;
-  std::string Message = "thread spawned here";
-  if (W.Spawn->Loop)
-    Message = W.SpawnLoopCount ? ("thread spawned here, " + llvm::Twine(*W.SpawnLoopCount) +
-                                  " times in a loop").str()
-                               : "thread spawned here, once per loop iteration";
-  note(W.Spawn->Site, Message);
-}
-
-void ChanleakCheck::noteExit(const Witness &W, llvm::StringRef Without) {
-  std::string Who = W.LeaverIsSpawned ? "the thread" : "'" + functionName(W.Leaver) + "'";
-  // A coroutine that runs off its end gets an implicit `co_return;`, placed
-  // at its name: it ends at its closing brace.
-  const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(W.Exit);
-  bool Synthesized = Coreturn && Coreturn->isImplicit();
-  const Stmt *Body = W.Leaver ? W.Leaver->getBody() : nullptr;
-  if (W.Exit && isa<CXXThrowExpr>(W.Exit))
-    note(W.Exit, "exception thrown here leaves " + Who + " " + Without.str());
-  else if (W.Exit && W.Exit != Body && !Synthesized)
-    note(W.Exit, Who + " returns here " + Without.str());
-  else if (Body)
-    note(Body->getEndLoc(), Who + " ends here " + Without.str());
-}
-
-std::string quoted(const NamedDecl *D) {
-  return D ? "'" + D->getNameAsString() + "'" : std::string("the channel");
-}
-
-std::string functionName(const FunctionDecl *FD) {
-  if (!FD)
-    return "<thread>";
-  if (const auto *Method = dyn_cast<CXXMethodDecl>(FD); Method && Method->getParent()->isLambda())
-    return "lambda";
-  return FD->getQualifiedNameAsString();
+  {
+    auto Diag = diag(Loc, F.Message);
+    for (const FixItHint &Fix : F.Fixes)
+      Diag << Fix;
+  }
+  for (const FindingNote &N : F.Notes)
+    diag(N.Loc, N.Message, DiagnosticIDs::Note);
 }
 
 } // namespace chanleak::tidy

@@ -1,12 +1,12 @@
-//===- ChanleakCheck.h - Common base of the chanleak checks -----*- C++ -*-===//
+//===- ChanleakCheck.h - The chanleak checks --------------------*- C++ -*-===//
 //
-// Every chanleak check analyses whole functions: it matches each function
-// definition of the main file, asks the translation unit's LeakEngine (one
-// per model configuration, shared by all seven checks through the module's
-// EngineCache) for the function's witnesses, keeps those of its own label
-// and words them through report(), which applies [[clang::suppress]] and
-// drops duplicates. Options shared by all checks (ModelFile, ChannelTypes,
-// SpawnerFunctions) are read here.
+// Every chanleak check is this class with its own label: it matches each
+// function definition of the main file, asks the translation unit's
+// LeakEngine (one per model configuration, shared by all seven checks
+// through the module's EngineCache) for the function's witnesses, keeps
+// those of its label and prints the engine's explanation of each, unless
+// [[clang::suppress]] silences it or it was printed already. The options
+// (ModelFile, ChannelTypes, SpawnerFunctions) are the model's.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,20 +14,25 @@
 #define CHANLEAK_TIDY_CHANLEAKCHECK_H
 
 #include "chanleak/Analysis/Engine.h"
+#include "chanleak/Model/ModelConfig.h"
 #include "clang-tidy/ClangTidyCheck.h"
+#include "chanleak/Analysis/Explain.h"
 #include "llvm/ADT/DenseSet.h"
 #include <map>
 
 namespace chanleak::tidy {
 
-/// The engines of the translation unit being analysed, one per model index;
-/// owned by the module, so every check of one clang-tidy run shares them.
+/// The model indexes of the run and the engines of the translation unit
+/// being analysed, one per index; owned by the module, so every check of
+/// one clang-tidy run shares them.
 class EngineCache {
 public:
   LeakEngine &engine(const ModelIndex &Index, clang::ASTContext &Ctx);
   void startTranslationUnit();
+  ModelIndexCache &indexes() { return Indexes; }
 
 private:
+  ModelIndexCache Indexes;
   clang::ASTContext *Ctx = nullptr;
   std::map<const ModelIndex *, std::unique_ptr<LeakEngine>> Engines;
 };
@@ -47,31 +52,8 @@ public:
     return LangOpts.CPlusPlus;
   }
 
-protected:
-  /// Words one witness of this check's label.
-  virtual void reportWitness(const Witness &W, LeakEngine &E) = 0;
-
-  /// Starts a warning at the blocking operation `At`, a statement of the
-  /// body of `Within`, unless it is suppressed with [[clang::suppress]] or
-  /// was reported already; notes follow with note(). Returns false when the
-  /// finding is dropped.
-  bool report(const clang::Stmt *At, const clang::FunctionDecl *Within,
-              llvm::StringRef Message,
-              llvm::ArrayRef<clang::FixItHint> Fixes = {});
-  void note(clang::SourceLocation Loc, llvm::StringRef Message);
-  void note(const clang::Stmt *At, llvm::StringRef Message);
-
-  /// The "thread spawned here" note every finding in a spawned thread has.
-  void noteSpawn(const Witness &W);
-
-  /// The note at the event that strands a peer: the early return, the
-  /// throw, or the end of the function. `Without` says what was skipped
-  /// ("without receiving from 'results'").
-  void noteExit(const Witness &W, llvm::StringRef Without);
-
-  clang::ASTContext &context() const { return *Ctx; }
-
 private:
+  void report(const Finding &F);
   bool isSuppressed(const clang::Stmt *At, const clang::FunctionDecl *Within) const;
 
   std::string ModelFile;
@@ -80,16 +62,8 @@ private:
   std::shared_ptr<const ModelIndex> Index;
   std::shared_ptr<EngineCache> Engines;
   LeakLabel Label;
-  clang::ASTContext *Ctx = nullptr;
-  bool Reporting = false;
   llvm::DenseSet<unsigned> Reported;
 };
-
-/// "'name'" for a declaration, for messages.
-std::string quoted(const clang::NamedDecl *D);
-
-/// A short name for a function, for messages: "lambda" for a lambda.
-std::string functionName(const clang::FunctionDecl *FD);
 
 } // namespace chanleak::tidy
 

@@ -1,12 +1,6 @@
 //===- ChanleakTidyModule.cpp - Registers the chanleak checks -------------===//
 
-#include "CancelTimeoutCheck.h"
-#include "DoubleSendCheck.h"
-#include "EarlyReturnCheck.h"
-#include "LoopingTimerCheck.h"
-#include "OrphanedWorkerCheck.h"
-#include "RangeWithoutCloseCheck.h"
-#include "TakeFirstCheck.h"
+#include "ChanleakCheck.h"
 #include "clang-tidy/ClangTidyModule.h"
 #include "llvm/Config/llvm-config.h"
 // LLVM 22 moved the registry into ClangTidyModule.h and deprecated this one.
@@ -16,28 +10,20 @@
 
 namespace chanleak::tidy {
 
+/// One check per leak label, `chanleak-<label>`, all sharing the module's
+/// engines.
 class ChanleakModule : public clang::tidy::ClangTidyModule {
 public:
   void addCheckFactories(clang::tidy::ClangTidyCheckFactories &Factories) override {
-    add<RangeWithoutCloseCheck>(Factories, "chanleak-range-without-close");
-    add<DoubleSendCheck>(Factories, "chanleak-double-send");
-    add<EarlyReturnCheck>(Factories, "chanleak-early-return");
-    add<CancelTimeoutCheck>(Factories, "chanleak-cancel-timeout");
-    add<TakeFirstCheck>(Factories, "chanleak-take-first");
-    add<OrphanedWorkerCheck>(Factories, "chanleak-orphaned-worker");
-    add<LoopingTimerCheck>(Factories, "chanleak-looping-timer");
+    for (LeakLabel Label : AllLeakLabels)
+      Factories.registerCheckFactory(
+          ("chanleak-" + leakLabelName(Label)).str(),
+          [Engines = Engines, Label](llvm::StringRef Name, clang::tidy::ClangTidyContext *Context) {
+            return std::make_unique<ChanleakCheck>(Name, Context, Engines, Label);
+          });
   }
 
 private:
-  /// Every check of this module shares the module's engines.
-  template <typename Check>
-  void add(clang::tidy::ClangTidyCheckFactories &Factories, llvm::StringRef Name) {
-    Factories.registerCheckFactory(
-        Name, [Engines = Engines](llvm::StringRef Name, clang::tidy::ClangTidyContext *Context) {
-          return std::make_unique<Check>(Name, Context, Engines);
-        });
-  }
-
   std::shared_ptr<EngineCache> Engines = std::make_shared<EngineCache>();
 };
 

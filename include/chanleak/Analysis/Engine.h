@@ -35,7 +35,16 @@ enum class LeakLabel : unsigned char {
   LoopingTimer,
 };
 
+constexpr LeakLabel AllLeakLabels[] = {
+    LeakLabel::RangeWithoutClose, LeakLabel::DoubleSend, LeakLabel::EarlyReturn,
+    LeakLabel::CancelTimeout,     LeakLabel::TakeFirst,  LeakLabel::OrphanedWorker,
+    LeakLabel::LoopingTimer,
+};
+
+/// The pattern's name: "range-without-close" (chanleak-range-without-close).
 llvm::StringRef leakLabelName(LeakLabel L);
+/// Its analyzer checker's name: "RangeWithoutClose" (chanleak.RangeWithoutClose).
+llvm::StringRef leakLabelCheckerName(LeakLabel L);
 
 /// What strands the blocked thread.
 enum class StrandKind : unsigned char {
