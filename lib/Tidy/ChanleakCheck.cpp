@@ -86,73 +86,9 @@ void ChanleakCheck::check(const MatchFinder::MatchResult &Result) {
       report(explain(W, Engine));
 }
 
-/// The lambda expression whose call operator is Operator, in Body.
-static const LambdaExpr *findLambda(const Stmt *Body, const CXXMethodDecl *Operator) {
-  if (!Body)
-    return nullptr;
-  if (const auto *Lambda = dyn_cast<LambdaExpr>(Body);
-      Lambda && Lambda->getCallOperator() == Operator)
-    return Lambda;
-  for (const Stmt *Child : Body->children())
-    if (const LambdaExpr *Found = findLambda(Child, Operator))
-      return Found;
-  return nullptr;
-}
-
-// The walk uses a ParentMap of the enclosing function rather than the
-// ASTContext's parent map, which clang builds for the whole translation unit
-// (headers included) on first use and which cost more than the analysis.
-bool ChanleakCheck::isSuppressed(const Stmt *At, const FunctionDecl *Within) const {
-  auto Matches = [&](const SuppressAttr *A) {
-    if (A->diagnosticIdentifiers_size() == 0)
-      return true;
-    for (llvm::StringRef Id : A->diagnosticIdentifiers())
-      if (Id == getID() || Id == "chanleak" || getID().starts_with(Id))
-        return true;
-    return false;
-  };
-  auto DeclSuppressed = [&](const Decl *D) {
-    for (const auto *Suppress : D->specific_attrs<SuppressAttr>())
-      if (Matches(Suppress))
-        return true;
-    return false;
-  };
-  const Stmt *From = At;
-  for (const FunctionDecl *Fn = Within; Fn && From;) {
-    const Stmt *Body = Fn->getBody();
-    if (!Body)
-      break;
-    ParentMap Parents(const_cast<Stmt *>(Body));
-    for (const Stmt *S = From; S; S = Parents.getParent(S)) {
-      if (const auto *Attributed = dyn_cast<AttributedStmt>(S))
-        for (const Attr *A : Attributed->getAttrs())
-          if (const auto *Suppress = dyn_cast<SuppressAttr>(A); Suppress && Matches(Suppress))
-            return true;
-      if (const auto *DS = dyn_cast<DeclStmt>(S))
-        for (const Decl *D : DS->decls())
-          if (DeclSuppressed(D))
-            return true;
-    }
-    if (DeclSuppressed(Fn))
-      return true;
-    // A lambda: go on from the lambda expression in its enclosing function.
-    const auto *Method = dyn_cast<CXXMethodDecl>(Fn);
-    if (!Method || !Method->getParent()->isLambda())
-      break;
-    Fn = dyn_cast_or_null<FunctionDecl>(
-        Method->getParent()->getDeclContext()->getNonClosureAncestor());
-    From = Fn ? findLambda(Fn->getBody(), Method) : nullptr;
-  }
-  for (const DeclContext *DC = Within ? Within->getDeclContext() : nullptr; DC;
-       DC = DC->getParent())
-    if (const auto *D = dyn_cast<Decl>(DC); D && DeclSuppressed(D))
-      return true;
-  return false;
-}
-
 void ChanleakCheck::report(const Finding &F) {
   SourceLocation Loc = F.Blocked->getBeginLoc();
-  if (Loc.isInvalid() || isSuppressed(F.Blocked, F.BlockedIn) ||
+  if (Loc.isInvalid() || isSuppressedByAttribute(F.Blocked, F.BlockedIn, Label) ||
       !Reported.insert(Loc.getRawEncoding()).second)
     return;
   {

@@ -17,6 +17,7 @@
 #include "chanleak/Model/ModelConfig.h"
 #include "clang-tidy/ClangTidyCheck.h"
 #include "chanleak/Analysis/Explain.h"
+#include "chanleak/Analysis/Suppression.h"
 #include "llvm/ADT/DenseSet.h"
 #include <map>
 
@@ -54,7 +55,6 @@ public:
 
 private:
   void report(const Finding &F);
-  bool isSuppressed(const clang::Stmt *At, const clang::FunctionDecl *Within) const;
 
   std::string ModelFile;
   std::string ChannelTypes;
