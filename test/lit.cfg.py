@@ -1,5 +1,6 @@
 # -*- Python -*-
-# lit configuration for chanleak's FileCheck tests (test/tidy/**).
+# lit configuration for chanleak's FileCheck tests (test/tidy/**, the
+# clang-tidy checks, and test/analyzer/**, the Static Analyzer checkers).
 #
 # Run through ctest (test `chanleak-lit`) or directly:
 #   python3 /usr/lib/llvm-19/build/utils/lit/lit.py -sv build/test
@@ -46,10 +47,25 @@ config.substitutions.append(
         % (python, runner, config.clang_tidy, config.chanleak_tidy_plugin, filecheck),
     )
 )
+# The analyzer with the chanleak checkers loaded; a test adds the checkers
+# it enables, -verify, and its flags.
+config.substitutions.append(
+    (
+        "%analyze_chanleak",
+        "%s --analyze -o /dev/null -std=c++20 -pthread -I%s -Xclang -load -Xclang %s "
+        "-Xclang -analyzer-output=text"
+        % (config.clang, os.path.join(config.chanleak_src_root, "include"),
+           config.chanleak_analyzer_plugin),
+    )
+)
+config.substitutions.append(("%chanleak_analyzer_plugin", config.chanleak_analyzer_plugin))
+config.substitutions.append(("%clangxx", config.clang))
 config.substitutions.append(("%chanleak_tidy_plugin", config.chanleak_tidy_plugin))
 config.substitutions.append(("%chanleak_tidy_impl", config.chanleak_tidy_impl))
 config.substitutions.append(("%loader_dummy_impl", config.loader_dummy_impl))
 config.substitutions.append(("%other_clang_tidy", config.other_clang_tidy or "false"))
+# After %other_clang_tidy, which it is a prefix of.
+config.substitutions.append(("%other_clang", config.other_clang or "false"))
 config.substitutions.append(("%other_llvm_major", config.other_llvm_version_major or "0"))
 config.substitutions.append(("%llvm_major", config.llvm_version_major))
 config.substitutions.append(("%clang_tidy", config.clang_tidy))
@@ -62,6 +78,8 @@ config.substitutions.append(("%python", python))
 config.available_features.add("llvm" + config.llvm_version_major)
 if config.other_clang_tidy and os.path.exists(config.other_clang_tidy):
     config.available_features.add("other-clang-tidy")
+if config.other_clang and os.path.exists(config.other_clang):
+    config.available_features.add("other-clang")
 if config.chanleak_have_tidy_impl:
     config.available_features.add("chanleak-tidy-impl")
 

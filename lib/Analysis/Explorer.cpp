@@ -1992,6 +1992,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
           }
       if (!Joining)
         continue;
+      W.LeaverJoins = true;
       llvm::SmallVector<unsigned, 8> Work{PF.Node};
       llvm::DenseSet<unsigned> Visited;
       const Summary &PS = sum(PF.Sum);

@@ -112,13 +112,6 @@ public:
   void checkEndOfTranslationUnit(const TranslationUnitDecl *TU, AnalysisManager &Mgr,
                                  BugReporter &BR) const;
 
-private:
-  struct Frontend {
-    bool Enabled = false;
-    std::unique_ptr<BugType> Type;
-    std::shared_ptr<const ModelIndex> Index;
-  };
-
   /// A leak that a path of its leaver must reach to be reported.
   struct Awaited {
     Finding F;
@@ -129,6 +122,14 @@ private:
     const Stmt *Spawn;
     bool Reported = false;
   };
+
+private:
+  struct Frontend {
+    bool Enabled = false;
+    std::unique_ptr<BugType> Type;
+    std::shared_ptr<const ModelIndex> Index;
+  };
+
 
   const Frontend &frontend(LeakLabel L) const { return Frontends[static_cast<unsigned>(L)]; }
   LeakEngine &engine(const ModelIndex &Index, ASTContext &Ctx) const;
@@ -226,11 +227,12 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
 /// Whether a path of the analysed code can show the leak: its leaver is the
 /// code that spawned the blocked thread (not another thread) and leaves by a
 /// return or by its end, which ExprEngine follows (it stops at a throw, and
-/// does not analyse coroutines).
+/// does not analyse coroutines). A leaver that waits in a join for the
+/// stranded thread never leaves, and ExprEngine's joins do not wait.
 std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness &W,
                                                                     Finding F) const {
   const FunctionDecl *Leaver = W.Leaver;
-  if (!Leaver || W.LeaverIsSpawned || !Leaver->getBody() ||
+  if (!Leaver || W.LeaverIsSpawned || W.LeaverJoins || !Leaver->getBody() ||
       isa<CoroutineBodyStmt>(Leaver->getBody()))
     return std::nullopt;
   const ReturnStmt *Exit = nullptr;
@@ -277,6 +279,15 @@ void ChanleakChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) co
   C.addTransition(State, Note);
 }
 
+/// Whether leaving by RS is the exit the leak needs. The engine reads the
+/// return that ends a body as its end.
+static bool leavesBy(const ChanleakChecker::Awaited &A, const ReturnStmt *RS) {
+  if (A.Exit || !RS)
+    return A.Exit == RS;
+  const auto *Body = dyn_cast<CompoundStmt>(A.Leaver->getBody());
+  return Body && !Body->body_empty() && Body->body_back() == RS;
+}
+
 void ChanleakChecker::leaving(const ReturnStmt *RS, CheckerContext &C) const {
   const StackFrameContext *Frame = C.getStackFrame();
   const auto *FD = dyn_cast_or_null<FunctionDecl>(Frame->getDecl());
@@ -286,7 +297,7 @@ void ChanleakChecker::leaving(const ReturnStmt *RS, CheckerContext &C) const {
   ProgramStateRef State = C.getState();
   for (unsigned Index : It->second) {
     Awaited &A = Awaiting[Index];
-    if (A.Reported || A.Exit != RS)
+    if (A.Reported || !leavesBy(A, RS))
       continue;
     if (A.Spawn) {
       const StackFrameContext *const *SpawnFrame = State->get<SpawnedOnPath>(A.Spawn);

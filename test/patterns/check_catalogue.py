@@ -2,7 +2,9 @@
 """Check chanleak's static findings against the pattern catalogue.
 
 Every catalogue program patterns/<pattern>/<family>_<leaky|fixed>[_variant].cpp
-is analysed with clang-tidy and the chanleak plugin. A leaky program marks
+is analysed with clang-tidy and the chanleak plugin (or, with --clang, with
+the Static Analyzer and the chanleak checkers, whose chanleak.<Pattern> names
+count as the checks chanleak-<pattern>). A leaky program marks
 each operation that blocks forever with a trailing comment
 
     ... // CHANLEAK: chanleak-<check>
@@ -13,6 +15,7 @@ warning of that check on that line and no other chanleak warning appears
 when no chanleak warning appears at all.
 
   check_catalogue.py --clang-tidy CT --plugin libchanleak-tidy.so -p BUILD --patterns DIR
+  check_catalogue.py --clang CLANG++ --plugin libchanleak-analyzer.so -p BUILD --patterns DIR
   check_catalogue.py ... --list          print the findings only
   check_catalogue.py --lint-only --patterns DIR
                                          check the catalogue's own rules
@@ -23,6 +26,7 @@ import concurrent.futures
 import json
 import os
 import re
+import shlex
 import subprocess
 import sys
 
@@ -133,6 +137,51 @@ def compile_db_files(build_dir):
     return files
 
 
+def checker_to_check(name):
+    """chanleak.RangeWithoutClose -> chanleak-range-without-close."""
+    if not name.startswith("chanleak."):
+        return name
+    return "chanleak-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name[len("chanleak."):]).lower()
+
+
+def db_arguments(build_dir, path):
+    """The compile database's arguments for path, without the compiler,
+    the output and -c."""
+    with open(os.path.join(build_dir, "compile_commands.json"), encoding="utf-8") as f:
+        for e in json.load(f):
+            f_ = e.get("file", "")
+            if not os.path.isabs(f_):
+                f_ = os.path.join(e.get("directory", ""), f_)
+            if os.path.realpath(f_) != os.path.realpath(path):
+                continue
+            argv = e.get("arguments") or shlex.split(e.get("command", ""))
+            out, skip = [], False
+            for a in argv[1:]:
+                if skip:
+                    skip = False
+                elif a == "-o":
+                    skip = True
+                elif a in ("-c", path, f_) or os.path.realpath(a) == os.path.realpath(path):
+                    continue
+                else:
+                    out.append(a)
+            return e.get("directory", "."), out
+    return None
+
+
+def run_analyzer(args, prog, in_db, include_dir, repo_include):
+    """The Static Analyzer with the chanleak checkers, its diagnostics named
+    as the clang-tidy checks are."""
+    flags = db_arguments(args.build_dir, prog.path) if in_db else None
+    cwd, argv = flags if flags else (None, ["-std=c++20", "-pthread", f"-I{include_dir}",
+                                            f"-I{repo_include}", "-DASIO_HAS_CO_AWAIT=1",
+                                            "-DASIO_HAS_STD_COROUTINE=1"])
+    cmd = [args.clang, "--analyze", "-Xclang", "-load", "-Xclang", args.plugin,
+           "-Xclang", "-analyzer-checker=chanleak", "-Xclang", "-analyzer-output=text",
+           "-o", os.devnull] + argv + [a for a in args.extra_arg] + [prog.path]
+    return run_command(args, cmd, cwd, args.clang)
+
+
 def run_tidy(args, prog, in_db, include_dir, repo_include):
     cmd = [args.clang_tidy, f"--load={args.plugin}", "--checks=-*,chanleak-*",
            "--quiet", f"--header-filter={re.escape(include_dir)}.*"]
@@ -145,19 +194,24 @@ def run_tidy(args, prog, in_db, include_dir, repo_include):
         # analyse with the flags the catalogue's CMakeLists uses.
         cmd += ["--", "-std=c++20", "-pthread", f"-I{include_dir}", f"-I{repo_include}",
                 "-DASIO_HAS_CO_AWAIT=1", "-DASIO_HAS_STD_COROUTINE=1"]
+    return run_command(args, cmd, None, args.clang_tidy)
+
+
+def run_command(args, cmd, cwd, tool):
     try:
         proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                              text=True, timeout=args.timeout)
+                              text=True, timeout=args.timeout, cwd=cwd)
         out, rc = proc.stdout, proc.returncode
     except subprocess.TimeoutExpired:
-        out, rc = f"clang-tidy timed out after {args.timeout}s", -1
+        out, rc = f"{os.path.basename(tool)} timed out after {args.timeout}s", -1
     except OSError as e:
-        out, rc = f"cannot run {args.clang_tidy}: {e}", -1
+        out, rc = f"cannot run {tool}: {e}", -1
     diags = []  # (file, line, col, sev, msg, [checks])
     for text in out.splitlines():
         m = DIAG.match(text)
         if m:
-            checks = [c.strip() for c in (m.group("checks") or "").split(",") if c.strip()]
+            checks = [checker_to_check(c.strip())
+                      for c in (m.group("checks") or "").split(",") if c.strip()]
             diags.append((os.path.realpath(m.group("file")), int(m.group("line")),
                           int(m.group("col")), m.group("sev"), m.group("msg"), checks))
     return rc, out, diags
@@ -173,7 +227,7 @@ def judge(prog, rc, out, diags):
         details += [f"compile error {os.path.basename(d[0])}:{d[1]}: {d[4]}" for d in errors[:3]]
     elif rc != 0 and not findings:
         last = out.strip().splitlines()[-1:] or ["(no output)"]
-        details.append(f"clang-tidy exit {rc}: {last[0]}")
+        details.append(f"exit {rc}: {last[0]}")
     found = set()
     for f, line, _col, _sev, _msg, checks in findings:
         for c in checks:
@@ -194,8 +248,11 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--patterns", required=True, help="the catalogue directory (patterns/)")
-    ap.add_argument("--clang-tidy", dest="clang_tidy")
-    ap.add_argument("--plugin", help="libchanleak-tidy.so to --load")
+    engine = ap.add_mutually_exclusive_group()
+    engine.add_argument("--clang-tidy", dest="clang_tidy")
+    engine.add_argument("--clang", help="clang++ to run --analyze with the analyzer plugin")
+    ap.add_argument("--plugin", help="libchanleak-tidy.so (or, with --clang, "
+                    "libchanleak-analyzer.so) to load")
     ap.add_argument("-p", dest="build_dir", help="build directory with compile_commands.json")
     ap.add_argument("--list", action="store_true", help="print the findings, judge nothing")
     ap.add_argument("--lint-only", action="store_true",
@@ -207,7 +264,7 @@ def main():
                     "wrong today (`pattern/file.cpp  reason` per line): they count as XFAIL; "
                     "one that passes is an XPASS failure, so the list only shrinks")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
-    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per clang-tidy run")
+    ap.add_argument("--timeout", type=float, default=300.0, help="seconds per program")
     args = ap.parse_args()
 
     patterns_dir = os.path.abspath(args.patterns)
@@ -226,9 +283,13 @@ def main():
               f"{len(problems)} problems")
         return 1 if problems else 0
 
-    for name in ("clang_tidy", "plugin", "build_dir"):
+    if not args.clang_tidy and not args.clang:
+        ap.error("--clang-tidy or --clang is required unless --lint-only")
+    for name in ("plugin", "build_dir"):
         if not getattr(args, name):
             ap.error(f"--{name.replace('_', '-')} is required unless --lint-only")
+    run = run_analyzer if args.clang else run_tidy
+    args.plugin = os.path.abspath(args.plugin)  # the analyzer runs in the database's directory
     if args.build_dir == "-p":
         ap.error("-p needs a build directory")
     db = compile_db_files(args.build_dir)
@@ -236,7 +297,7 @@ def main():
     repo_include = os.path.join(os.path.dirname(patterns_dir), "include")
 
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-        futs = {p: pool.submit(run_tidy, args, p, os.path.realpath(p.path) in db,
+        futs = {p: pool.submit(run, args, p, os.path.realpath(p.path) in db,
                                include_dir, repo_include) for p in programs}
         results = {p: f.result() for p, f in futs.items()}
 

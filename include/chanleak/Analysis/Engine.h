@@ -88,6 +88,9 @@ struct Witness {
   const clang::FunctionDecl *Leaver = nullptr;
   const clang::Stmt *Exit = nullptr;
   bool LeaverIsSpawned = false;
+  /// The leaver has not left: it waits in a join for a stranded thread, and
+  /// Exit is the return it was heading for.
+  bool LeaverJoins = false;
   /// The leaver is another thread, not the blocked thread's parent.
   bool LeaverIsSibling = false;
   /// Pattern-specific events: the wait that gives up, the first send, the
