@@ -142,11 +142,23 @@ bool isSuppressedByNoLint(SourceLocation Loc, const SourceManager &SM, LeakLabel
   llvm::StringRef Line = Buffer.slice(LineStart, LineEnd);
   if (lineSuppresses(Line, "NOLINT", Label))
     return true;
-  if (LineStart == 0)
-    return false;
-  size_t PrevStart = Buffer.rfind('\n', LineStart - 1);
-  PrevStart = PrevStart == llvm::StringRef::npos ? 0 : PrevStart + 1;
-  return lineSuppresses(Buffer.slice(PrevStart, LineStart - 1), "NOLINTNEXTLINE", Label);
+  if (LineStart > 0) {
+    size_t PrevStart = Buffer.rfind('\n', LineStart - 1);
+    PrevStart = PrevStart == llvm::StringRef::npos ? 0 : PrevStart + 1;
+    if (lineSuppresses(Buffer.slice(PrevStart, LineStart - 1), "NOLINTNEXTLINE", Label))
+      return true;
+  }
+  // Inside a NOLINTBEGIN ... NOLINTEND block that covers the check.
+  int Open = 0;
+  for (llvm::StringRef Before = Buffer.take_front(LineStart); !Before.empty();) {
+    auto [Text, Rest] = Before.split('\n');
+    Before = Rest;
+    if (lineSuppresses(Text, "NOLINTBEGIN", Label))
+      ++Open;
+    else if (Open > 0 && lineSuppresses(Text, "NOLINTEND", Label))
+      --Open;
+  }
+  return Open > 0;
 }
 
 } // namespace chanleak
