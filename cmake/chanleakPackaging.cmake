@@ -19,13 +19,19 @@ target_include_directories(chanleak-annotations INTERFACE
   $<INSTALL_INTERFACE:${CMAKE_INSTALL_INCLUDEDIR}>)
 set_target_properties(chanleak-annotations PROPERTIES EXPORT_NAME annotations)
 
-# The shim and the module it loads go to the same directory: the shim looks
-# for libchanleak-tidy-impl.so next to itself.
+# Each shim and the module it loads go to the same directory: the shim looks
+# for its -impl.so next to itself.
 install(TARGETS chanleak-tidy
   LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT tidy)
 if(TARGET chanleak-tidy-impl)
   install(TARGETS chanleak-tidy-impl
     LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT tidy)
+endif()
+install(TARGETS chanleak-analyzer
+  LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT analyzer)
+if(TARGET chanleak-analyzer-impl)
+  install(TARGETS chanleak-analyzer-impl
+    LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR} COMPONENT analyzer)
 endif()
 
 # The runtime, linked (chanleak::rt, chanleak::rt-static) or preloaded.

@@ -14,13 +14,14 @@ run(${CMAKE_COMMAND} --install ${BUILD_DIR} --prefix ${prefix})
 
 set(expected
   lib/libchanleak-tidy.so
+  lib/libchanleak-analyzer.so
   include/chanleak/annotations.h
   share/doc/chanleak
   lib/cmake/chanleak/chanleakConfig.cmake
   lib/cmake/chanleak/chanleakConfigVersion.cmake
   lib/cmake/chanleak/chanleakTargets.cmake)
 if(EXPECT_IMPL)
-  list(APPEND expected lib/libchanleak-tidy-impl.so)
+  list(APPEND expected lib/libchanleak-tidy-impl.so lib/libchanleak-analyzer-impl.so)
 endif()
 foreach(f IN LISTS expected)
   if(NOT EXISTS ${prefix}/${f})
