@@ -58,7 +58,7 @@ COMMON_FLAGS = ["-std=c++20", "-frtti", "-fexceptions", "-DASIO_HAS_CO_AWAIT=1",
                 "-I" + os.path.join(ROOT, "include"),
                 "-I" + os.path.join(ROOT, "patterns", "include")]
 FINDING = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+): warning: (?P<msg>.*) "
-                     r"\[(?P<check>chanleak-[a-z-]+)\]$")
+                     r"\[(?P<check>chanleak[-.][A-Za-z-]+)\]$")
 TIDY_ERROR = re.compile(r"^(?P<file>.*?):(?P<line>\d+):(?P<col>\d+): error: (?P<msg>.*)$")
 
 
@@ -210,17 +210,37 @@ def run_once(prog, build_key, binary, args, cache, rep):
     return res
 
 
-def tidy_program(prog, args, cache):
-    config = {"Checks": "-*,chanleak-*"}
+def checker_to_check(name):
+    """chanleak.RangeWithoutClose -> chanleak-range-without-close."""
+    if not name.startswith("chanleak."):
+        return name
+    return "chanleak-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name[len("chanleak."):]).lower()
+
+
+def static_command(prog, args):
+    """The command that analyses prog with the chosen engine."""
+    mp = prog.get("model_path")
+    if args.engine == "analyzer":
+        cmd = [args.clang_tidy, "--analyze", "-o", os.devnull, "-fno-caret-diagnostics",
+               "-Xclang", "-load", "-Xclang", args.plugin,
+               "-Xclang", "-analyzer-checker=chanleak"]
+        for c in CHECKS if mp else []:
+            checker = "chanleak." + "".join(w.title() for w in c[len("chanleak-"):].split("-"))
+            cmd += ["-Xclang", "-analyzer-config", "-Xclang", "%s:ModelFile=%s" % (checker, mp)]
+        return cmd + COMMON_FLAGS + ["-pthread", prog["path"]]
     opts = []
-    if prog.get("model_path"):
-        mp = prog["model_path"]
+    if mp:
         opts = ["ModelFile: '%s'" % mp] + ["%s.ModelFile: '%s'" % (c, mp) for c in CHECKS]
     cfg = "{Checks: '-*,chanleak-*'%s}" % (", CheckOptions: {%s}" % ", ".join(opts) if opts else "")
-    cmd = [args.clang_tidy, "--load=" + args.plugin, "--config=" + cfg, "--quiet", prog["path"],
-           "--"] + COMMON_FLAGS + ["-pthread"]
+    return [args.clang_tidy, "--load=" + args.plugin, "--config=" + cfg, "--quiet", prog["path"],
+            "--"] + COMMON_FLAGS + ["-pthread"]
+
+
+def tidy_program(prog, args, cache):
+    cmd = static_command(prog, args)
+    # The key leaves out the private copy's path and the program's path.
     key = sha(prog["text"], prog.get("model_text") or "", args.plugin_digest, args.tidy_version,
-              " ".join(cmd[3:4] + cmd[6:]))
+              args.engine, " ".join(a for a in cmd[1:] if a not in (args.plugin, prog["path"])))
     hit = cache.get("tidy", key)
     if hit:
         hit["cached"] = True
@@ -238,7 +258,7 @@ def tidy_program(prog, args, cache):
     for line in (out + "\n" + err).splitlines():
         m = FINDING.match(line)
         if m and os.path.basename(m.group("file")) == base:
-            findings.append({"check": m.group("check"), "line": int(m.group("line")),
+            findings.append({"check": checker_to_check(m.group("check")), "line": int(m.group("line")),
                              "message": m.group("msg")})
             continue
         m = TIDY_ERROR.match(line)
@@ -387,7 +407,11 @@ def main():
     ap.add_argument("--out", default=None, help="output and cache dir (default <build>/corpus)")
     ap.add_argument("-j", "--jobs", type=int, default=2)
     ap.add_argument("--cxx", default="g++-12", help="compiler (g++-12 or clang++-19)")
-    ap.add_argument("--clang-tidy", default="/usr/lib/llvm-19/bin/clang-tidy")
+    ap.add_argument("--engine", choices=("tidy", "analyzer"), default="tidy",
+                    help="the clang-tidy checks, or the Static Analyzer checkers")
+    ap.add_argument("--clang-tidy", default=None,
+                    help="clang-tidy (or, with --engine analyzer, clang++) to run "
+                    "(default: LLVM 19's)")
     ap.add_argument("--plugin", default=None,
                     help="libchanleak-tidy.so to analyse with (default <build>/lib/...); the "
                          "runtime stays <build>'s, so its cached verdicts are reused")
@@ -406,15 +430,18 @@ def main():
     args.build = os.path.abspath(args.build)
     args.out = os.path.abspath(args.out or os.path.join(args.build, "corpus"))
     args.runtime = os.path.join(args.build, "lib", "libchanleak-rt.so")
-    args.plugin = os.path.abspath(args.plugin or os.path.join(args.build, "lib",
-                                                               "libchanleak-tidy.so"))
+    analyzer = args.engine == "analyzer"
+    args.clang_tidy = args.clang_tidy or ("/usr/lib/llvm-19/bin/clang++" if analyzer
+                                          else "/usr/lib/llvm-19/bin/clang-tidy")
+    shim = "libchanleak-analyzer.so" if analyzer else "libchanleak-tidy.so"
+    args.plugin = os.path.abspath(args.plugin or os.path.join(args.build, "lib", shim))
     for need in [args.runtime] + ([] if args.no_tidy else [args.plugin, args.clang_tidy]):
         if not os.path.exists(need):
             sys.exit("run_corpus: %s does not exist" % need)
     if not shutil.which(args.cxx):
         sys.exit("run_corpus: no compiler %s" % args.cxx)
     args.runtime_digest = file_digest(args.runtime)
-    impl = os.path.join(os.path.dirname(args.plugin), "libchanleak-tidy-impl.so")
+    impl = os.path.join(os.path.dirname(args.plugin), shim.replace(".so", "-impl.so"))
     args.plugin_digest = "" if args.no_tidy else sha(file_digest(args.plugin), file_digest(impl))
     # Private copies: a rebuild of the build dir during the run must not mix
     # two plugins (or runtimes) in one set of figures. The loader opens the
