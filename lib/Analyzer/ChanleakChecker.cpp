@@ -25,6 +25,7 @@
 #include "chanleak/Analysis/Suppression.h"
 #include "chanleak/Model/ModelConfig.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/StmtCXX.h"
 #include "clang/StaticAnalyzer/Core/BugReporter/BugReporter.h"
 #include "clang/StaticAnalyzer/Core/BugReporter/BugType.h"
@@ -60,33 +61,25 @@ const char *const OptionNames[][2] = {
 
 const Expr *bare(const Expr *E) { return E ? E->IgnoreImplicit()->IgnoreParens() : nullptr; }
 
-/// Moves the report's location, and its last note, to the operation that
-/// blocks forever, in whatever function and thread it is.
-class EndAtBlockedOperation final : public BugReporterVisitor {
+/// A path report whose location (and last note) is the operation that
+/// blocks forever, in whatever function and thread it is, not the end of the
+/// path where the leak became certain.
+class BlockedOperationReport final : public PathSensitiveBugReport {
 public:
-  explicit EndAtBlockedOperation(const Finding &F) : Blocked(F.Blocked), In(F.BlockedIn) {}
-
-  PathDiagnosticPieceRef VisitNode(const ExplodedNode *, BugReporterContext &,
-                                   PathSensitiveBugReport &) override {
-    return nullptr;
+  BlockedOperationReport(const BugType &Type, const Finding &F, const ExplodedNode *N,
+                         const SourceManager &SM, AnalysisDeclContext *Context)
+      : PathSensitiveBugReport(Type, F.Message, N,
+                               // A statement location, which the notes recognise
+                               // their report by.
+                               PathDiagnosticLocation(F.Blocked, SM, Context), F.BlockedIn),
+        Blocked(F.Blocked->getBeginLoc(), SM) {
+    addRange(F.Blocked->getSourceRange());
   }
 
-  PathDiagnosticPieceRef getEndPath(BugReporterContext &BRC, const ExplodedNode *End,
-                                    PathSensitiveBugReport &BR) override {
-    // The context only matters for locations that are not statements.
-    auto Loc = PathDiagnosticLocation::createBegin(Blocked, BRC.getSourceManager(),
-                                                   End->getLocationContext());
-    return std::make_shared<PathDiagnosticEventPiece>(Loc, BR.getDescription());
-  }
-
-  void Profile(llvm::FoldingSetNodeID &ID) const override {
-    ID.AddPointer(Blocked);
-    ID.AddPointer(In);
-  }
+  PathDiagnosticLocation getLocation() const override { return Blocked; }
 
 private:
-  const Stmt *Blocked;
-  const Decl *In;
+  PathDiagnosticLocation Blocked;
 };
 
 } // namespace
@@ -97,7 +90,7 @@ class ChanleakChecker
                      check::EndOfTranslationUnit> {
 public:
   /// Called by each chanleak.<Pattern> checker's registration.
-  void enable(LeakLabel Label, CheckerManager &Mgr);
+  void enableLabel(LeakLabel Label, CheckerManager &Mgr);
 
   void checkASTCodeBody(const Decl *D, AnalysisManager &Mgr, BugReporter &BR) const;
   void checkBeginFunction(CheckerContext &C) const;
@@ -134,6 +127,7 @@ private:
   const Frontend &frontend(LeakLabel L) const { return Frontends[static_cast<unsigned>(L)]; }
   LeakEngine &engine(const ModelIndex &Index, ASTContext &Ctx) const;
   std::optional<Awaited> awaitable(const Witness &W, Finding F) const;
+  bool insideHandler(const Stmt &S) const;
   void reportWithoutPath(const Finding &F, AnalysisManager &Mgr, BugReporter &BR) const;
   /// The path leaves the current function by RS (null: by its end).
   void leaving(const ReturnStmt *RS, CheckerContext &C) const;
@@ -152,18 +146,23 @@ private:
   mutable std::vector<Awaited> Awaiting;
   /// Spawn sites some awaited leak needs, and the exits they leave by.
   mutable llvm::DenseSet<const Stmt *> WatchedSpawns;
+  /// Awaiting leaks by the return they need, or by their leaver when they
+  /// need its end.
+  mutable llvm::DenseMap<const ReturnStmt *, std::vector<unsigned>> AwaitingByExit;
   mutable llvm::DenseMap<const FunctionDecl *, std::vector<unsigned>> AwaitingByLeaver;
+  /// Spawns some path executed and returned from.
+  mutable llvm::DenseSet<const Stmt *> SpawnsCompleted;
   /// Functions ExprEngine entered, and those it entered in an exploration
   /// that was cut short.
   mutable llvm::DenseSet<const Decl *> Entered, EnteredInPartialExploration;
   mutable std::vector<const Decl *> EnteredThisExploration;
 };
 
-void ChanleakChecker::enable(LeakLabel Label, CheckerManager &Mgr) {
+void ChanleakChecker::enableLabel(LeakLabel Label, CheckerManager &Mgr) {
   CheckerNameRef Name = Mgr.getCurrentCheckerName();
   const AnalyzerOptions &Options = Mgr.getAnalyzerOptions();
   auto Option = [&](llvm::StringRef Option) {
-    return Options.getCheckerStringOption(Name.getName(), Option).str();
+    return Options.getCheckerStringOption(StringRef(Name), Option).str();
   };
   ModelConfig Config{Option("ModelFile"), Option("ChannelTypes"), Option("SpawnerFunctions")};
   std::string Error;
@@ -216,7 +215,10 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
         reportWithoutPath(F, Mgr, BR);
         continue;
       }
-      AwaitingByLeaver[A->Leaver].push_back(Awaiting.size());
+      if (A->Exit)
+        AwaitingByExit[A->Exit].push_back(Awaiting.size());
+      else
+        AwaitingByLeaver[A->Leaver].push_back(Awaiting.size());
       if (A->Spawn)
         WatchedSpawns.insert(A->Spawn);
       Awaiting.push_back(std::move(*A));
@@ -238,7 +240,8 @@ std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness
   const ReturnStmt *Exit = nullptr;
   if (W.Exit && W.Exit != Leaver->getBody()) {
     Exit = dyn_cast<ReturnStmt>(W.Exit);
-    if (!Exit)
+    // ExprEngine does not follow exceptions: a handler is never entered.
+    if (!Exit || insideHandler(*Exit))
       return std::nullopt;
   }
   // A spawn in a helper the analyzer may not inline is not required.
@@ -254,6 +257,19 @@ std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness
   return Awaited{std::move(F), Leaver, Exit, Spawn};
 }
 
+bool ChanleakChecker::insideHandler(const Stmt &S) const {
+  // The translation unit's parent map, built on first use: only leaks that
+  // await a path get here.
+  for (DynTypedNodeList Parents = Ctx->getParents(S); !Parents.empty();
+       Parents = Ctx->getParents(Parents[0])) {
+    if (Parents[0].get<CXXCatchStmt>())
+      return true;
+    if (Parents[0].get<FunctionDecl>() || Parents[0].get<LambdaExpr>())
+      return false;
+  }
+  return false;
+}
+
 void ChanleakChecker::checkBeginFunction(CheckerContext &C) const {
   const Decl *D = C.getStackFrame()->getDecl();
   Entered.insert(D);
@@ -265,6 +281,7 @@ void ChanleakChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) co
   if (!Site || !WatchedSpawns.contains(Site))
     return;
   const StackFrameContext *Frame = C.getStackFrame();
+  SpawnsCompleted.insert(Site);
   ProgramStateRef State = C.getState()->set<SpawnedOnPath>(Site, Frame);
   const NoteTag *Note = C.getNoteTag([this, Site](PathSensitiveBugReport &BR) -> std::string {
     // The spawn note of the leak this report is about, if this is its spawn.
@@ -291,17 +308,22 @@ static bool leavesBy(const ChanleakChecker::Awaited &A, const ReturnStmt *RS) {
 void ChanleakChecker::leaving(const ReturnStmt *RS, CheckerContext &C) const {
   const StackFrameContext *Frame = C.getStackFrame();
   const auto *FD = dyn_cast_or_null<FunctionDecl>(Frame->getDecl());
-  auto It = AwaitingByLeaver.find(FD);
-  if (It == AwaitingByLeaver.end())
-    return;
+  llvm::SmallVector<unsigned, 4> Candidates;
+  if (auto It = AwaitingByExit.find(RS); RS && It != AwaitingByExit.end())
+    Candidates.append(It->second.begin(), It->second.end());
+  if (auto It = AwaitingByLeaver.find(FD); It != AwaitingByLeaver.end())
+    Candidates.append(It->second.begin(), It->second.end());
   ProgramStateRef State = C.getState();
-  for (unsigned Index : It->second) {
+  for (unsigned Index : Candidates) {
     Awaited &A = Awaiting[Index];
     if (A.Reported || !leavesBy(A, RS))
       continue;
+    // The spawn ran in this frame, a frame it called, or a caller (the exit
+    // is a helper's return).
     if (A.Spawn) {
-      const StackFrameContext *const *SpawnFrame = State->get<SpawnedOnPath>(A.Spawn);
-      if (!SpawnFrame || !(*SpawnFrame == Frame || Frame->isParentOf(*SpawnFrame)))
+      const StackFrameContext *const *Spawned = State->get<SpawnedOnPath>(A.Spawn);
+      if (!Spawned ||
+          !(*Spawned == Frame || Frame->isParentOf(*Spawned) || (*Spawned)->isParentOf(Frame)))
         continue;
     }
     reportOnPath(A, C);
@@ -325,13 +347,9 @@ void ChanleakChecker::reportOnPath(Awaited &A, CheckerContext &C) const {
   if (!N)
     return;
   A.Reported = true;
-  AnalysisDeclContext *BlockedContext =
-      C.getAnalysisManager().getAnalysisDeclContext(F.BlockedIn);
-  // A statement location, which the notes recognise their report by.
-  PathDiagnosticLocation Unique(F.Blocked, C.getSourceManager(), BlockedContext);
-  auto R = std::make_unique<PathSensitiveBugReport>(*frontend(F.Label).Type, F.Message, N,
-                                                    Unique, F.BlockedIn);
-  R->addVisitor<EndAtBlockedOperation>(F);
+  auto R = std::make_unique<BlockedOperationReport>(
+      *frontend(F.Label).Type, F, N, C.getSourceManager(),
+      C.getAnalysisManager().getAnalysisDeclContext(F.BlockedIn));
   // Notes the path does not pass: the first send, a declaration, a spawn in
   // a helper the analyzer did not follow.
   for (const FindingNote &Note : F.Notes)
@@ -346,8 +364,7 @@ void ChanleakChecker::reportOnPath(Awaited &A, CheckerContext &C) const {
 void ChanleakChecker::reportWithoutPath(const Finding &F, AnalysisManager &Mgr,
                                         BugReporter &BR) const {
   const SourceManager &SM = Mgr.getSourceManager();
-  auto Loc = PathDiagnosticLocation::createBegin(F.Blocked, SM,
-                                                 Mgr.getAnalysisDeclContext(F.BlockedIn));
+  PathDiagnosticLocation Loc(F.Blocked->getBeginLoc(), SM);
   auto R = std::make_unique<BasicBugReport>(*frontend(F.Label).Type, F.Message, Loc);
   R->setDeclWithIssue(F.BlockedIn);
   for (const FindingNote &Note : F.Notes)
@@ -367,10 +384,12 @@ void ChanleakChecker::checkEndAnalysis(ExplodedGraph &, BugReporter &, ExprEngin
 void ChanleakChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *, AnalysisManager &Mgr,
                                                 BugReporter &BR) const {
   // A leak no path reached: infeasible when every exploration that entered
-  // its leaver went through all of its paths.
+  // its leaver went through all of its paths, and one of them returned from
+  // the spawn (a library's spawn, inlined, may end every path inside it).
   for (const Awaited &A : Awaiting)
     if (!A.Reported &&
-        (!Entered.contains(A.Leaver) || EnteredInPartialExploration.contains(A.Leaver)))
+        (!Entered.contains(A.Leaver) || EnteredInPartialExploration.contains(A.Leaver) ||
+         (A.Spawn && !SpawnsCompleted.contains(A.Spawn))))
       reportWithoutPath(A.F, Mgr, BR);
   DiagnosticsEngine &Diags = Mgr.getASTContext().getDiagnostics();
   // Said after the analysis, which an earlier error would have stopped.
@@ -383,7 +402,7 @@ void ChanleakChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *, Ana
 namespace {
 
 template <LeakLabel Label> void registerFrontend(CheckerManager &Mgr) {
-  Mgr.getChecker<ChanleakChecker>()->enable(Label, Mgr);
+  Mgr.getChecker<ChanleakChecker>()->enableLabel(Label, Mgr);
 }
 
 bool alwaysRegister(const CheckerManager &) { return true; }
