@@ -113,6 +113,9 @@ public:
     const ReturnStmt *Exit;
     /// The spawn the path must have executed, when the leaver's body holds it.
     const Stmt *Spawn;
+    /// The exit is a helper's return: whether a path reaches it depends on
+    /// how each caller's context was inlined, so no path is no proof.
+    bool ExitInHelper;
     bool Reported = false;
   };
 
@@ -244,17 +247,16 @@ std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness
     if (!Exit || insideHandler(*Exit))
       return std::nullopt;
   }
-  // A spawn in a helper the analyzer may not inline is not required.
-  const Stmt *Spawn = nullptr;
-  if (W.Spawn && W.Spawn->Site) {
-    SourceRange Body = Leaver->getBody()->getSourceRange();
+  auto InLeaver = [&, Body = Leaver->getBody()->getSourceRange()](const Stmt *S) {
     const SourceManager &SM = Ctx->getSourceManager();
-    SourceLocation At = W.Spawn->Site->getBeginLoc();
-    if (!SM.isBeforeInTranslationUnit(At, Body.getBegin()) &&
-        !SM.isBeforeInTranslationUnit(Body.getEnd(), At))
-      Spawn = bare(W.Spawn->Site);
-  }
-  return Awaited{std::move(F), Leaver, Exit, Spawn};
+    SourceLocation At = S->getBeginLoc();
+    return !SM.isBeforeInTranslationUnit(At, Body.getBegin()) &&
+           !SM.isBeforeInTranslationUnit(Body.getEnd(), At);
+  };
+  // A spawn in a helper the analyzer may not inline is not required.
+  const Stmt *Spawn = W.Spawn && W.Spawn->Site && InLeaver(W.Spawn->Site) ? bare(W.Spawn->Site)
+                                                                          : nullptr;
+  return Awaited{std::move(F), Leaver, Exit, Spawn, Exit && !InLeaver(Exit)};
 }
 
 bool ChanleakChecker::insideHandler(const Stmt &S) const {
@@ -384,12 +386,13 @@ void ChanleakChecker::checkEndAnalysis(ExplodedGraph &, BugReporter &, ExprEngin
 void ChanleakChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *, AnalysisManager &Mgr,
                                                 BugReporter &BR) const {
   // A leak no path reached: infeasible when every exploration that entered
-  // its leaver went through all of its paths, and one of them returned from
-  // the spawn (a library's spawn, inlined, may end every path inside it).
+  // its leaver went through all of its paths, one of them returned from the
+  // spawn (a library's spawn, inlined, may end every path inside it), and
+  // the exit is the leaver's own.
   for (const Awaited &A : Awaiting)
     if (!A.Reported &&
         (!Entered.contains(A.Leaver) || EnteredInPartialExploration.contains(A.Leaver) ||
-         (A.Spawn && !SpawnsCompleted.contains(A.Spawn))))
+         (A.Spawn && !SpawnsCompleted.contains(A.Spawn)) || A.ExitInHelper))
       reportWithoutPath(A.F, Mgr, BR);
   DiagnosticsEngine &Diags = Mgr.getASTContext().getDiagnostics();
   // Said after the analysis, which an earlier error would have stopped.
