@@ -147,7 +147,7 @@ private:
   /// Blocked operations already reported or awaiting a path.
   mutable llvm::DenseSet<const Stmt *> Seen;
   mutable std::vector<Awaited> Awaiting;
-  /// Spawn sites some awaited leak needs, and the exits they leave by.
+  /// Spawn sites some awaited leak needs.
   mutable llvm::DenseSet<const Stmt *> WatchedSpawns;
   /// Awaiting leaks by the return they need, or by their leaver when they
   /// need its end.
