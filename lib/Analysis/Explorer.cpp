@@ -2436,6 +2436,22 @@ const std::vector<Witness> &LeakEngine::witnesses(const FunctionDecl &Root) {
   return Found[&Root] = std::move(Unique);
 }
 
+LeakEngine &EngineCache::engine(const ModelIndex &Index, clang::ASTContext &Context) {
+  if (Ctx != &Context) {
+    Engines.clear();
+    Ctx = &Context;
+  }
+  auto &Slot = Engines[&Index];
+  if (!Slot)
+    Slot = std::make_unique<LeakEngine>(Index, Context);
+  return *Slot;
+}
+
+void EngineCache::clear() {
+  Engines.clear();
+  Ctx = nullptr;
+}
+
 static const ChannelModel *channelOf(const LeakEngine &E, const Witness &W) {
   return W.Object == NoObject ? nullptr : E.objectsView()[W.Object].Channel;
 }

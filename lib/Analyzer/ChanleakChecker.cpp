@@ -128,7 +128,6 @@ private:
 
 
   const Frontend &frontend(LeakLabel L) const { return Frontends[static_cast<unsigned>(L)]; }
-  LeakEngine &engine(const ModelIndex &Index, ASTContext &Ctx) const;
   std::optional<Awaited> awaitable(const Witness &W, Finding F) const;
   bool insideHandler(const Stmt &S) const;
   void reportWithoutPath(const Finding &F, AnalysisManager &Mgr, BugReporter &BR) const;
@@ -143,7 +142,7 @@ private:
   // One translation unit's analysis (the checker lives as long as its
   // CheckerManager, which is per translation unit).
   mutable ASTContext *Ctx = nullptr;
-  mutable std::map<const ModelIndex *, std::unique_ptr<LeakEngine>> Engines;
+  mutable EngineCache Engines;
   /// Blocked operations already reported or awaiting a path.
   mutable llvm::DenseSet<const Stmt *> Seen;
   mutable std::vector<Awaited> Awaiting;
@@ -177,17 +176,6 @@ void ChanleakChecker::enableLabel(LeakLabel Label, CheckerManager &Mgr) {
   F.Enabled = true;
 }
 
-LeakEngine &ChanleakChecker::engine(const ModelIndex &Index, ASTContext &Context) const {
-  if (Ctx != &Context) {
-    Engines.clear();
-    Ctx = &Context;
-  }
-  auto &Slot = Engines[&Index];
-  if (!Slot)
-    Slot = std::make_unique<LeakEngine>(Index, Context);
-  return *Slot;
-}
-
 void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
                                        BugReporter &BR) const {
   const auto *FD = dyn_cast<FunctionDecl>(D);
@@ -199,12 +187,13 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
   ASTContext &Context = Mgr.getASTContext();
   if (Context.getDiagnostics().hasUncompilableErrorOccurred())
     return;
+  Ctx = &Context;
   const SourceManager &SM = Mgr.getSourceManager();
   llvm::DenseSet<const ModelIndex *> Done;
   for (const Frontend &Front : Frontends) {
     if (!Front.Enabled || !Done.insert(Front.Index.get()).second)
       continue;
-    LeakEngine &E = engine(*Front.Index, Context);
+    LeakEngine &E = Engines.engine(*Front.Index, Context);
     for (const Witness &W : E.witnesses(*FD)) {
       const Frontend &Own = frontend(W.Label);
       if (!Own.Enabled || Own.Index != Front.Index || !Seen.insert(W.Blocked).second)

@@ -13,22 +13,6 @@ using namespace clang::ast_matchers;
 
 namespace chanleak::tidy {
 
-LeakEngine &EngineCache::engine(const ModelIndex &Index, ASTContext &Context) {
-  if (Ctx != &Context) {
-    Engines.clear();
-    Ctx = &Context;
-  }
-  auto &Slot = Engines[&Index];
-  if (!Slot)
-    Slot = std::make_unique<LeakEngine>(Index, Context);
-  return *Slot;
-}
-
-void EngineCache::startTranslationUnit() {
-  Engines.clear();
-  Ctx = nullptr;
-}
-
 ChanleakCheck::ChanleakCheck(llvm::StringRef Name,
                              clang::tidy::ClangTidyContext *Context,
                              std::shared_ptr<EngineCache> Engines, LeakLabel Label)
@@ -68,7 +52,7 @@ void ChanleakCheck::registerPPCallbacks(const SourceManager &, Preprocessor *PP,
 }
 
 void ChanleakCheck::onStartOfTranslationUnit() {
-  Engines->startTranslationUnit();
+  Engines->clear();
   Index->startTranslationUnit();
   Reported.clear();
 }

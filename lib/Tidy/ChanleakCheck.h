@@ -24,18 +24,14 @@
 namespace chanleak::tidy {
 
 /// The model indexes of the run and the engines of the translation unit
-/// being analysed, one per index; owned by the module, so every check of
-/// one clang-tidy run shares them.
-class EngineCache {
+/// being analysed; owned by the module, so every check of one clang-tidy run
+/// shares them.
+class EngineCache : public chanleak::EngineCache {
 public:
-  LeakEngine &engine(const ModelIndex &Index, clang::ASTContext &Ctx);
-  void startTranslationUnit();
   ModelIndexCache &indexes() { return Indexes; }
 
 private:
   ModelIndexCache Indexes;
-  clang::ASTContext *Ctx = nullptr;
-  std::map<const ModelIndex *, std::unique_ptr<LeakEngine>> Engines;
 };
 
 class ChanleakCheck : public clang::tidy::ClangTidyCheck {

@@ -161,6 +161,18 @@ private:
   friend class Explorer;
 };
 
+/// The engines of the translation unit being analysed, one per model
+/// index; a new ASTContext starts afresh. Each front end owns one.
+class EngineCache {
+public:
+  LeakEngine &engine(const ModelIndex &Index, clang::ASTContext &Ctx);
+  void clear();
+
+private:
+  clang::ASTContext *Ctx = nullptr;
+  std::map<const ModelIndex *, std::unique_ptr<LeakEngine>> Engines;
+};
+
 /// The handle an operation or call acts through: `rows` in `rows->push(v)`,
 /// `pool` in `pool.Start()`; empty when it names none.
 std::string handleName(const clang::Stmt *Site, const ModelIndex &Index);
