@@ -381,8 +381,13 @@ void ChanleakChecker::checkEndOfTranslationUnit(const TranslationUnitDecl *, Ana
   for (const Awaited &A : Awaiting)
     if (!A.Reported &&
         (!Entered.contains(A.Leaver) || EnteredInPartialExploration.contains(A.Leaver) ||
-         (A.Spawn && !SpawnsCompleted.contains(A.Spawn)) || A.ExitInHelper))
+         (A.Spawn && !SpawnsCompleted.contains(A.Spawn)) || A.ExitInHelper)) {
+      // No function's analysis is under way at the end of the translation
+      // unit, and the plist output of -analyzer-display-progress dereferences
+      // the entry point of every report.
+      BR.setAnalysisEntryPoint(A.Leaver);
       reportWithoutPath(A.F, Mgr, BR);
+    }
   DiagnosticsEngine &Diags = Mgr.getASTContext().getDiagnostics();
   // Said after the analysis, which an earlier error would have stopped.
   for (const std::string &Error : ConfigurationErrors)
