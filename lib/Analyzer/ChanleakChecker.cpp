@@ -366,9 +366,24 @@ void ChanleakChecker::reportWithoutPath(const Finding &F, AnalysisManager &Mgr,
 }
 
 void ChanleakChecker::checkEndAnalysis(ExplodedGraph &, BugReporter &, ExprEngine &Eng) const {
-  if (Eng.hasWorkRemaining())
+  if (!Eng.hasEmptyWorkList()) {
+    // Out of budget: any path of any function entered may be missing.
     EnteredInPartialExploration.insert(EnteredThisExploration.begin(),
                                        EnteredThisExploration.end());
+  } else {
+    // A path cut at a loop bound (or aborted) lost paths only of the
+    // functions on its stack; a poll loop in a caller does not hide a path
+    // of a callee it had already returned from.
+    auto LosePathsOf = [this](const ExplodedNode *Cut) {
+      for (const LocationContext *LC = Cut->getLocationContext(); LC; LC = LC->getParent())
+        EnteredInPartialExploration.insert(LC->getDecl());
+    };
+    const CoreEngine &Core = Eng.getCoreEngine();
+    for (const auto &[Edge, Cut] : Core.exhausted_blocks())
+      LosePathsOf(Cut);
+    for (const auto &[Edge, Cut] : Core.aborted_blocks())
+      LosePathsOf(Cut);
+  }
   EnteredThisExploration.clear();
 }
 
