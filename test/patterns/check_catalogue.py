@@ -260,9 +260,11 @@ def main():
     ap.add_argument("--filter", default="", help="only programs whose path contains this")
     ap.add_argument("--extra-arg", action="append", default=[],
                     help="passed to clang-tidy as --extra-arg (repeatable)")
-    ap.add_argument("--known-misses", help="file of programs the checks are known to get "
+    ap.add_argument("--known-misses", action="append", default=[],
+                    help="file of programs the checks are known to get "
                     "wrong today (`pattern/file.cpp  reason` per line): they count as XFAIL; "
-                    "one that passes is an XPASS failure, so the list only shrinks")
+                    "one that passes is an XPASS failure, so the list only shrinks "
+                    "(repeatable: the misses of both engines, then those of one)")
     ap.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--timeout", type=float, default=300.0, help="seconds per program")
     args = ap.parse_args()
@@ -327,8 +329,8 @@ def main():
         return 1 if broken else 0
 
     known = {}
-    if args.known_misses:
-        with open(args.known_misses, encoding="utf-8") as f:
+    for known_misses in args.known_misses:
+        with open(known_misses, encoding="utf-8") as f:
             for raw in f:
                 entry = raw.split("#", 1)[0].strip()
                 if entry:
