@@ -44,6 +44,9 @@ using namespace clang::ento;
 
 // The spawns this path executed, with the frame that executed each.
 REGISTER_MAP_WITH_PROGRAMSTATE(SpawnedOnPath, const Stmt *, const StackFrameContext *)
+// The blocked operations reported on this path: two leaks made certain at
+// the same point differ in it, so each gets its own error node and path.
+REGISTER_SET_WITH_PROGRAMSTATE(ReportedOnPath, const Stmt *)
 
 namespace chanleak::analyzer {
 
@@ -116,6 +119,9 @@ public:
     /// The exit is a helper's return: whether a path reaches it depends on
     /// how each caller's context was inlined, so no path is no proof.
     bool ExitInHelper;
+    /// The thread never ends: the leak is certain once its spawn returns,
+    /// however the leaver leaves (a throw, a noreturn call).
+    bool AtSpawn = false;
     bool Reported = false;
   };
 
@@ -133,7 +139,9 @@ private:
   void reportWithoutPath(const Finding &F, AnalysisManager &Mgr, BugReporter &BR) const;
   /// The path leaves the current function by RS (null: by its end).
   void leaving(const ReturnStmt *RS, CheckerContext &C) const;
-  void reportOnPath(Awaited &A, CheckerContext &C) const;
+  /// Reports A after Pred, in State; Note marks the exit.
+  void reportOnPath(Awaited &A, CheckerContext &C, ProgramStateRef State, ExplodedNode *Pred,
+                    bool NoteExit) const;
 
   Frontend Frontends[LabelCount];
   ModelIndexCache Indexes;
@@ -193,6 +201,8 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
   for (const Frontend &Front : Frontends) {
     if (!Front.Enabled || !Done.insert(Front.Index.get()).second)
       continue;
+    // The model reads the version macros of the libraries it knows.
+    Front.Index->setPreprocessor(&Mgr.getPreprocessor());
     LeakEngine &E = Engines.engine(*Front.Index, Context);
     for (const Witness &W : E.witnesses(*FD)) {
       const Frontend &Own = frontend(W.Label);
@@ -207,7 +217,9 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
         reportWithoutPath(F, Mgr, BR);
         continue;
       }
-      if (A->Exit)
+      if (A->AtSpawn)
+        ; // found by its spawn
+      else if (A->Exit)
         AwaitingByExit[A->Exit].push_back(Awaiting.size());
       else
         AwaitingByLeaver[A->Leaver].push_back(Awaiting.size());
@@ -229,8 +241,9 @@ std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness
   if (!Leaver || W.LeaverIsSpawned || W.LeaverJoins || !Leaver->getBody() ||
       isa<CoroutineBodyStmt>(Leaver->getBody()))
     return std::nullopt;
+  const bool AtSpawn = W.Strand == StrandKind::EndlessLoop;
   const ReturnStmt *Exit = nullptr;
-  if (W.Exit && W.Exit != Leaver->getBody()) {
+  if (W.Exit && W.Exit != Leaver->getBody() && !AtSpawn) {
     Exit = dyn_cast<ReturnStmt>(W.Exit);
     // ExprEngine does not follow exceptions: a handler is never entered.
     if (!Exit || insideHandler(*Exit))
@@ -245,7 +258,9 @@ std::optional<ChanleakChecker::Awaited> ChanleakChecker::awaitable(const Witness
   // A spawn in a helper the analyzer may not inline is not required.
   const Stmt *Spawn = W.Spawn && W.Spawn->Site && InLeaver(W.Spawn->Site) ? bare(W.Spawn->Site)
                                                                           : nullptr;
-  return Awaited{std::move(F), Leaver, Exit, Spawn, Exit && !InLeaver(Exit)};
+  if (AtSpawn && !Spawn)
+    return std::nullopt;
+  return Awaited{std::move(F), Leaver, Exit, Spawn, Exit && !InLeaver(Exit), AtSpawn};
 }
 
 bool ChanleakChecker::insideHandler(const Stmt &S) const {
@@ -284,7 +299,12 @@ void ChanleakChecker::checkPostCall(const CallEvent &Call, CheckerContext &C) co
             return N.Message;
     return "";
   });
-  C.addTransition(State, Note);
+  ExplodedNode *Spawned = C.addTransition(State, Note);
+  if (!Spawned)
+    return;
+  for (Awaited &A : Awaiting)
+    if (A.AtSpawn && A.Spawn == Site && !A.Reported)
+      reportOnPath(A, C, State, Spawned, /*NoteExit=*/false);
 }
 
 /// Whether leaving by RS is the exit the leak needs. The engine reads the
@@ -317,24 +337,28 @@ void ChanleakChecker::leaving(const ReturnStmt *RS, CheckerContext &C) const {
           !(*Spawned == Frame || Frame->isParentOf(*Spawned) || (*Spawned)->isParentOf(Frame)))
         continue;
     }
-    reportOnPath(A, C);
+    reportOnPath(A, C, State, C.getPredecessor(), /*NoteExit=*/A.Exit != nullptr);
   }
 }
 
-void ChanleakChecker::reportOnPath(Awaited &A, CheckerContext &C) const {
+void ChanleakChecker::reportOnPath(Awaited &A, CheckerContext &C, ProgramStateRef State,
+                                   ExplodedNode *Pred, bool NoteExit) const {
   const Finding &F = A.F;
-  std::string ExitNote;
-  for (const FindingNote &N : F.Notes)
-    if (N.Role == NoteRole::Exit)
-      ExitNote = N.Message;
-  const NoteTag *Note = C.getNoteTag([ExitNote, Blocked = F.Blocked](PathSensitiveBugReport &BR) {
-    return BR.getUniqueingLocation().asStmt() == Blocked ? ExitNote : std::string();
-  });
-  // The note is on the node before the error node (the report's visitors
-  // start above it), and only at a return: the end of a function is no
-  // statement, so a path note there would have no place.
-  ExplodedNode *Exit = A.Exit ? C.addTransition(C.getState(), Note) : C.getPredecessor();
-  ExplodedNode *N = Exit ? C.generateNonFatalErrorNode(C.getState(), Exit) : nullptr;
+  State = State->add<ReportedOnPath>(F.Blocked);
+  // The exit note is on the node before the error node (the report's
+  // visitors start above it), and only at a return: the end of a function
+  // is no statement, so a path note there would have no place.
+  if (NoteExit) {
+    std::string ExitNote;
+    for (const FindingNote &N : F.Notes)
+      if (N.Role == NoteRole::Exit)
+        ExitNote = N.Message;
+    const NoteTag *Note = C.getNoteTag([ExitNote, Blocked = F.Blocked](PathSensitiveBugReport &BR) {
+      return BR.getUniqueingLocation().asStmt() == Blocked ? ExitNote : std::string();
+    });
+    Pred = C.addTransition(State, Pred, Note);
+  }
+  ExplodedNode *N = Pred ? C.generateNonFatalErrorNode(State, Pred) : nullptr;
   if (!N)
     return;
   A.Reported = true;
@@ -345,7 +369,7 @@ void ChanleakChecker::reportOnPath(Awaited &A, CheckerContext &C) const {
   // a helper the analyzer did not follow.
   for (const FindingNote &Note : F.Notes)
     if (Note.Role == NoteRole::Context || (Note.Role == NoteRole::Spawn && !A.Spawn) ||
-        (Note.Role == NoteRole::Exit && !A.Exit))
+        (Note.Role == NoteRole::Exit && !NoteExit))
       R->addNote(Note.Message, PathDiagnosticLocation(Note.Loc, C.getSourceManager()));
   for (const FixItHint &Fix : F.Fixes)
     R->addFixItHint(Fix);
