@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Generate one large translation unit for bench/tidy_overhead.py.
+"""Generate one large translation unit for bench/tidy_overhead.py and bench/analyzer_overhead.py.
 
 It includes Boost.Asio (with the experimental channels), Boost.Fiber and the
 standard thread/future headers, and holds N (default 320) functions that use
