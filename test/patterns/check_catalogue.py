@@ -244,6 +244,19 @@ def judge(prog, rc, out, diags):
     return not details, found, details
 
 
+def read_known_misses(paths):
+    """{"pattern/file.cpp": reason} from known-misses files."""
+    known = {}
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for raw in f:
+                entry = raw.split("#", 1)[0].strip()
+                if entry:
+                    name, _, reason = entry.partition(" ")
+                    known[name] = reason.strip()
+    return known
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -328,14 +341,7 @@ def main():
               + (f", {broken} compile error(s)" if broken else ""))
         return 1 if broken else 0
 
-    known = {}
-    for known_misses in args.known_misses:
-        with open(known_misses, encoding="utf-8") as f:
-            for raw in f:
-                entry = raw.split("#", 1)[0].strip()
-                if entry:
-                    name, _, reason = entry.partition(" ")
-                    known[name] = reason.strip()
+    known = read_known_misses(args.known_misses)
     passed = failed = xfailed = 0
     width = max(len(p.rel) for p in programs)
     print(f"{'result':6}  {'program':{width}}  {'expected':>8}  {'found':>5}  details")
