@@ -217,11 +217,10 @@ void ChanleakChecker::checkASTCodeBody(const Decl *D, AnalysisManager &Mgr,
         reportWithoutPath(F, Mgr, BR);
         continue;
       }
-      if (A->AtSpawn)
-        ; // found by its spawn
-      else if (A->Exit)
+      // A leak certain at its spawn is found there (checkPostCall).
+      if (A->Exit && !A->AtSpawn)
         AwaitingByExit[A->Exit].push_back(Awaiting.size());
-      else
+      else if (!A->AtSpawn)
         AwaitingByLeaver[A->Leaver].push_back(Awaiting.size());
       if (A->Spawn)
         WatchedSpawns.insert(A->Spawn);
