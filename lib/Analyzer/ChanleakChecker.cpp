@@ -168,6 +168,28 @@ private:
   mutable std::vector<const Decl *> EnteredThisExploration;
 };
 
+/// What scan-build's index lists and filters by: one bug type per checker,
+/// all in one category.
+static llvm::StringRef bugTypeName(LeakLabel Label) {
+  switch (Label) {
+  case LeakLabel::RangeWithoutClose:
+    return "Receive loop on a channel never closed";
+  case LeakLabel::DoubleSend:
+    return "Send after the receiver took its one value";
+  case LeakLabel::EarlyReturn:
+    return "Thread stranded by an early exit";
+  case LeakLabel::CancelTimeout:
+    return "Thread stranded by a timeout or cancellation";
+  case LeakLabel::TakeFirst:
+    return "Senders stranded after the first result";
+  case LeakLabel::OrphanedWorker:
+    return "Worker never stopped";
+  case LeakLabel::LoopingTimer:
+    return "Timer loop never stopped";
+  }
+  llvm_unreachable("unknown leak label");
+}
+
 void ChanleakChecker::enableLabel(LeakLabel Label, CheckerManager &Mgr) {
   CheckerNameRef Name = Mgr.getCurrentCheckerName();
   const AnalyzerOptions &Options = Mgr.getAnalyzerOptions();
@@ -180,7 +202,7 @@ void ChanleakChecker::enableLabel(LeakLabel Label, CheckerManager &Mgr) {
   F.Index = Indexes.get(Config, Error);
   if (!Error.empty())
     ConfigurationErrors.push_back(std::move(Error));
-  F.Type = std::make_unique<BugType>(Name, "Thread blocked forever", "Goroutine leak");
+  F.Type = std::make_unique<BugType>(Name, bugTypeName(Label), "Goroutine leak");
   F.Enabled = true;
 }
 

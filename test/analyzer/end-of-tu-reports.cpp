@@ -9,7 +9,9 @@
 // RUN: %clangxx --analyze --analyzer-output plist -o %t.plist -std=c++20 -pthread -Xclang -load -Xclang %chanleak_analyzer_plugin -Xclang -analyzer-checker=chanleak.EarlyReturn -Xclang -analyzer-display-progress -I%S/../tidy/Inputs %s > %t.progress 2>&1
 // RUN: FileCheck %s --input-file=%t.plist
 // CHECK: <key>description</key><string>send on &apos;ch&apos; blocks forever: &apos;handle&apos; can leave without receiving from &apos;ch&apos;</string>
-// CHECK: <key>check_name</key><string>chanleak.EarlyReturn</string>
+// CHECK-NEXT: <key>category</key><string>Goroutine leak</string>
+// CHECK-NEXT: <key>type</key><string>Thread stranded by an early exit</string>
+// CHECK-NEXT: <key>check_name</key><string>chanleak.EarlyReturn</string>
 
 #include "mock-boost-fiber.h"
 
