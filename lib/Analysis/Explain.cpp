@@ -129,16 +129,32 @@ private:
   void doubleSend() {
     std::string Chan = witnessObjectName(E, W);
     const AbstractObject &O = E.objects()[W.Object];
-    if (O.Channel && O.Channel->OneShot)
-      F.Message =
-          "second set_value on " + Chan + " throws std::future_error (promise_already_satisfied)";
-    else
+    std::string First = "first send here";
+    if (O.Channel && O.Channel->OneShot) {
+      // A promise's set_value or set_exception, a packaged_task's call.
+      std::string Operation = oneShotOperation(W.Blocked, Chan);
+      F.Message = "second " + Operation + " throws std::future_error (promise_already_satisfied)";
+      First = "first " + oneShotOperation(W.FirstSend, Chan) + " here";
+    } else {
       F.Message = "second send on " + Chan + " blocks forever: the receiver takes only " +
                   std::to_string(W.Received) + (W.Received == 1 ? " value" : " values");
+    }
     if (auto Fix = missingReturnFix(W.FirstSend, W.BlockedIn, E.context()))
       F.Fixes.push_back(*Fix);
-    note(W.FirstSend, "first send here; this branch goes on without returning");
+    note(W.FirstSend, First + "; this branch goes on without returning");
     noteSpawn();
+  }
+
+  /// "call of 'task'" for a packaged_task's operator(), "set_value on 'p'"
+  /// for a promise's member.
+  static std::string oneShotOperation(const Stmt *Site, llvm::StringRef Object) {
+    if (const auto *Call = dyn_cast_or_null<CXXOperatorCallExpr>(Site);
+        Call && Call->getOperator() == OO_Call)
+      return "call of " + Object.str();
+    if (const auto *Call = dyn_cast_or_null<CXXMemberCallExpr>(Site))
+      if (const CXXMethodDecl *Method = Call->getMethodDecl(); Method && Method->getIdentifier())
+        return (Method->getName() + " on " + Object).str();
+    return "set_value on " + Object.str();
   }
 
   void earlyReturn() {
@@ -158,6 +174,11 @@ private:
     F.Message = blockedPhrase(E, W) + " blocks forever: " + Who + " can leave without " + Rescue;
     noteSpawn();
     noteExit("without " + Rescue);
+    noteJoiningHandle();
+  }
+
+  /// The leaver's own end waits too: a joining handle's destructor.
+  void noteJoiningHandle() {
     if (W.JoiningHandle)
       note(W.JoiningHandle->getLocation(), "the destructor of " + quoted(W.JoiningHandle) +
                                                " then waits forever for the stranded thread");
@@ -179,6 +200,7 @@ private:
                          Chan.Channel->Family +
                          " a cancelled receive leaves it acting as a rendezvous channel");
     noteExit("without " + Rescue);
+    noteJoiningHandle();
   }
 
   void takeFirst() {
@@ -255,8 +277,13 @@ private:
   }
 
   void loopingTimer() {
-    F.Message = "thread sleeps in a loop forever with no stop condition: every call of '" +
-                functionName(W.Leaver) + "' leaks another thread";
+    std::string Consequence;
+    if (W.JoiningHandle)
+      // A jthread's destructor joins: the caller hangs instead of leaking.
+      Consequence = "the destructor of " + quoted(W.JoiningHandle) + " waits forever";
+    else
+      Consequence = "every call of '" + functionName(W.Leaver) + "' leaks another thread";
+    F.Message = "thread sleeps in a loop forever with no stop condition: " + Consequence;
     noteSpawn();
   }
 

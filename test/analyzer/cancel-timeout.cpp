@@ -313,6 +313,28 @@ int suppressed_wrong_check() {
   return v;
 }
 
+// --- a jthread's destructor then joins the stranded sender ------------------------
+int leaky_pop_wait_for_jthread() {
+  IntChan ch;
+  std::jthread sender([&ch] { ch.push(slow_lookup()); }); // expected-note {{thread spawned here}}
+  // expected-warning@-1 {{send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation}}
+  // expected-note@-2 {{send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation}}
+  // expected-note@-3 {{the destructor of 'sender' then waits forever for the stranded thread}}
+  int v;
+  if (ch.pop_wait_for(v, std::chrono::milliseconds(20)) == channel_op_status::timeout) // expected-note {{the wait can give up here}}
+    return -1; // expected-note {{'leaky_pop_wait_for_jthread' returns here without receiving from 'ch'}}
+  return v;
+}
+
+int fixed_pop_wait_for_jthread() {
+  boost::fibers::buffered_channel<int> ch{2};
+  std::jthread sender([&ch] { ch.push(slow_lookup()); });
+  int v;
+  if (ch.pop_wait_for(v, std::chrono::milliseconds(20)) == channel_op_status::timeout)
+    return -1;
+  return v;
+}
+
 #elif defined(REAL_STD)
 
 #include <chrono>

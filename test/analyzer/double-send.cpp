@@ -169,7 +169,7 @@ std::future<int> leaky_promise() {
   auto result = done.get_future();
   std::thread([done = std::move(done)]() mutable { // expected-note {{thread spawned here}}
     if (failed()) {
-      done.set_value(-1); // expected-note {{first send here; this branch goes on without returning}}
+      done.set_value(-1); // expected-note {{first set_value on 'done' here; this branch goes on without returning}}
     }
     done.set_value(compute());
     // expected-warning@-1 {{second set_value on 'done' throws std::future_error (promise_already_satisfied)}}
@@ -194,7 +194,7 @@ std::future<int> fixed_promise() {
 // A spawned function, handed the promise by std::ref.
 int send_twice(std::promise<int> &p) {
   if (failed()) {
-    p.set_value(-3); // expected-note {{first send here; this branch goes on without returning}}
+    p.set_value(-3); // expected-note {{first set_value on 'p' here; this branch goes on without returning}}
   }
   p.set_value(1);
   // expected-warning@-1 {{second set_value on 'p' throws std::future_error (promise_already_satisfied)}}
@@ -234,7 +234,7 @@ int leaky_promise_published() {
   publish(p);
   std::thread t([&p] { // expected-note {{thread spawned here}}
     if (failed()) {
-      p.set_value(-1); // expected-note {{first send here; this branch goes on without returning}}
+      p.set_value(-1); // expected-note {{first set_value on 'p' here; this branch goes on without returning}}
     }
     p.set_value(1);
     // expected-warning@-1 {{second set_value on 'p' throws std::future_error (promise_already_satisfied)}}
@@ -405,7 +405,7 @@ std::future<bool> load_async(std::string text) {
   auto result = done.get_future();
   std::thread([done = std::move(done), text]() mutable { // expected-note {{thread spawned here}}
     if (!validate(text)) {
-      done.set_value(false); // expected-note {{first send here; this branch goes on without returning}}
+      done.set_value(false); // expected-note {{first set_value on 'done' here; this branch goes on without returning}}
     }
     done.set_value(true);
     // expected-warning@-1 {{second set_value on 'done' throws std::future_error (promise_already_satisfied)}}
@@ -430,7 +430,7 @@ std::future<bool> load_async_fixed(std::string text) {
 // set_exception, then set_value.
 void compute(std::promise<int> &p, bool bad) {
   if (bad) {
-    p.set_exception(std::make_exception_ptr(42)); // expected-note {{first send here; this branch goes on without returning}}
+    p.set_exception(std::make_exception_ptr(42)); // expected-note {{first set_exception on 'p' here; this branch goes on without returning}}
   }
   p.set_value(1);
   // expected-warning@-1 {{second set_value on 'p' throws std::future_error (promise_already_satisfied)}}
@@ -462,7 +462,7 @@ int run_compute_fixed(bool bad) {
 // promise<void> on a std::jthread.
 void signal(std::promise<void> &ready, bool early) {
   if (early) {
-    ready.set_value(); // expected-note {{first send here; this branch goes on without returning}}
+    ready.set_value(); // expected-note {{first set_value on 'ready' here; this branch goes on without returning}}
   }
   ready.set_value();
   // expected-warning@-1 {{second set_value on 'ready' throws std::future_error (promise_already_satisfied)}}
@@ -487,6 +487,36 @@ void run_signal_fixed(bool early) {
   auto f = ready.get_future();
   std::jthread t(signal_fixed, std::ref(ready), early);
   f.wait();
+}
+
+// --- a packaged_task called twice -------------------------------------------------------
+int run_task_twice(bool retry) {
+  std::packaged_task<int()> task([] { return 1; });
+  auto f = task.get_future();
+  std::thread t([&task, retry] { // expected-note {{thread spawned here}}
+    if (retry) {
+      task(); // expected-note {{first call of 'task' here; this branch goes on without returning}}
+    }
+    task();
+    // expected-warning@-1 {{second call of 'task' throws std::future_error (promise_already_satisfied)}}
+    // expected-note@-2 {{second call of 'task' throws std::future_error (promise_already_satisfied)}}
+  });
+  t.join();
+  return f.get();
+}
+
+int run_task_once(bool retry) {
+  std::packaged_task<int()> task([] { return 1; });
+  auto f = task.get_future();
+  std::thread t([&task, retry] {
+    if (retry) {
+      task();
+      return;
+    }
+    task();
+  });
+  t.join();
+  return f.get();
 }
 
 #else // REAL_ASIO

@@ -226,6 +226,27 @@ void fixed_stop_token(std::stop_token stop) {
   }).detach();
 }
 
+// --- a jthread's destructor joins: the caller hangs rather than leaks ---------------------
+void leaky_jthread_ignores_stop() {
+  std::jthread reporter([] { // expected-note {{thread spawned here}}
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      // expected-warning@-1 {{thread sleeps in a loop forever with no stop condition: the destructor of 'reporter' waits forever}}
+      // expected-note@-2 {{thread sleeps in a loop forever with no stop condition: the destructor of 'reporter' waits forever}}
+      report_state();
+    }
+  });
+}
+
+void fixed_jthread_stops() {
+  std::jthread reporter([](std::stop_token st) {
+    while (!st.stop_requested()) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      report_state();
+    }
+  });
+}
+
 #else // REAL_ASIO
 
 #include <asio.hpp>

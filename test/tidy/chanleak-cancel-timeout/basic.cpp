@@ -36,6 +36,30 @@ int fixed_buffered() {
   return v;
 }
 
+// A jthread's destructor then joins the stranded sender: the function hangs.
+int leaky_pop_wait_for_jthread() {
+  IntChan ch;
+  std::jthread sender([&ch] { ch.push(slow_lookup()); });
+  int v;
+  if (ch.pop_wait_for(v, std::chrono::milliseconds(20)) == channel_op_status::timeout)
+    return -1;
+  return v;
+  // CHECK-NOTES: :[[@LINE-5]]:31: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
+  // CHECK-NOTES: :[[@LINE-6]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-5]]:7: note: the wait can give up here
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_pop_wait_for_jthread' returns here without receiving from 'ch'
+  // CHECK-NOTES: :[[@LINE-9]]:16: note: the destructor of 'sender' then waits forever for the stranded thread
+}
+
+int fixed_pop_wait_for_jthread() {
+  boost::fibers::buffered_channel<int> ch{2};
+  std::jthread sender([&ch] { ch.push(slow_lookup()); });
+  int v;
+  if (ch.pop_wait_for(v, std::chrono::milliseconds(20)) == channel_op_status::timeout)
+    return -1;
+  return v;
+}
+
 // Closing on the timeout path, or receiving anyway: see timed-recv-succeeds.cpp.
 
 // --- try_pop: a poll that gives up at once ----------------------------------

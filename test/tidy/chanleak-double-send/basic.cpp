@@ -126,7 +126,7 @@ std::future<int> leaky_promise() {
     }
     done.set_value(compute());
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second set_value on 'done' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
-    // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
+    // CHECK-NOTES: :[[@LINE-4]]:7: note: first set_value on 'done' here; this branch goes on without returning
   }).detach();
   // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
   return result;
@@ -154,7 +154,7 @@ int send_twice_value(std::promise<int> &p) {
   }
   p.set_value(1);
   // CHECK-NOTES: :[[@LINE-1]]:3: warning: second set_value on 'p' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
-  // CHECK-NOTES: :[[@LINE-4]]:5: note: first send here; this branch goes on without returning
+  // CHECK-NOTES: :[[@LINE-4]]:5: note: first set_value on 'p' here; this branch goes on without returning
   return 0;
 }
 // CHECK-FIXES:    p.set_value(-3);

@@ -18,7 +18,7 @@ std::future<bool> LoadAsync(std::string text) {
     }
     done.set_value(true);
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second set_value on 'done' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
-    // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
+    // CHECK-NOTES: :[[@LINE-4]]:7: note: first set_value on 'done' here; this branch goes on without returning
   }).detach();
   // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
   return result;
@@ -45,7 +45,7 @@ void Compute(std::promise<int> &p, bool bad) {
   }
   p.set_value(1);
   // CHECK-NOTES: :[[@LINE-1]]:3: warning: second set_value on 'p' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
-  // CHECK-NOTES: :[[@LINE-4]]:5: note: first send here; this branch goes on without returning
+  // CHECK-NOTES: :[[@LINE-4]]:5: note: first set_exception on 'p' here; this branch goes on without returning
 }
 // CHECK-FIXES: {{^}}    p.set_exception(std::make_exception_ptr(42)); return;{{$}}
 int RunCompute(bool bad) {
@@ -53,6 +53,38 @@ int RunCompute(bool bad) {
   auto f = p.get_future();
   std::thread t(Compute, std::ref(p), bad);
   // CHECK-NOTES: :[[@LINE-1]]:15: note: thread spawned here
+  t.join();
+  return f.get();
+}
+
+// A packaged_task runs once: a second call throws like a second set_value.
+int RunTaskTwice(bool retry) {
+  std::packaged_task<int()> task([] { return 1; });
+  auto f = task.get_future();
+  std::thread t([&task, retry] {
+    if (retry) {
+      task();
+    }
+    task();
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: second call of 'task' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
+    // CHECK-NOTES: :[[@LINE-4]]:7: note: first call of 'task' here; this branch goes on without returning
+  });
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  t.join();
+  return f.get();
+}
+// CHECK-FIXES: {{^}}      task(); return;{{$}}
+
+int RunTaskOnce(bool retry) {
+  std::packaged_task<int()> task([] { return 1; });
+  auto f = task.get_future();
+  std::thread t([&task, retry] {
+    if (retry) {
+      task();
+      return;
+    }
+    task();
+  });
   t.join();
   return f.get();
 }

@@ -28,6 +28,19 @@ void fixed_stop_condition() {
   }).detach();
 }
 
+// A jthread's destructor asks the loop to stop and joins it: the loop never
+// looks, so the caller hangs instead of leaking.
+void leaky_jthread_ignores_stop() {
+  std::jthread reporter([] {
+    for (;;) {
+      std::this_thread::sleep_for(std::chrono::seconds(1));
+      report_state();
+    }
+  });
+  // CHECK-NOTES: :[[@LINE-4]]:7: warning: thread sleeps in a loop forever with no stop condition: the destructor of 'reporter' waits forever [chanleak-looping-timer]
+  // CHECK-NOTES: :[[@LINE-7]]:16: note: thread spawned here
+}
+
 void fixed_stop_token() {
   std::jthread reporter([](std::stop_token st) {
     while (!st.stop_requested()) {

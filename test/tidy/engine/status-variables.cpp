@@ -117,6 +117,7 @@ int leaky_stop_ends_the_poll() {
     // CHECK-NOTES: :[[@LINE-1]]:8: note: the wait can give up here
     return -1;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_stop_ends_the_poll' returns here without notifying 'cv'
+  // CHECK-NOTES: :[[@LINE-15]]:16: note: the destructor of 'sender' then waits forever for the stranded thread
   s->taken = true;
   s->cv.notify_all();
   return 0;
