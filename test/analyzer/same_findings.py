@@ -17,15 +17,11 @@ import re
 import subprocess
 import sys
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "patterns"))
+from check_catalogue import checker_to_check  # noqa: E402
+
 WARNING = re.compile(r"^(?P<file>[^:\s][^:]*):(?P<line>\d+):(?P<col>\d+): warning: (?P<msg>.*) "
                      r"\[(?P<check>chanleak[-.][A-Za-z-]+)\]$")
-
-
-def check_name(name):
-    """chanleak.RangeWithoutClose -> chanleak-range-without-close."""
-    if not name.startswith("chanleak."):
-        return name
-    return "chanleak-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name[len("chanleak."):]).lower()
 
 
 def warnings(cmd):
@@ -37,7 +33,7 @@ def warnings(cmd):
         m = WARNING.match(line)
         if m:
             found.add((os.path.basename(m.group("file")), int(m.group("line")),
-                       int(m.group("col")), check_name(m.group("check")), m.group("msg")))
+                       int(m.group("col")), checker_to_check(m.group("check")), m.group("msg")))
     return found, proc.stdout
 
 

@@ -48,7 +48,9 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
+sys.path.insert(0, os.path.join(HERE, "..", "patterns"))
 import gen_corpus  # noqa: E402
+from check_catalogue import checker_to_check  # noqa: E402
 
 CHECKS = ["chanleak-range-without-close", "chanleak-double-send", "chanleak-early-return",
           "chanleak-cancel-timeout", "chanleak-take-first", "chanleak-orphaned-worker",
@@ -208,13 +210,6 @@ def run_once(prog, build_key, binary, args, cache, rep):
     cache.put("run", key, res)
     res["cached"] = False
     return res
-
-
-def checker_to_check(name):
-    """chanleak.RangeWithoutClose -> chanleak-range-without-close."""
-    if not name.startswith("chanleak."):
-        return name
-    return "chanleak-" + re.sub(r"(?<!^)([A-Z])", r"-\1", name[len("chanleak."):]).lower()
 
 
 def static_command(prog, args):
