@@ -7,14 +7,22 @@ namespace chanleak {
 
 namespace {
 
+/// The names of a semicolon-separated option value, trimmed; blanks skipped.
+llvm::SmallVector<llvm::StringRef, 4> optionNames(llvm::StringRef List) {
+  llvm::SmallVector<llvm::StringRef, 4> Parts, Names;
+  List.split(Parts, ';');
+  for (llvm::StringRef Part : Parts)
+    if (llvm::StringRef Name = Part.trim(); !Name.empty())
+      Names.push_back(Name);
+  return Names;
+}
+
 /// Adds a semicolon-separated list of qualified names as channels with the
 /// common op names (push/send/write, pop/recv/receive/read, close, try_*).
 void addChannelTypes(ApiModel &Model, llvm::StringRef List) {
-  llvm::SmallVector<llvm::StringRef, 4> Names;
-  List.split(Names, ';', -1, false);
-  for (llvm::StringRef Name : Names) {
+  for (llvm::StringRef Name : optionNames(List)) {
     ChannelModel M;
-    M.TypeName = Name.trim().str();
+    M.TypeName = Name.str();
     M.Family = "option";
     M.Capacity.DefaultKind = CapacityKind::Rendezvous;
     M.Capacity.Arg = 0;
@@ -35,11 +43,9 @@ void addChannelTypes(ApiModel &Model, llvm::StringRef List) {
 }
 
 void addSpawnerFunctions(ApiModel &Model, llvm::StringRef List) {
-  llvm::SmallVector<llvm::StringRef, 4> Names;
-  List.split(Names, ';', -1, false);
-  for (llvm::StringRef Name : Names) {
+  for (llvm::StringRef Name : optionNames(List)) {
     SpawnerModel S;
-    S.Name = Name.trim().str();
+    S.Name = Name.str();
     S.Family = "option";
     S.CallableArg = 0;
     S.FirstForwardedArg = 1;
