@@ -76,7 +76,9 @@ private:
       note(At->getBeginLoc(), std::move(Message), Role, At);
   }
 
-  /// "thread spawned here", which every finding in a spawned thread has.
+  /// "thread spawned here; it sends on 'results'", which every finding in a
+  /// spawned thread has. A one-shot's second set_value or an endless loop
+  /// is what the message itself says.
   void noteSpawn() {
     if (!W.Spawn)
       return;
@@ -85,6 +87,9 @@ private:
       Message = W.SpawnLoopCount ? ("thread spawned here, " + llvm::Twine(*W.SpawnLoopCount) +
                                     " times in a loop").str()
                                  : "thread spawned here, once per loop iteration";
+    const ChannelModel *Channel = W.Object == NoObject ? nullptr : E.objects()[W.Object].Channel;
+    if (Channel && !Channel->OneShot)
+      Message += "; " + threadActivityPhrase(E, W);
     note(W.Spawn->Site, Message, NoteRole::Spawn);
   }
 

@@ -2466,21 +2466,47 @@ static CountKind countsOf(const LeakEngine &E, const Witness &W) {
   return C ? C->Counts : CountKind::None;
 }
 
-std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
-  std::string Name = witnessObjectName(E, W);
+namespace {
+/// What the blocked operation does to its object.
+enum class BlockedVerb { Send, Receive, Wait, Acquire };
+} // namespace
+
+static BlockedVerb blockedVerb(const LeakEngine &E, const Witness &W) {
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend ||
       W.BlockedKind == EventKind::SetValue)
-    return "send on " + Name;
+    return BlockedVerb::Send;
   switch (countsOf(E, W)) {
   case CountKind::Permits:
-    return "acquire of " + Name;
+    return BlockedVerb::Acquire;
   case CountKind::Arrivals:
   case CountKind::Phases:
-    return "wait on " + Name;
+    return BlockedVerb::Wait;
   case CountKind::None:
     break;
   }
-  return (isSignal(E, W) ? "wait on " : "receive from ") + Name;
+  return isSignal(E, W) ? BlockedVerb::Wait : BlockedVerb::Receive;
+}
+
+std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
+  std::string Name = witnessObjectName(E, W);
+  switch (blockedVerb(E, W)) {
+  case BlockedVerb::Send: return "send on " + Name;
+  case BlockedVerb::Receive: return "receive from " + Name;
+  case BlockedVerb::Wait: return "wait on " + Name;
+  case BlockedVerb::Acquire: return "acquire of " + Name;
+  }
+  llvm_unreachable("unknown verb");
+}
+
+std::string threadActivityPhrase(const LeakEngine &E, const Witness &W) {
+  std::string Name = witnessObjectName(E, W);
+  switch (blockedVerb(E, W)) {
+  case BlockedVerb::Send: return "it sends on " + Name;
+  case BlockedVerb::Receive: return "it receives from " + Name;
+  case BlockedVerb::Wait: return "it waits on " + Name;
+  case BlockedVerb::Acquire: return "it acquires " + Name;
+  }
+  llvm_unreachable("unknown verb");
 }
 
 std::string rescuePhrase(const LeakEngine &E, const Witness &W) {

@@ -22,7 +22,7 @@ int handle(bool cached) {
   if (cached)
     return 0;
   boost::fibers::unbuffered_channel<int> ch;
-  std::thread t([&ch] { ch.push(compute()); }); // expected-note {{thread spawned here}}
+  std::thread t([&ch] { ch.push(compute()); }); // expected-note {{thread spawned here; it sends on 'ch'}}
   // expected-warning@-1 {{send on 'ch' blocks forever: 'handle' can leave without receiving from 'ch'}}
   // expected-note@-2 {{send on 'ch' blocks forever: 'handle' can leave without receiving from 'ch'}}
   t.detach();

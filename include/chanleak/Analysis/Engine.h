@@ -181,6 +181,9 @@ std::string witnessObjectName(const LeakEngine &E, const Witness &W);
 /// What the blocked operation is, for messages: "send on 'results'",
 /// "receive from 'jobs'", "wait on 'cv'".
 std::string blockedPhrase(const LeakEngine &E, const Witness &W);
+/// The same operation as what the blocked thread does, for its spawn note:
+/// "it sends on 'results'".
+std::string threadActivityPhrase(const LeakEngine &E, const Witness &W);
 /// What the leaver skipped: "receiving from 'results'".
 std::string rescuePhrase(const LeakEngine &E, const Witness &W);
 

@@ -21,7 +21,7 @@ int leaky_pop_wait_for() {
     return -1; // #r1
   return v;
   // CHECK-NOTES: :[[@LINE-5]]:23: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-5]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_pop_wait_for' returns here without receiving from 'ch'
 }
@@ -45,7 +45,7 @@ int leaky_pop_wait_for_jthread() {
     return -1;
   return v;
   // CHECK-NOTES: :[[@LINE-5]]:31: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-6]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:16: note: thread spawned here; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-5]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_pop_wait_for_jthread' returns here without receiving from 'ch'
   // CHECK-NOTES: :[[@LINE-9]]:16: note: the destructor of 'sender' then waits forever for the stranded thread
@@ -74,7 +74,7 @@ int leaky_try_pop() {
   return v;
   // The first push fits in the one-value buffer; the second blocks.
   // CHECK-NOTES: :[[@LINE-8]]:35: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-9]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-9]]:3: note: thread spawned here; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-8]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-8]]:5: note: 'leaky_try_pop' returns here without receiving from 'ch'
 }
@@ -89,7 +89,7 @@ int leaky_stop_requested(std::stop_token stop) {
   ch.pop(v);
   return v;
   // CHECK-NOTES: :[[@LINE-6]]:23: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-7]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-7]]:5: note: 'leaky_stop_requested' returns here without receiving from 'ch'
 }
@@ -114,7 +114,7 @@ int leaky_helper_shared() {
     return -1; // #r4
   return v;
   // CHECK-NOTES: :[[@LINE-8]]:45: warning: send on 'ch' blocks forever once the waiter gives up: nobody is left receiving from 'ch' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-5]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_helper_shared' returns here without receiving from 'ch'
 }

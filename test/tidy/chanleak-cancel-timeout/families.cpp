@@ -24,7 +24,7 @@ std::string BoostLeaky(const std::string &key) {
     return "default"; // #r1
   return value;
   // CHECK-NOTES: :[[@LINE-5]]:31: warning: send on 'answer' blocks forever once the waiter gives up: nobody is left receiving from 'answer' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it sends on 'answer'
   // CHECK-NOTES: :[[@LINE-5]]:7: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'BoostLeaky' returns here without receiving from 'answer'
 }
@@ -47,7 +47,7 @@ std::string AnnotatedLeaky(const std::string &key) {
     return "default"; // #r2
   return value;
   // CHECK-NOTES: :[[@LINE-5]]:31: warning: send on 'answer' blocks forever once the waiter gives up: nobody is left receiving from 'answer' after the timeout or cancellation [chanleak-cancel-timeout]
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it sends on 'answer'
   // CHECK-NOTES: :[[@LINE-5]]:8: note: the wait can give up here
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'AnnotatedLeaky' returns here without receiving from 'answer'
 }

@@ -26,7 +26,7 @@ asio::awaitable<int> Leaky() {
   auto ex = co_await asio::this_coro::executor;
   auto results = std::make_shared<Chan>(ex);
   asio::co_spawn(ex, Fetch(results), asio::detached);
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'results'
   co_return co_await results->async_receive(asio::use_awaitable);
 }
 
@@ -55,7 +55,7 @@ int AnnotatedLeaky() {
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second send on 'h' blocks forever: the receiver takes only 1 value [chanleak-double-send]
     // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
   }).detach();
-  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here; it sends on 'h'
   int v;
   h.Pop(v);
   return v;

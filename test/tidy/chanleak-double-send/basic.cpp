@@ -21,7 +21,7 @@ int leaky_channel() {
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second send on 'ch' blocks forever: the receiver takes only 1 value [chanleak-double-send]
     // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
   }).detach();
-  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:3: note: thread spawned here; it sends on 'ch'
   int v;
   ch.pop(v);
   return v;
@@ -109,7 +109,7 @@ int leaky_unbraced() {
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second send on 'ch' blocks forever: the receiver takes only 1 value [chanleak-double-send]
     // CHECK-NOTES: :[[@LINE-3]]:7: note: first send here; this branch goes on without returning
   }).detach();
-  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it sends on 'ch'
   int v;
   ch.pop(v);
   return v;

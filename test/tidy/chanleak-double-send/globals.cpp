@@ -23,7 +23,7 @@ void Reply(Mailbox &out) {
 // Spawns and receives in one helper: callers do not strand the reply.
 int Ask(Mailbox &box) {
   std::thread(Reply, std::ref(box)).detach();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'g_private_mailbox'
   int v = 0;
   box.pop(v);
   return v;
@@ -44,7 +44,7 @@ void StaticReply(Mailbox &out) {
 static Mailbox g_static_mailbox;
 int AskStatic() {
   std::thread(StaticReply, std::ref(g_static_mailbox)).detach();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'g_static_mailbox'
   int v = 0;
   g_static_mailbox.pop(v);
   return v;

@@ -21,7 +21,7 @@ void leaky_sibling_receiver() {
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: second send on 'ch' blocks forever: the receiver takes only 1 value [chanleak-double-send]
     // CHECK-NOTES: :[[@LINE-4]]:7: note: first send here; this branch goes on without returning
   });
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it sends on 'ch'
   std::thread consumer([&ch] {
     int v;
     ch.pop(v);

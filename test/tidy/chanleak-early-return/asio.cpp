@@ -22,7 +22,7 @@ asio::awaitable<void> HandleUpload(std::string image, bool bad, std::string &res
   auto executor = co_await asio::this_coro::executor;
   auto thumbs = std::make_shared<Chan>(executor);
   asio::co_spawn(executor, MakeThumbnail(thumbs, image), asio::detached);
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'thumbs'
   if (bad) {
     response = "415";
     co_return;

@@ -16,7 +16,7 @@ void leaky_return() {
   IntChan ch;
   std::thread t([&ch] { ch.push(compute()); });
   // CHECK-NOTES: :[[@LINE-1]]:25: warning: send on 'ch' blocks forever: 'leaky_return' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here; it sends on 'ch'
   t.detach();
   if (bad())
     return;
@@ -40,7 +40,7 @@ void leaky_throw() {
   IntChan ch;
   std::thread t([&ch] { ch.push(compute()); });
   // CHECK-NOTES: :[[@LINE-1]]:25: warning: send on 'ch' blocks forever: 'leaky_throw' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here; it sends on 'ch'
   t.detach();
   if (bad())
     throw std::runtime_error("bad");
@@ -64,7 +64,7 @@ int leaky_caught() {
   IntChan ch;
   std::thread t([&ch] { ch.push(compute()); });
   // CHECK-NOTES: :[[@LINE-1]]:25: warning: send on 'ch' blocks forever: 'leaky_caught' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:15: note: thread spawned here; it sends on 'ch'
   t.detach();
   try {
     may_throw();
@@ -135,7 +135,7 @@ void leaky_shared_ptr() {
   auto p = std::make_shared<IntChan>();
   std::thread([p] { p->push(compute()); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:21: warning: send on 'p' blocks forever: 'leaky_shared_ptr' can leave without receiving from 'p' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'p'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_shared_ptr' returns here without receiving from 'p'
@@ -158,7 +158,7 @@ void leaky_alias() {
   IntChan &alias = ch;
   std::thread([&alias] { alias.push(1); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:26: warning: send on 'ch' blocks forever: 'leaky_alias' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'ch'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_alias' returns here without receiving from 'ch'
@@ -183,7 +183,7 @@ void produce(IntChan &out) { out.push(compute()); }
 void leaky_helper_thread_arg() {
   IntChan ch;
   std::thread t(produce, std::ref(ch));
-  // CHECK-NOTES: :[[@LINE-1]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:15: note: thread spawned here; it sends on 'ch'
   t.detach();
   if (bad())
     return;
@@ -221,7 +221,7 @@ void leaky_jthread() {
   IntChan ch;
   std::jthread worker([&ch] { ch.push(1); });
   // CHECK-NOTES: :[[@LINE-1]]:31: warning: send on 'ch' blocks forever: 'leaky_jthread' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:16: note: thread spawned here; it sends on 'ch'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_jthread' returns here without receiving from 'ch'
@@ -234,7 +234,7 @@ void leaky_fiber() {
   IntChan ch;
   boost::fibers::fiber f([&ch] { ch.push(1); });
   // CHECK-NOTES: :[[@LINE-1]]:34: warning: send on 'ch' blocks forever: 'leaky_fiber' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:24: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:24: note: thread spawned here; it sends on 'ch'
   f.detach();
   if (bad())
     return;
@@ -247,7 +247,7 @@ void leaky_async() {
   IntChan ch;
   auto fut = std::async(std::launch::async, [&ch] { ch.push(1); return 0; });
   // CHECK-NOTES: :[[@LINE-1]]:53: warning: send on 'ch' blocks forever: 'leaky_async' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:14: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:14: note: thread spawned here; it sends on 'ch'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_async' returns here without receiving from 'ch'
@@ -273,7 +273,7 @@ struct Service {
   void Run() {
     IntChan ch;
     std::thread(&Service::Produce, this, std::ref(ch)).detach();
-    // CHECK-NOTES: :[[@LINE-1]]:5: note: thread spawned here
+    // CHECK-NOTES: :[[@LINE-1]]:5: note: thread spawned here; it sends on 'ch'
     if (bad())
       return;
     // CHECK-NOTES: :[[@LINE-1]]:7: note: 'Service::Run' returns here without receiving from 'ch'

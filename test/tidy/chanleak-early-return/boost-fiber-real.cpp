@@ -15,7 +15,7 @@ std::optional<long> leaky(const std::string &table, bool columns_empty) {
   auto rows = std::make_shared<boost::fibers::unbuffered_channel<long>>();
   std::thread([rows, table] { rows->push(CountRows(table)); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:31: warning: send on 'rows' blocks forever: 'leaky' can leave without receiving from 'rows' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'rows'
   if (columns_empty)
     return std::nullopt;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky' returns here without receiving from 'rows'

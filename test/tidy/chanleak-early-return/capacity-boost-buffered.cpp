@@ -14,7 +14,7 @@ void leaky_capacity_two() {
     ch.push(2);
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: send on 'ch' blocks forever: 'leaky_capacity_two' can leave without receiving from 'ch' [chanleak-early-return]
   });
-  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here; it sends on 'ch'
   t.detach();
   if (bad())
     return;

@@ -33,7 +33,7 @@ void annotated_leaky() {
   mylib::Handoff<int> h;
   std::thread([&h] { h.Push(1); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:22: warning: send on 'h' blocks forever: 'annotated_leaky' can leave without receiving from 'h' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'h'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'annotated_leaky' returns here without receiving from 'h'
@@ -55,7 +55,7 @@ void annotated_spawner_leaky() {
   mylib::Handoff<int> h;
   mylib::RunAsync([&h] { h.Push(2); });
   // CHECK-NOTES: :[[@LINE-1]]:26: warning: send on 'h' blocks forever: 'annotated_spawner_leaky' can leave without receiving from 'h' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'h'
   if (bad())
     throw 1;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: exception thrown here leaves 'annotated_spawner_leaky' without receiving from 'h'
@@ -78,7 +78,7 @@ void annotated_queue_zero() {
   mylib::Queue<int> q{0};
   mylib::RunAsync([&q] { q.Push(4); });
   // CHECK-NOTES: :[[@LINE-1]]:26: warning: send on 'q' blocks forever: 'annotated_queue_zero' can leave without receiving from 'q' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'q'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'annotated_queue_zero' returns here without receiving from 'q'

@@ -71,7 +71,7 @@ bool LeakyEarlyReturn(const std::vector<std::string> &docs) {
   idx.Stop();
   return true;
   // CHECK-NOTES: :[[@LINE-28]]:7: warning: worker of 'idx' waits here forever: 'idx' is started but not stopped on every path, so nothing notifies 'cv_' [chanleak-orphaned-worker]
-  // CHECK-NOTES: :[[@LINE-53]]:7: note: thread spawned here, once per loop iteration
+  // CHECK-NOTES: :[[@LINE-53]]:7: note: thread spawned here, once per loop iteration; it waits on 'cv_'
   // CHECK-NOTES: :[[@LINE-9]]:3: note: 'idx' is started here
   // CHECK-NOTES: :[[@LINE-8]]:5: note: 'LeakyEarlyReturn' returns here without stopping 'idx'
 }

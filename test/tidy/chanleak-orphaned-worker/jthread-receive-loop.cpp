@@ -24,7 +24,7 @@ private:
   Chan events_{8};
   std::jthread worker_{[this] { Drain(); }}; // #s1
   // CHECK-NOTES: :[[@LINE-5]]:18: warning: thread never ends: its loop ignores its stop_token, so the destructor of its std::jthread waits forever [chanleak-orphaned-worker]
-  // CHECK-NOTES: :[[@LINE-2]]:23: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:23: note: thread spawned here; it receives from 'events_'
 };
 
 // The implicit constructor that spawns is defined where the class is used.
@@ -60,7 +60,7 @@ void LeakyLocal() {
   });
   jobs.push(1);
   // CHECK-NOTES: :[[@LINE-4]]:18: warning: thread never ends: its loop ignores its stop_token, so the destructor of its std::jthread waits forever [chanleak-orphaned-worker]
-  // CHECK-NOTES: :[[@LINE-6]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:16: note: thread spawned here; it receives from 'jobs'
 }
 
 // The same loop on a std::thread: nothing waits in a destructor, so it is a
@@ -74,7 +74,7 @@ void LeakyPlainThread() {
   worker.detach();
   jobs.push(1);
   // CHECK-NOTES: :[[@LINE-5]]:18: warning: receive loop over 'jobs' never ends: nothing closes 'jobs' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-7]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-9]]:8: note: 'jobs' is declared here and never closed
 }
 

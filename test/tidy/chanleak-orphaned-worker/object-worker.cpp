@@ -39,7 +39,7 @@ bool LeakyEarlyReturn(const std::string &to) {
   d->Stop();
   return true;
   // CHECK-NOTES: :[[@LINE-15]]:12: warning: worker of 'd' waits here forever: 'd' is started but not stopped on every path, so nothing closes 'inbox_' [chanleak-orphaned-worker]
-  // CHECK-NOTES: :[[@LINE-23]]:18: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-23]]:18: note: thread spawned here; it receives from 'inbox_'
   // CHECK-NOTES: :[[@LINE-8]]:3: note: 'd' is started here
   // CHECK-NOTES: :[[@LINE-7]]:5: note: 'LeakyEarlyReturn' returns here without stopping 'd'
 }

@@ -33,7 +33,7 @@ void Leaky() {
   asio::co_spawn(io, Feed(lines), asio::detached);
   io.run();
   // CHECK-NOTES: :[[@LINE-18]]:32: warning: receive loop over 'lines' never ends: nothing closes 'lines' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-4]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-4]]:3: note: thread spawned here; it receives from 'lines'
   // CHECK-NOTES: :[[@LINE-7]]:15: note: 'lines' is declared here and never closed
 }
 

@@ -21,7 +21,7 @@ void leaky_range_for() {
     jobs.push(i);
   worker.join();
   // CHECK-NOTES: :[[@LINE-6]]:18: warning: receive loop over 'jobs' never ends: nothing closes 'jobs' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-10]]:8: note: 'jobs' is declared here and never closed
 }
 
@@ -48,7 +48,7 @@ void leaky_status_loop() {
   jobs.push(1);
   worker.join();
   // CHECK-NOTES: :[[@LINE-5]]:12: warning: receive loop over 'jobs' never ends: nothing closes 'jobs' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-10]]:8: note: 'jobs' is declared here and never closed
 }
 
@@ -78,7 +78,7 @@ void leaky_endless_loop() {
   jobs.push(1);
   worker.join();
   // CHECK-NOTES: :[[@LINE-7]]:11: warning: receive loop over 'jobs' never ends: nothing closes 'jobs' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-11]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-11]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-13]]:8: note: 'jobs' is declared here and never closed
 }
 
@@ -95,7 +95,7 @@ void leaky_not_closed_on_every_path() {
   jobs.push(1);
   jobs.close();
   // CHECK-NOTES: :[[@LINE-8]]:18: warning: receive loop over 'jobs' never ends: 'jobs' is not closed on every path [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-10]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-10]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-5]]:5: note: 'leaky_not_closed_on_every_path' returns here without closing 'jobs'
 }
 
@@ -108,7 +108,7 @@ void leaky_throw_path() {
       handle(j);
   });
   // CHECK-NOTES: :[[@LINE-3]]:18: warning: receive loop over 'jobs' never ends: 'jobs' is not closed on every path [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here; it receives from 'jobs'
   worker.detach();
   if (bad())
     throw std::runtime_error("bad");
@@ -166,7 +166,7 @@ void leaky_helper() {
   jobs->push(1);
   worker.join();
   // CHECK-NOTES: :[[@LINE-8]]:16: warning: receive loop over 'jobs' never ends: nothing closes 'jobs' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-4]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-4]]:15: note: thread spawned here; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-6]]:8: note: 'jobs' is declared here and never closed
 }
 

@@ -24,7 +24,7 @@ void leaky_pool() {
   std::vector<std::thread> workers;
   for (int i = 0; i < 4; ++i)
     workers.emplace_back(drain, std::ref(jobs));
-  // CHECK-NOTES: :[[@LINE-1]]:5: note: thread spawned here, 4 times in a loop
+  // CHECK-NOTES: :[[@LINE-1]]:5: note: thread spawned here, 4 times in a loop; it receives from 'jobs'
   // CHECK-NOTES: :[[@LINE-5]]:11: note: 'jobs' is declared here and never closed
   for (int j = 0; j < 3; ++j)
     jobs.push(j);

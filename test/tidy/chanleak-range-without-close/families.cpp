@@ -22,7 +22,7 @@ void BoostLeaky(const std::vector<std::string> &docs) {
     queue.push(d);
   indexer.join();
   // CHECK-NOTES: :[[@LINE-6]]:35: warning: receive loop over 'queue' never ends: nothing closes 'queue' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it receives from 'queue'
   // CHECK-NOTES: :[[@LINE-10]]:48: note: 'queue' is declared here and never closed
 }
 
@@ -48,7 +48,7 @@ void MsdLeaky(const std::vector<std::string> &docs) {
     queue << d;
   indexer.join();
   // CHECK-NOTES: :[[@LINE-6]]:21: warning: receive loop over 'queue' never ends: nothing closes 'queue' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it receives from 'queue'
   // CHECK-NOTES: :[[@LINE-10]]:29: note: 'queue' is declared here and never closed
 }
 
@@ -75,7 +75,7 @@ void AnnotatedLeaky() {
   q.Push(1);
   consumer.join();
   // CHECK-NOTES: :[[@LINE-5]]:12: warning: receive loop over 'q' never ends: nothing closes 'q' [chanleak-range-without-close]
-  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here; it receives from 'q'
   // CHECK-NOTES: :[[@LINE-10]]:21: note: 'q' is declared here and never closed
 }
 

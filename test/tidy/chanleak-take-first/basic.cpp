@@ -18,7 +18,7 @@ int leaky_constant_loop() {
   ch.pop(first); // #r1
   return first;
   // CHECK-NOTES: :[[@LINE-4]]:28: warning: send on 'ch' blocks forever: 3 sends on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'ch'
 }
 
@@ -30,7 +30,7 @@ int leaky_unknown_loop(int n) {
   ch.pop(first); // #r2
   return first;
   // CHECK-NOTES: :[[@LINE-4]]:28: warning: send on 'ch' blocks forever: one send per loop iteration on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, once per loop iteration
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, once per loop iteration; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'ch'; if the loop spawns no thread, it waits forever
 }
 
@@ -54,7 +54,7 @@ int leaky_buffered_too_small() {
   ch.pop(first); // #r3
   return first;
   // CHECK-NOTES: :[[@LINE-4]]:28: warning: send on 'ch' blocks forever: 3 sends on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'ch'
 }
 
@@ -91,7 +91,7 @@ int leaky_range_loop() {
   ch.pop(first); // #r4
   return first;
   // CHECK-NOTES: :[[@LINE-4]]:34: warning: send on 'ch' blocks forever: 2 sends on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 2 times in a loop
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 2 times in a loop; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'ch'
 }
 
@@ -103,7 +103,7 @@ int leaky_helper_shared() {
     std::thread(answer, ch, i).detach(); // #t5
   return ch->value_pop(); // #r5
   // CHECK-NOTES: :[[@LINE-6]]:52: warning: send on 'ch' blocks forever: 4 sends on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-3]]:5: note: thread spawned here, 4 times in a loop
+  // CHECK-NOTES: :[[@LINE-3]]:5: note: thread spawned here, 4 times in a loop; it sends on 'ch'
   // CHECK-NOTES: :[[@LINE-3]]:10: note: the only receive from 'ch'
 }
 

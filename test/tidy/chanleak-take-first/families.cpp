@@ -19,7 +19,7 @@ std::string BoostLeaky() {
     std::thread([answers, r] { answers->push(Ask(r)); }).detach(); // #s1
   return answers->value_pop(); // #r1
   // CHECK-NOTES: :[[@LINE-2]]:32: warning: send on 'answers' blocks forever: 3 sends on 'answers' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-3]]:5: note: thread spawned here, 3 times in a loop
+  // CHECK-NOTES: :[[@LINE-3]]:5: note: thread spawned here, 3 times in a loop; it sends on 'answers'
   // CHECK-NOTES: :[[@LINE-3]]:10: note: the only receive from 'answers'
 }
 
@@ -38,7 +38,7 @@ std::string MsdLeaky() {
   *answers >> first; // #r2
   return first;
   // CHECK-NOTES: :[[@LINE-4]]:32: warning: send on 'answers' blocks forever: 3 sends on 'answers' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop; it sends on 'answers'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'answers'
 }
 
@@ -60,7 +60,7 @@ int AnnotatedLeaky() {
   h.Pop(v); // #r3
   return v;
   // CHECK-NOTES: :[[@LINE-4]]:31: warning: send on 'h' blocks forever: 2 sends on 'h' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 2 times in a loop
+  // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 2 times in a loop; it sends on 'h'
   // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'h'
 }
 

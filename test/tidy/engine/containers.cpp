@@ -20,7 +20,7 @@ void leaky_elements_hold_nothing_extra() {
     chans[0]->push(2);
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: send on 'chans' blocks forever: 'leaky_elements_hold_nothing_extra' can leave without receiving from 'chans' [chanleak-early-return]
   });
-  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here; it sends on 'chans'
   t.detach();
   if (bad())
     return;

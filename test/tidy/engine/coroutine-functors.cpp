@@ -35,7 +35,7 @@ void leaky_nobody_closes() {
   asio::io_context io;
   LineChannel lines(io, 4);
   asio::co_spawn(io, Shipper{}(lines), asio::detached);
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it receives from 'lines'
   asio::co_spawn(io, Feed(lines), asio::detached);
   io.run();
 }

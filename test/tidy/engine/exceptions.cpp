@@ -34,7 +34,7 @@ void leaky_throw_before_the_guard() {
       // CHECK-NOTES: :[[@LINE-1]]:12: warning: receive loop over 'ch' never ends: 'ch' is not closed on every path [chanleak-range-without-close]
     }
   }).detach();
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it receives from 'ch'
   if (bad())
     throw std::runtime_error("bad");
   // CHECK-NOTES: :[[@LINE-1]]:5: note: exception thrown here leaves 'leaky_throw_before_the_guard' without closing 'ch'
@@ -63,7 +63,7 @@ void leaky_callee_throws_before_the_guard(int n) {
       // CHECK-NOTES: :[[@LINE-1]]:12: warning: receive loop over 'ch' never ends: 'ch' is not closed on every path [chanleak-range-without-close]
     }
   }).detach();
-  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it receives from 'ch'
   push_checked(ch, n);
   // The exception leaves from push_checked's throw, line 25.
   // CHECK-NOTES: :25:5: note: exception thrown here leaves 'leaky_callee_throws_before_the_guard' without closing 'ch'

@@ -28,7 +28,7 @@ struct Pusher { // an aggregate
 void leaky_aggregate_functor() {
   auto ch = make_chan(2); // holds one value
   std::thread(Pusher{ch}).detach();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'ch'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_aggregate_functor' returns here without receiving from 'ch'
@@ -63,7 +63,7 @@ private:
 void leaky_constructed_functor() {
   auto ch = make_chan(2);
   std::thread(Producer(ch)).detach();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'ch'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_constructed_functor' returns here without receiving from 'ch'

@@ -27,7 +27,7 @@ void leaky_pointer_reassigned_after_spawn() {
   IntChan *p = &a;
   std::thread([p] { p->push(1); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:21: warning: send on 'a' blocks forever: 'leaky_pointer_reassigned_after_spawn' can leave without receiving from 'a' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'a'
   std::thread([&b] { b.push(2); }).detach();
   p = &b;
   int v;
@@ -42,7 +42,7 @@ void leaky_step_two() {
   for (int i = 0; i < 4; i += 2)
     std::thread([&ch] { ch.push(1); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:25: warning: send on 'ch' blocks forever: 2 sends on 'ch' but only 1 value is received [chanleak-take-first]
-  // CHECK-NOTES: :[[@LINE-2]]:5: note: thread spawned here, 2 times in a loop
+  // CHECK-NOTES: :[[@LINE-2]]:5: note: thread spawned here, 2 times in a loop; it sends on 'ch'
   int v;
   ch.pop(v);
   // CHECK-NOTES: :[[@LINE-1]]:3: note: the only receive from 'ch'
@@ -64,7 +64,7 @@ void leaky_helper_may_skip(bool f) {
   IntChan ch;
   std::thread([&ch] { ch.push(1); }).detach();
   // CHECK-NOTES: :[[@LINE-1]]:23: warning: send on 'ch' blocks forever: 'leaky_helper_may_skip' can leave without receiving from 'ch' [chanleak-early-return]
-  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'ch'
   maybe_recv(ch, f);
 }
 

@@ -58,5 +58,5 @@ int leaky_one_value_left() {
   return sum;
 }
 // CHECK-NOTES: :19:3: warning: wait on 'cv' blocks forever: 'leaky_one_value_left' can leave without notifying 'cv' [chanleak-early-return]
-// CHECK-NOTES: :[[@LINE-9]]:5: note: thread spawned here, 3 times in a loop
+// CHECK-NOTES: :[[@LINE-9]]:5: note: thread spawned here, 3 times in a loop; it waits on 'cv'
 // CHECK-NOTES: :[[@LINE-7]]:5: note: 'leaky_one_value_left' returns here without notifying 'cv'

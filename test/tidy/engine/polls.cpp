@@ -42,7 +42,7 @@ void leaky_publish_after_polling() {
   s.cv.notify_one();
 }
 // CHECK-NOTES: :[[@LINE-8]]:7: warning: wait on 'cv' blocks forever: its notify can come between the wait's check of the predicate and its sleep, because the predicate's state is written without holding the mutex [chanleak-early-return]
-// CHECK-NOTES: :[[@LINE-13]]:16: note: thread spawned here
+// CHECK-NOTES: :[[@LINE-13]]:16: note: thread spawned here; it waits on 'cv'
 // CHECK-NOTES: :[[@LINE-4]]:3: note: notified here, after a write made without the lock
 
 void fixed_publish_under_the_mutex() {
@@ -85,7 +85,7 @@ void leaky_waiter_polls_before_sleeping() {
   published = true;
 }
 // CHECK-NOTES: :[[@LINE-7]]:7: warning: wait on 'cv' blocks forever: its notify can come between the wait's check of the predicate and its sleep, because the predicate's state is written without holding the mutex [chanleak-early-return]
-// CHECK-NOTES: :[[@LINE-12]]:16: note: thread spawned here
+// CHECK-NOTES: :[[@LINE-12]]:16: note: thread spawned here; it waits on 'cv'
 // CHECK-NOTES: :[[@LINE-5]]:3: note: notified here, after a write made without the lock
 
 void fixed_waiter_polls_notify_under_the_mutex() {

@@ -51,7 +51,7 @@ private:
     for (;;) {
       cv_.wait(lk, [this] { return stop_ || !jobs_.empty(); });
       // CHECK-NOTES: :[[@LINE-1]]:7: warning: worker of 'pool' waits here forever: 'pool' is started but not stopped on every path, so nothing notifies 'cv_' [chanleak-orphaned-worker]
-      // CHECK-NOTES: :[[@LINE-8]]:7: note: thread spawned here, once per loop iteration
+      // CHECK-NOTES: :[[@LINE-8]]:7: note: thread spawned here, once per loop iteration; it waits on 'cv_'
       // CHECK-NOTES: :[[@LINE-37]]:17: note: 'pool' is started here
       if (jobs_.empty())
         return;

@@ -28,7 +28,7 @@ int leaky_status_tested_twice() {
     s->cv.wait(lk, [&] { return s->taken || s->closed; });
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever once the waiter gives up: nobody is left notifying 'cv' after the timeout or cancellation [chanleak-cancel-timeout]
   }).detach();
-  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it waits on 'cv'
   bool got = false;
   {
     std::unique_lock<std::mutex> lk(s->mu);
@@ -82,7 +82,7 @@ int leaky_status_declared() {
     s->cv.wait(lk, [&] { return s->taken; });
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever once the waiter gives up: nobody is left notifying 'cv' after the timeout or cancellation [chanleak-cancel-timeout]
   }).detach();
-  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it waits on 'cv'
   std::unique_lock<std::mutex> lk(s->mu);
   const bool got = s->cv.wait_for(lk, std::chrono::milliseconds(20), [&] { return s->full; });
   // CHECK-NOTES: :[[@LINE-1]]:20: note: the wait can give up here
@@ -111,7 +111,7 @@ int leaky_stop_ends_the_poll() {
     s->cv.wait(lk, [&] { return s->taken; });
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever once the waiter gives up: nobody is left notifying 'cv' after the timeout or cancellation [chanleak-cancel-timeout]
   });
-  // CHECK-NOTES: :[[@LINE-9]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-9]]:16: note: thread spawned here; it waits on 'cv'
   std::unique_lock<std::mutex> lk(s->mu);
   if (!s->cv.wait_for(lk, std::chrono::milliseconds(20), [&] { return s->full; }))
     // CHECK-NOTES: :[[@LINE-1]]:8: note: the wait can give up here

@@ -20,7 +20,7 @@ void leaky_source_never_stops() {
     cv.wait(lk, go.get_token(), [] { return false; });
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever: 'leaky_source_never_stops' can leave without requesting stop on 'go' [chanleak-early-return]
   }).detach();
-  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it waits on 'cv'
   if (bad())
     return;
   // CHECK-NOTES: :[[@LINE-1]]:5: note: 'leaky_source_never_stops' returns here without requesting stop on 'go'
@@ -76,7 +76,7 @@ void leaky_jthread_detached() {
     cv.wait(lk, st, [] { return false; });
     // CHECK-NOTES: :[[@LINE-1]]:5: warning: wait on 'cv' blocks forever: 'leaky_jthread_detached' can leave without requesting stop on 'worker' [chanleak-early-return]
   });
-  // CHECK-NOTES: :[[@LINE-7]]:16: note: thread spawned here
+  // CHECK-NOTES: :[[@LINE-7]]:16: note: thread spawned here; it waits on 'cv'
   worker.detach(); // its destructor no longer requests stop
 }
 // CHECK-NOTES: :[[@LINE-1]]:1: note: 'leaky_jthread_detached' ends here without requesting stop on 'worker'
@@ -100,7 +100,7 @@ public:
       cv_.wait(lk, st, [] { return false; });
       // CHECK-NOTES: :[[@LINE-1]]:7: warning: wait on 'cv_' blocks forever: 'leaky_pool_never_destroyed' can leave without requesting stop on 'threads_' [chanleak-early-return]
     });
-    // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here
+    // CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here; it waits on 'cv_'
   }
 
 private:

@@ -45,7 +45,7 @@ std::jthread make_checking_sender(Slot &s) {
 
 std::jthread make_sender(Slot &s) {
   return std::jthread([&s](std::stop_token) {
-    // CHECK-NOTES: :[[@LINE-1]]:10: note: thread spawned here
+    // CHECK-NOTES: :[[@LINE-1]]:10: note: thread spawned here; it waits on 'cv'
     compute();
     hand_over(s);
   });
