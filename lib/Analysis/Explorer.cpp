@@ -139,6 +139,9 @@ struct ThreadState {
         return N;
     return 0;
   }
+  void forget(ObjectId O) {
+    llvm::erase_if(Seen, [O](const auto &Entry) { return Entry.first == O; });
+  }
   void see(ObjectId O, unsigned char N) {
     for (auto &[X, Old] : Seen)
       if (X == O) {
@@ -179,6 +182,10 @@ public:
     if (It == Entries.end() || It->first != O)
       It = Entries.insert(It, {O, ObjState()});
     return It->second;
+  }
+  void erase(ObjectId O) {
+    if (auto It = find(O); It != end())
+      Entries.erase(It);
   }
 
 private:
@@ -293,6 +300,8 @@ private:
   void apply(State &S, const Move &M, Step &Out);
   void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
                 bool GiveUp = false);
+  void freshLocals(State &S, unsigned Callee);
+  const llvm::SmallVector<ObjectId, 4> &localsOf(const FunctionDecl *FD);
   unsigned loopCount(const Frame &F, unsigned Loop, bool &Free) const;
   std::vector<unsigned> key(const State &S) const;
   unsigned intern(State S, bool &New);
@@ -333,6 +342,10 @@ private:
   llvm::DenseMap<ObjectId, std::optional<long long>> Initial;
   /// Shared variables (by declaration) some thread writes without a lock.
   llvm::DenseSet<const void *> WrittenUnlocked;
+  /// Each function's local objects (with what they hold), as of a size of
+  /// the object table: binding callers adds objects.
+  llvm::DenseMap<const FunctionDecl *, std::pair<unsigned, llvm::SmallVector<ObjectId, 4>>>
+      Locals;
   /// A deque: states stay where they are while new ones are added.
   std::deque<State> States;
   std::unordered_map<std::vector<unsigned>, unsigned, KeyHash> StateIds;
@@ -1067,6 +1080,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       Aborted = true;
       break;
     }
+    freshLocals(S, Ev.Callee);
     ThreadState Child;
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
     Child.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst});
@@ -1102,6 +1116,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     }
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
     unsigned Values = bindCounts(Sum, Ev.Binding, F);
+    freshLocals(S, Ev.Callee);
     Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind, Values});
     break;
   }
@@ -2275,6 +2290,48 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     }
     Out.push_back(W);
   }
+}
+
+/// A function entered while no thread runs inside it gets new local
+/// objects: an earlier call's promise, already set, or its channel's values
+/// are not this call's, even while that call's threads still hold them.
+void Explorer::freshLocals(State &S, unsigned Callee) {
+  const FunctionDecl *FD = sum(Callee).Function;
+  if (!FD)
+    return;
+  for (const ThreadState &Th : S.Threads)
+    for (const Frame &F : Th.Frames)
+      if (F.Sum == Callee)
+        return;
+  for (ObjectId O : localsOf(FD)) {
+    S.Objs.erase(O);
+    for (ThreadState &Th : S.Threads)
+      Th.forget(O);
+  }
+}
+
+const llvm::SmallVector<ObjectId, 4> &Explorer::localsOf(const FunctionDecl *FD) {
+  auto &[Size, Ids] = Locals[FD];
+  if (Size == Objects.size())
+    return Ids;
+  Size = Objects.size();
+  Ids.clear();
+  auto OwnLocal = [FD](const AbstractObject &A) {
+    const auto *Var = A.Kind == ObjectKind::Local ? static_cast<const Decl *>(A.Key) : nullptr;
+    const auto *VD = dyn_cast_or_null<VarDecl>(Var);
+    if (!VD || VD->isStaticLocal())
+      return false;
+    const auto *Owner = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
+    return Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
+  };
+  for (ObjectId O = 0; O < Size; ++O) {
+    ObjectId Root = O;
+    while (Objects[Root].Base != NoObject)
+      Root = Objects[Root].Base;
+    if (OwnLocal(Objects[Root]))
+      Ids.push_back(O);
+  }
+  return Ids;
 }
 
 bool Explorer::canReturn(unsigned SumIdx, llvm::DenseSet<unsigned> &Active) {

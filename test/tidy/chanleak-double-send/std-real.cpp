@@ -88,3 +88,34 @@ int RunTaskOnce(bool retry) {
   t.join();
   return f.get();
 }
+
+// Each call has its own promise: two calls are not two sets of one.
+int CallOnce(int v) {
+  std::promise<int> done;
+  std::thread t([&done, v] { done.set_value(v); });
+  int r = done.get_future().get();
+  t.join();
+  return r;
+}
+int CallTwice() { return CallOnce(1) + CallOnce(2); }
+
+// The same helper, called twice, with a thread that does set twice: one
+// finding, at its own second set.
+bool Retried();
+int CallSetsTwice(int v) {
+  std::promise<int> done;
+  std::thread t([&done, v] {
+    if (Retried()) {
+      done.set_value(-1);
+    }
+    done.set_value(v);
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: second set_value on 'done' throws std::future_error (promise_already_satisfied) [chanleak-double-send]
+    // CHECK-NOTES: :[[@LINE-4]]:7: note: first set_value on 'done' here; this branch goes on without returning
+  });
+  // CHECK-NOTES: :[[@LINE-8]]:15: note: thread spawned here
+  int r = done.get_future().get();
+  t.join();
+  return r;
+}
+// CHECK-FIXES: {{^}}      done.set_value(-1); return;{{$}}
+int CallSetsTwiceTwice() { return CallSetsTwice(1) + CallSetsTwice(-1); }
