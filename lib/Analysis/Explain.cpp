@@ -2,6 +2,7 @@
 
 #include "chanleak/Analysis/Explain.h"
 #include "clang/AST/ASTContext.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
@@ -102,12 +103,31 @@ private:
     const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(W.Exit);
     bool Synthesized = Coreturn && Coreturn->isImplicit();
     const Stmt *Body = W.Leaver ? W.Leaver->getBody() : nullptr;
-    if (W.Exit && isa<CXXThrowExpr>(W.Exit))
-      note(W.Exit, "exception thrown here leaves " + Who + " " + Without.str(), NoteRole::Exit);
+    if (W.Exit && isa<CXXThrowExpr>(W.Exit)) {
+      // A throw in a callee: it may be caught further up than the leaver.
+      const FunctionDecl *Thrower = enclosingFunction(*W.Exit);
+      if (Thrower && W.Leaver && Thrower->getCanonicalDecl() != W.Leaver->getCanonicalDecl())
+        note(W.Exit, "exception thrown here in '" + functionName(Thrower) + "' propagates " +
+                         Without.str(), NoteRole::Exit);
+      else
+        note(W.Exit, "exception thrown here leaves " + Who + " " + Without.str(), NoteRole::Exit);
+    }
     else if (W.Exit && W.Exit != Body && !Synthesized)
       note(W.Exit, Who + " returns here " + Without.str(), NoteRole::Exit);
     else if (Body)
       note(Body->getEndLoc(), Who + " ends here " + Without.str(), NoteRole::Exit);
+  }
+
+  const FunctionDecl *enclosingFunction(const Stmt &S) const {
+    ASTContext &Ctx = E.context();
+    for (DynTypedNodeList Parents = Ctx.getParents(S); !Parents.empty();
+         Parents = Ctx.getParents(Parents[0])) {
+      if (const auto *FD = Parents[0].get<FunctionDecl>())
+        return FD;
+      if (const auto *Lambda = Parents[0].get<LambdaExpr>())
+        return Lambda->getCallOperator();
+    }
+    return nullptr;
   }
 
   void rangeWithoutClose() {

@@ -1609,7 +1609,8 @@ bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
     escapeArgs(Call, Env); // recursion, or a body the CFG cannot take
     return true;
   }
-  if (!CS.HasEvents && CS.Escapes.empty())
+  // A callee that only throws is still a way out of this function.
+  if (!CS.HasEvents && CS.Escapes.empty() && !CS.MayThrow)
     return true;
   const Expr *Object = nullptr;
   llvm::SmallVector<const Expr *, 4> Args;

@@ -66,7 +66,7 @@ void leaky_callee_throws_before_the_guard(int n) {
   // CHECK-NOTES: :[[@LINE-6]]:3: note: thread spawned here; it receives from 'ch'
   push_checked(ch, n);
   // The exception leaves from push_checked's throw, line 25.
-  // CHECK-NOTES: :25:5: note: exception thrown here leaves 'leaky_callee_throws_before_the_guard' without closing 'ch'
+  // CHECK-NOTES: :25:5: note: exception thrown here in 'push_checked' propagates without closing 'ch'
   Closer closer{ch};
 }
 
@@ -160,4 +160,31 @@ void fixed_worker_sends_either_way() {
   }).detach();
   int v;
   ch.pop(v);
+}
+
+// A helper that only validates, and throws, is a way out of its caller too.
+void validate(int n) {
+  if (n < 0)
+    throw std::invalid_argument("negative"); // #validate-throw
+}
+
+int leaky_validate_after_the_spawn(int n) {
+  Chan ch;
+  std::thread([&ch, n] { ch.push(n * 2); }).detach();
+  // CHECK-NOTES-EARLY: :[[@LINE-1]]:26: warning: send on 'ch' blocks forever: 'leaky_validate_after_the_spawn' can leave without receiving from 'ch' [chanleak-early-return]
+  // CHECK-NOTES-EARLY: :[[@LINE-2]]:3: note: thread spawned here; it sends on 'ch'
+  // CHECK-NOTES-EARLY: :[[@LINE-8]]:5: note: exception thrown here in 'validate' propagates without receiving from 'ch'
+  validate(n);
+  int v = 0;
+  ch.pop(v);
+  return v;
+}
+
+int fixed_validate_before_the_spawn(int n) {
+  validate(n);
+  Chan ch;
+  std::thread([&ch, n] { ch.push(n * 2); }).detach();
+  int v = 0;
+  ch.pop(v);
+  return v;
 }
