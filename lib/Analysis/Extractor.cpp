@@ -207,16 +207,28 @@ std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
 /// The variable a loop's length depends on: `i < n`, `i < c.size()`, a
 /// range over `c`; loops over the same one run the same number of times.
 /// The variable a count reads: `n`, or the container of `c.size()`.
+/// A variable, or a member of `*this`, whose value a count can be named by.
+const Decl *countHolder(const Expr *E) {
+  if (!E)
+    return nullptr;
+  E = E->IgnoreParenImpCasts();
+  if (const VarDecl *V = declRefVar(E))
+    return V;
+  if (const auto *Member = dyn_cast<MemberExpr>(E);
+      Member && isa<CXXThisExpr>(Member->getBase()->IgnoreParenImpCasts()))
+    return dyn_cast<FieldDecl>(Member->getMemberDecl());
+  return nullptr;
+}
+
 const Decl *countVariable(const Expr *E) {
   if (!E)
     return nullptr;
   E = E->IgnoreParenCasts();
-  if (const VarDecl *N = declRefVar(E))
+  if (const Decl *N = countHolder(E))
     return N;
   if (const auto *Size = dyn_cast<CXXMemberCallExpr>(E))
     if (const auto *M = Size->getMethodDecl(); M && M->getIdentifier() && M->getName() == "size")
-      if (const VarDecl *C = declRefVar(Size->getImplicitObjectArgument()))
-        return C;
+      return countHolder(Size->getImplicitObjectArgument());
   return nullptr;
 }
 
@@ -256,10 +268,14 @@ std::optional<SymbolicCount> linearCount(const Expr *E, ASTContext &Ctx, unsigne
 /// c.size() times. Loops over the same variable run in step.
 std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop, ASTContext &Ctx) {
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
-    const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
-    if (!Ref)
-      return std::nullopt;
-    return SymbolicCount{Ref->getDecl(), 1, 0};
+    const Decl *Container = countHolder(Range->getRangeInit());
+    if (!Container) {
+      const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
+      if (!Ref)
+        return std::nullopt;
+      Container = Ref->getDecl();
+    }
+    return SymbolicCount{Container, 1, 0};
   }
   const auto *For = dyn_cast<ForStmt>(Loop);
   if (!For)

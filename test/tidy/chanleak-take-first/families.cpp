@@ -9,6 +9,7 @@
 #include <msd/channel.hpp>
 #include <string>
 #include <thread>
+#include <vector>
 #include "user-queue.h"
 
 std::string Ask(int replica);
@@ -72,3 +73,36 @@ int AnnotatedFixed() {
   q.Pop(v);
   return v;
 }
+
+int query(int replica);
+
+// The senders' loop runs over a member: its size is as unknown as a
+// parameter's, and a second loop over the same member runs in step.
+struct Replicas {
+  std::vector<int> ids_;
+
+  int leaky_first_of_members() {
+    boost::fibers::unbuffered_channel<int> ch;
+    for (int id : ids_)
+      std::thread([&ch, id] { ch.push(query(id)); }).detach();
+    int first;
+    ch.pop(first);
+    return first;
+    // CHECK-NOTES: :[[@LINE-4]]:31: warning: send on 'ch' blocks forever: one send per loop iteration on 'ch' but only 1 value is received [chanleak-take-first]
+    // CHECK-NOTES: :[[@LINE-5]]:7: note: thread spawned here, once per loop iteration; it sends on 'ch'
+    // CHECK-NOTES: :[[@LINE-4]]:5: note: the only receive from 'ch'; if the loop spawns no thread, it waits forever
+  }
+
+  int fixed_all_of_members() {
+    boost::fibers::unbuffered_channel<int> ch;
+    for (int id : ids_)
+      std::thread([&ch, id] { ch.push(query(id)); }).detach();
+    int sum = 0;
+    for (int i = 0; i < (int)ids_.size(); ++i) {
+      int v;
+      ch.pop(v);
+      sum += v;
+    }
+    return sum;
+  }
+};
