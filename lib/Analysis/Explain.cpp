@@ -161,7 +161,10 @@ private:
       F.Message = "second " + Operation + " throws std::future_error (promise_already_satisfied)";
       First = "first " + oneShotOperation(W.FirstSend, Chan) + " here";
     } else {
-      F.Message = "second send on " + Chan + " blocks forever: the receiver takes only " +
+      static constexpr const char *Ordinals[] = {"second", "third", "fourth"};
+      std::string Nth = W.SentBefore >= 1 && W.SentBefore <= 3 ? Ordinals[W.SentBefore - 1]
+                                                                : "another";
+      F.Message = Nth + " send on " + Chan + " blocks forever: the receiver takes only " +
                   std::to_string(W.Received) + (W.Received == 1 ? " value" : " values");
     }
     if (auto Fix = missingReturnFix(W.FirstSend, W.BlockedIn, E.context()))

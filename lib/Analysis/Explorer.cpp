@@ -2217,9 +2217,11 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     for (const Step &St : Path) {
       if (!St.Ev || St.Object != Obj)
         continue;
-      if (St.Origin == T.Origin && St.Ev->Kind == EventKind::Send && St.Ev->Site != Ev->Site &&
-          !EarlierSend)
-        EarlierSend = &St;
+      if (St.Origin == T.Origin && St.Ev->Kind == EventKind::Send) {
+        ++W.SentBefore;
+        if (St.Ev->Site != Ev->Site && !EarlierSend)
+          EarlierSend = &St;
+      }
       if (St.Origin != T.Origin && !St.GaveUp &&
           (St.Ev->Kind == EventKind::Recv || St.Ev->Kind == EventKind::TimedRecv)) {
         ++Received;

@@ -100,6 +100,8 @@ struct Witness {
   const clang::Stmt *StartedAt = nullptr;
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
+  /// Sends the blocked thread made on the object before the blocked one.
+  unsigned SentBefore = 0;
   const clang::Stmt *SpawnLoop = nullptr;
   /// The variable whose value the spawning loop runs as many times as: a
   /// container, or a count.

@@ -166,3 +166,33 @@ int leaky_promise_nonvoid() {
   t.join();
   return f.get();
 }
+
+// buffered_channel(2) holds one value and the receiver takes one: the third
+// send is the one that blocks, and is called so.
+int leaky_third_send() {
+  boost::fibers::buffered_channel<int> ch{2};
+  std::thread([&ch] {
+    ch.push(1);
+    ch.push(2);
+    ch.push(3);
+    // CHECK-NOTES: :[[@LINE-1]]:5: warning: third send on 'ch' blocks forever: the receiver takes only 1 value [chanleak-double-send]
+    // CHECK-NOTES: :[[@LINE-4]]:5: note: first send here; this branch goes on without returning
+  }).detach();
+  // CHECK-NOTES: :[[@LINE-7]]:3: note: thread spawned here; it sends on 'ch'
+  int v;
+  ch.pop(v);
+  return v;
+}
+
+int fixed_third_send_received() {
+  boost::fibers::buffered_channel<int> ch{2};
+  std::thread([&ch] {
+    ch.push(1);
+    ch.push(2);
+    ch.push(3);
+  }).detach();
+  int v, w;
+  ch.pop(v);
+  ch.pop(w);
+  return v + w;
+}
