@@ -2,7 +2,6 @@
 
 #include "chanleak/Analysis/Explain.h"
 #include "clang/AST/ASTContext.h"
-#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
@@ -105,9 +104,8 @@ private:
     const Stmt *Body = W.Leaver ? W.Leaver->getBody() : nullptr;
     if (W.Exit && isa<CXXThrowExpr>(W.Exit)) {
       // A throw in a callee: it may be caught further up than the leaver.
-      const FunctionDecl *Thrower = enclosingFunction(*W.Exit);
-      if (Thrower && W.Leaver && Thrower->getCanonicalDecl() != W.Leaver->getCanonicalDecl())
-        note(W.Exit, "exception thrown here in '" + functionName(Thrower) + "' propagates " +
+      if (W.ExitIn && W.Leaver && W.ExitIn->getCanonicalDecl() != W.Leaver->getCanonicalDecl())
+        note(W.Exit, "exception thrown here in '" + functionName(W.ExitIn) + "' propagates " +
                          Without.str(), NoteRole::Exit);
       else
         note(W.Exit, "exception thrown here leaves " + Who + " " + Without.str(), NoteRole::Exit);
@@ -116,18 +114,6 @@ private:
       note(W.Exit, Who + " returns here " + Without.str(), NoteRole::Exit);
     else if (Body)
       note(Body->getEndLoc(), Who + " ends here " + Without.str(), NoteRole::Exit);
-  }
-
-  const FunctionDecl *enclosingFunction(const Stmt &S) const {
-    ASTContext &Ctx = E.context();
-    for (DynTypedNodeList Parents = Ctx.getParents(S); !Parents.empty();
-         Parents = Ctx.getParents(Parents[0])) {
-      if (const auto *FD = Parents[0].get<FunctionDecl>())
-        return FD;
-      if (const auto *Lambda = Parents[0].get<LambdaExpr>())
-        return Lambda->getCallOperator();
-    }
-    return nullptr;
   }
 
   void rangeWithoutClose() {

@@ -1969,6 +1969,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     };
     if (const Step *End = LastEnd(Origin)) {
       W.Exit = Written(End->Ev->Site) ? End->Ev->Site : nullptr;
+      W.ExitIn = End->Ev->Function;
       // The first explicit return or throw on the way (a helper's early
       // return, not the one return of a helper that always gets there) is
       // what skipped the rescue.
@@ -1989,6 +1990,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         if (St.Origin == Origin && St.Ev && St.Ev->Kind == EventKind::Return &&
             Written(St.Ev->Site) && Early(*St.Ev)) {
           W.Exit = St.Ev->Site;
+          W.ExitIn = St.Ev->Function;
           break;
         }
       return true;
@@ -2018,6 +2020,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         for (const Edge &Ed : PS.Nodes[N].Out) {
           if (Ed.Event != ~0u && PS.Events[Ed.Event].Kind == EventKind::Return) {
             W.Exit = PS.Events[Ed.Event].Site;
+            W.ExitIn = PS.Events[Ed.Event].Function;
             return true;
           }
           Work.push_back(Ed.To);

@@ -87,6 +87,8 @@ struct Witness {
   /// end of body where it leaves; null Exit: it falls off its end.
   const clang::FunctionDecl *Leaver = nullptr;
   const clang::Stmt *Exit = nullptr;
+  /// The function Exit is in: the leaver, or a callee whose throw leaves it.
+  const clang::FunctionDecl *ExitIn = nullptr;
   bool LeaverIsSpawned = false;
   /// The leaver has not left: it waits in a join for a stranded thread, and
   /// Exit is the return it was heading for.
