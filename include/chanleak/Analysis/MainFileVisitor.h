@@ -32,6 +32,10 @@ public:
     return Continue;
   }
 
+  /// The engine analyses the instantiations of templates (their calls
+  /// resolve; a dependent pattern's do not), so their bodies are walked too.
+  bool shouldVisitTemplateInstantiations() const { return true; }
+
 protected:
   /// The function whose body is being walked; null outside any (a global's
   /// initializer).
