@@ -1216,6 +1216,28 @@ bool SummaryBuilder::underLock(const Stmt *St) {
   return false;
 }
 
+/// Whether an optional holds a value after `Target = Value`: it does once
+/// given a value (whatever the value), it does not once given nullopt.
+/// Another optional's state is unknown.
+static std::optional<long long> optionalAssigned(const Expr *Target, const Expr *Value) {
+  const auto *RD = Target->getType()->getAsCXXRecordDecl();
+  if (!RD || !isOptional(RD->getQualifiedNameAsString()))
+    return std::nullopt;
+  Value = ignoreWrappers(Value);
+  // `value = v` converts v to an optional first.
+  if (const auto *Construct = dyn_cast<CXXConstructExpr>(Value)) {
+    if (Construct->getNumArgs() == 0)
+      return 0;
+    Value = ignoreWrappers(Construct->getArg(0));
+  }
+  const auto *FromRD = Value->getType()->getAsCXXRecordDecl();
+  if (FromRD && isOptional(FromRD->getQualifiedNameAsString()))
+    return std::nullopt;
+  if (FromRD && FromRD->getName() == "nullopt_t")
+    return 0;
+  return 1;
+}
+
 void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
   const Expr *Target = nullptr;
   WriteKind K = WriteKind::Havoc;
@@ -1241,8 +1263,14 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
     switch (Op->getOperator()) {
     case OO_Equal:
       Target = Op->getArg(0);
-      if (Op->getNumArgs() == 2)
+      if (Op->getNumArgs() != 2)
+        break;
+      if (std::optional<long long> Holds = optionalAssigned(Op->getArg(0), Op->getArg(1))) {
+        K = WriteKind::Assign;
+        N = *Holds;
+      } else {
         Constant(Op->getArg(1), 1, WriteKind::Assign);
+      }
       break;
     case OO_PlusPlus:
     case OO_MinusMinus:

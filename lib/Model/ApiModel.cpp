@@ -138,7 +138,7 @@ StateEffect stateEffect(llvm::StringRef Method, bool IsConst) {
       .Cases("push", "push_back", "push_front", "emplace", StateEffect::Grows)
       .Cases("emplace_back", "emplace_front", "insert", "emplace_hint", StateEffect::Grows)
       .Cases("pop", "pop_front", "pop_back", StateEffect::Shrinks)
-      .Case("clear", StateEffect::Empties)
+      .Cases("clear", "reset", StateEffect::Empties)
       .Cases("store", "exchange", StateEffect::Stores)
       .Case("fetch_add", StateEffect::Adds)
       .Case("fetch_sub", StateEffect::Subtracts)
@@ -147,7 +147,7 @@ StateEffect stateEffect(llvm::StringRef Method, bool IsConst) {
 }
 
 StateRead stateRead(llvm::StringRef Method, bool IsConversion) {
-  if (IsConversion || Method == "size" || Method == "load")
+  if (IsConversion || Method == "size" || Method == "load" || Method == "has_value")
     return StateRead::Value;
   return Method == "empty" ? StateRead::Empty : StateRead::None;
 }
@@ -157,6 +157,10 @@ LockEffect lockEffect(llvm::StringRef Method) {
       .Case("lock", LockEffect::Acquires)
       .Case("unlock", LockEffect::Releases)
       .Default(LockEffect::None);
+}
+
+bool isOptional(llvm::StringRef QualifiedName) {
+  return QualifiedName == "std::optional" || QualifiedName == "boost::optional";
 }
 
 bool isScopedLock(llvm::StringRef QualifiedName) {

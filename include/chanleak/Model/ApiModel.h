@@ -162,7 +162,7 @@ enum class StateEffect {
   None,      ///< const: reads only
   Grows,     ///< push, emplace, insert: size + 1
   Shrinks,   ///< pop, pop_front: size - 1
-  Empties,   ///< clear: size 0
+  Empties,   ///< clear, reset: size 0
   Stores,    ///< store, exchange: the argument
   Adds,      ///< fetch_add: + the argument
   Subtracts, ///< fetch_sub: - the argument
@@ -175,6 +175,10 @@ StateEffect stateEffect(llvm::StringRef Method, bool IsConst);
 /// is empty.
 enum class StateRead { None, Value, Empty };
 StateRead stateRead(llvm::StringRef Method, bool IsConversion);
+
+/// Whether a class holds a value or nothing (std::optional): the value kept
+/// for it is whether it holds one, 1 once assigned a value, 0 once reset.
+bool isOptional(llvm::StringRef QualifiedName);
 
 /// What a call does to the mutex it is made on: takes it (lock), releases it
 /// (unlock), or neither.
