@@ -142,6 +142,22 @@ struct ThreadState {
   void forget(ObjectId O) {
     llvm::erase_if(Seen, [O](const auto &Entry) { return Entry.first == O; });
   }
+  /// O is now named New (Explorer::freshLocals).
+  void rename(ObjectId O, ObjectId New) {
+    auto Swap = [&](ObjectId &X) {
+      if (X == O)
+        X = New;
+    };
+    Swap(Handle);
+    Swap(Worker);
+    Swap(WaitingOn);
+    for (auto &Entry : Seen)
+      Swap(Entry.first);
+    llvm::sort(Seen);
+    for (ObjectId &X : Holds)
+      Swap(X);
+    llvm::sort(Holds);
+  }
   void see(ObjectId O, unsigned char N) {
     for (auto &[X, Old] : Seen)
       if (X == O) {
@@ -301,7 +317,11 @@ private:
   void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
                 bool GiveUp = false);
   void freshLocals(State &S, unsigned Callee);
-  const llvm::SmallVector<ObjectId, 4> &localsOf(const FunctionDecl *FD);
+  unsigned withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals,
+                             llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed);
+  /// The substitution of this map, interned.
+  unsigned intern(std::vector<std::pair<ObjectId, ObjectSet>> Map);
+  const llvm::SmallVector<ObjectId, 4> &localsOf(unsigned SumIdx);
   unsigned loopCount(const Frame &F, unsigned Loop, bool &Free) const;
   std::vector<unsigned> key(const State &S) const;
   unsigned intern(State S, bool &New);
@@ -390,6 +410,10 @@ unsigned Explorer::bind(const Summary &Caller, unsigned BindingIdx, unsigned Sub
           R.push_back(X);
     Map.push_back({P, R});
   }
+  return intern(std::move(Map));
+}
+
+unsigned Explorer::intern(std::vector<std::pair<ObjectId, ObjectSet>> Map) {
   llvm::sort(Map, [](const auto &A, const auto &B) { return A.first < B.first; });
   auto [It, New] = SubstIds.try_emplace(Map, Substs.size());
   if (New) {
@@ -2299,7 +2323,9 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
 
 /// A function entered while no thread runs inside it gets new local
 /// objects: an earlier call's promise, already set, or its channel's values
-/// are not this call's, even while that call's threads still hold them.
+/// are not this call's. Threads of the earlier call that still hold its
+/// objects (a captured shared_ptr) keep them, and their state, under the
+/// names of earlier objects.
 void Explorer::freshLocals(State &S, unsigned Callee) {
   const FunctionDecl *FD = sum(Callee).Function;
   if (!FD)
@@ -2308,32 +2334,78 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
     for (const Frame &F : Th.Frames)
       if (F.Sum == Callee)
         return;
-  for (ObjectId O : localsOf(FD)) {
+  const llvm::SmallVector<ObjectId, 4> Locals = localsOf(Callee);
+  if (Locals.empty())
+    return;
+  llvm::SmallDenseMap<ObjectId, ObjectId, 4> Renamed;
+  for (ThreadState &Th : S.Threads)
+    if (Th.St == Status::Running)
+      for (Frame &F : Th.Frames)
+        F.Subst = withEarlierLocals(F.Subst, Locals, Renamed);
+  for (ObjectId O : Locals) {
+    auto It = Renamed.find(O);
+    if (auto Old = S.Objs.find(O); Old != S.Objs.end() && It != Renamed.end())
+      S.Objs[It->second] = Old->second;
     S.Objs.erase(O);
-    for (ThreadState &Th : S.Threads)
-      Th.forget(O);
+    for (ThreadState &Th : S.Threads) {
+      if (It == Renamed.end()) {
+        Th.forget(O);
+        continue;
+      }
+      Th.rename(O, It->second);
+    }
   }
 }
 
-const llvm::SmallVector<ObjectId, 4> &Explorer::localsOf(const FunctionDecl *FD) {
+/// Subst with every object of Locals in it replaced by its earlier self.
+unsigned Explorer::withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals,
+                                     llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed) {
+  std::vector<std::pair<ObjectId, ObjectSet>> Map;
+  bool Changed = false;
+  for (const auto &[P, Set] : Substs[Subst]) {
+    ObjectSet R;
+    for (ObjectId O : Set) {
+      if (llvm::is_contained(Locals, O)) {
+        auto [It, New] = Renamed.try_emplace(O, NoObject);
+        if (New)
+          It->second = Objects.earlier(O);
+        O = It->second;
+        Changed = true;
+      }
+      R.push_back(O);
+    }
+    Map.push_back({P, std::move(R)});
+  }
+  if (!Changed)
+    return Subst;
+  return intern(std::move(Map));
+}
+
+const llvm::SmallVector<ObjectId, 4> &Explorer::localsOf(unsigned SumIdx) {
+  const Summary &Own = sum(SumIdx);
+  const FunctionDecl *FD = Own.Function->getCanonicalDecl();
   auto &[Size, Ids] = Locals[FD];
   if (Size == Objects.size())
     return Ids;
   Size = Objects.size();
   Ids.clear();
-  auto OwnLocal = [FD](const AbstractObject &A) {
+  auto OwnLocal = [&](ObjectId Root) {
+    const AbstractObject &A = Objects[Root];
+    // What a call allocates is its own unless it hands it back.
+    if (A.Kind == ObjectKind::Allocated)
+      return A.MadeIn == FD && !A.Escapes && !llvm::is_contained(Own.Returns, Root);
     const auto *Var = A.Kind == ObjectKind::Local ? static_cast<const Decl *>(A.Key) : nullptr;
     const auto *VD = dyn_cast_or_null<VarDecl>(Var);
     if (!VD || VD->isStaticLocal())
       return false;
     const auto *Owner = dyn_cast_or_null<FunctionDecl>(VD->getParentFunctionOrMethod());
-    return Owner && Owner->getCanonicalDecl() == FD->getCanonicalDecl();
+    return Owner && Owner->getCanonicalDecl() == FD;
   };
   for (ObjectId O = 0; O < Size; ++O) {
     ObjectId Root = O;
     while (Objects[Root].Base != NoObject)
       Root = Objects[Root].Base;
-    if (OwnLocal(Objects[Root]))
+    if (OwnLocal(Root))
       Ids.push_back(O);
   }
   return Ids;

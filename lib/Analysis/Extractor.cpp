@@ -896,11 +896,13 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
         // `auto p = std::make_shared<Guard>(ch)`: Guard's members bound to ch.
         if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated)
           bindMembers(Env[VD].front(), VD->getInit(), Env);
-        // `auto rows = std::make_shared<Chan>()`: the object is 'rows'.
+        // `auto rows = std::make_shared<Chan>()`: the object is 'rows', a
+        // new one in each call.
         if (Env[VD].size() == 1 && Objects[Env[VD].front()].Kind == ObjectKind::Allocated &&
             Objects[Env[VD].front()].Name.empty()) {
           Objects[Env[VD].front()].Name = VD->getName().str();
           Objects[Env[VD].front()].Loc = VD->getLocation();
+          Objects[Env[VD].front()].MadeIn = FD.getCanonicalDecl();
         }
       } else if (VD->isStaticLocal()) {
         Env[VD] = {Objects.global(VD)};

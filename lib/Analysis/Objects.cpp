@@ -191,6 +191,20 @@ ObjectId ObjectTable::rebase(ObjectId Member, ObjectId NewBase) {
   return It->second;
 }
 
+ObjectId ObjectTable::earlier(ObjectId O) {
+  if (Objects[O].Base != NoObject)
+    return rebase(O, earlier(Objects[O].Base));
+  // Keyed as made from O: no other object has a holder of that kind.
+  auto [It, Inserted] = Keys.try_emplace({ObjectKind::Allocated, Objects[O].Key, O},
+                                         Objects.size());
+  if (Inserted) {
+    AbstractObject Copy = Objects[O];
+    Copy.Kind = ObjectKind::Allocated;
+    Objects.push_back(std::move(Copy));
+  }
+  return It->second;
+}
+
 bool ObjectTable::escapes(ObjectId Id) const {
   for (ObjectId Cur = Id; Cur != NoObject; Cur = Objects[Cur].Base) {
     if (Objects[Cur].Escapes || Objects[Cur].isPlaceholder())

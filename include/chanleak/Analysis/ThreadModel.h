@@ -73,6 +73,9 @@ struct AbstractObject {
   bool ElementPut = false;
   std::string Name;
   clang::SourceLocation Loc;
+  /// Allocated into a local of this function (`auto ch =
+  /// std::make_shared<Chan>()`): each call makes a new one.
+  const clang::FunctionDecl *MadeIn = nullptr;
   /// Code the analysis cannot see may use it (a parameter, a public member,
   /// a global other files can name, stored or passed to unknown code).
   bool Escapes = false;
@@ -106,6 +109,10 @@ public:
   /// The same member (or elements) of another holder: what a summary's
   /// `this->ch_` is once `this` is bound.
   ObjectId rebase(ObjectId Member, ObjectId NewBase);
+  /// A local object (or a member of one) of an earlier call of its
+  /// function, which that call's threads still hold while a new call makes
+  /// its own: the same kind of object, no longer the local.
+  ObjectId earlier(ObjectId O);
 
   const AbstractObject &operator[](ObjectId Id) const { return Objects[Id]; }
   AbstractObject &operator[](ObjectId Id) { return Objects[Id]; }
