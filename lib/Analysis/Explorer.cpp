@@ -2452,6 +2452,12 @@ void Explorer::endlessThreads(std::vector<Witness> &Out) {
       llvm::DenseSet<unsigned> Active;
       if (canReturn(Ev.Callee, Active))
         continue;
+      // A task on an execution context that some code stops is abandoned
+      // there, not stranded.
+      if (const auto *Call = dyn_cast<CallExpr>(Sp.Site);
+          Call && Sp.Spawner->ExecutorArg && *Sp.Spawner->ExecutorArg < Call->getNumArgs() &&
+          E.stoppedSomewhere(Call->getArg(*Sp.Spawner->ExecutorArg)))
+        continue;
       // A thread main starts may run until the program ends; one that any
       // caller can start again, or whose handle joins it, leaks.
       bool Joins = Sp.Spawner->JoinsOnDestroy && Objects[Sp.Handle].Kind == ObjectKind::Local;

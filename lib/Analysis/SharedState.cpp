@@ -139,7 +139,48 @@ private:
   llvm::DenseSet<const VarDecl *> Referenced;
 };
 
+/// The variable or member E names, or whose executor it is.
+static const ValueDecl *namedDecl(const Expr *E) {
+  E = executionContextOf(E);
+  if (const auto *Ref = dyn_cast<DeclRefExpr>(E))
+    return Ref->getDecl();
+  if (const auto *Member = dyn_cast<MemberExpr>(E))
+    return Member->getMemberDecl();
+  return nullptr;
+}
+
+/// The variables and members some call stops (a worker's or an execution
+/// context's Stop op).
+class StopTargetFinder : public MainFileVisitor<StopTargetFinder> {
+public:
+  StopTargetFinder(const ModelIndex &Index, const SourceManager &SM,
+                   llvm::DenseSet<const ValueDecl *> &Out)
+      : MainFileVisitor(SM), Index(Index), Out(Out) {}
+
+  bool VisitCallExpr(CallExpr *Call) {
+    if (std::optional<ModelOp> M = Index.classifyCall(Call);
+        M && M->Kind == OpKind::Stop && M->Object)
+      if (const ValueDecl *D = namedDecl(M->Object))
+        Out.insert(D);
+    return true;
+  }
+
+private:
+  const ModelIndex &Index;
+  llvm::DenseSet<const ValueDecl *> &Out;
+};
+
 } // namespace
+
+bool LeakEngine::stoppedSomewhere(const Expr *Executor) {
+  if (!Stopped) {
+    Stopped.emplace();
+    StopTargetFinder(Index, Ctx.getSourceManager(), *Stopped)
+        .TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
+  const ValueDecl *D = namedDecl(Executor);
+  return D && Stopped->count(D);
+}
 
 const Expr *waitPredicate(const ModelIndex &Index, const CallExpr *Call) {
   std::optional<ModelOp> M = Index.classifyCall(Call);

@@ -220,9 +220,13 @@ ApiModel ApiModel::builtin() {
   }
   for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
     // co_spawn(executor, awaitable-or-function, token)
-    Model.addSpawner(spawner((llvm::Twine(NS) + "co_spawn").str(), "asio", false, 1, {}));
-    for (llvm::StringRef Fn : {"post", "dispatch", "defer"})
-      Model.addSpawner(spawner((llvm::Twine(NS) + Fn).str(), "asio", false, 1, {}));
+    for (llvm::StringRef Fn : {"co_spawn", "post", "dispatch", "defer"}) {
+      SpawnerModel S = spawner((llvm::Twine(NS) + Fn).str(), "asio", false, 1, {});
+      S.ExecutorArg = 0;
+      Model.addSpawner(S);
+    }
+    // Stopping an io_context abandons what runs on it.
+    Model.addFunctionRole({(llvm::Twine(NS) + "io_context::stop").str(), OpKind::Stop});
   }
 
   const std::pair<llvm::StringLiteral, OpKind> Roles[] = {

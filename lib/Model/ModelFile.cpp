@@ -94,6 +94,7 @@ struct SpawnerEntry {
   bool PassesStopToken = false;
   bool TerminatesOnThrow = false;
   std::string RequiredPolicy;
+  std::optional<unsigned> ExecutorArg;
 };
 
 struct WorkerEntry {
@@ -284,6 +285,7 @@ template <> struct MappingTraits<SpawnerEntry> {
     IO.mapOptional("passes-stop-token", S.PassesStopToken, false);
     IO.mapOptional("terminates-on-throw", S.TerminatesOnThrow, false);
     IO.mapOptional("required-policy", S.RequiredPolicy);
+    IO.mapOptional("executor-arg", S.ExecutorArg);
   }
   static std::string validate(IO &IO, SpawnerEntry &S) {
     if (S.Function && S.Constructor)
@@ -572,6 +574,7 @@ ApiModel toModel(const ModelDocument &D) {
     S.TerminatesOnThrow = E.TerminatesOnThrow;
     S.JoinsOnDestroy = E.JoinsOnDestroy;
     S.RequiredPolicy = E.RequiredPolicy;
+    S.ExecutorArg = E.ExecutorArg;
     Model.addSpawner(std::move(S));
   }
   for (const WorkerEntry &E : D.Workers) {

@@ -49,6 +49,15 @@ static bool isStdWrapperCall(const CallExpr *Call) {
          Name == "forward" || Name == "addressof";
 }
 
+const Expr *executionContextOf(const Expr *Executor) {
+  const Expr *E = ignoreWrappers(Executor);
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(E);
+      Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&
+      Call->getMethodDecl()->getName() == "get_executor")
+    return ignoreWrappers(Call->getImplicitObjectArgument());
+  return E;
+}
+
 const Expr *ignoreWrappers(const Expr *E) {
   while (E) {
     const Expr *Prev = E;

@@ -151,6 +151,11 @@ public:
   /// that waits or polls, reads (found once per translation unit).
   bool isSharedState(const clang::ValueDecl *D);
 
+  /// Whether some code of the translation unit stops the execution context
+  /// Executor names (`io_.stop()` for `co_spawn(io_, ...)` or
+  /// `co_spawn(io_.get_executor(), ...)`).
+  bool stoppedSomewhere(const clang::Expr *Executor);
+
 private:
   const ModelIndex &Index;
   clang::ASTContext &Ctx;
@@ -161,6 +166,7 @@ private:
   llvm::DenseMap<const clang::Decl *, int> SymbolOf;
   std::map<const clang::FunctionDecl *, std::vector<Witness>> Found;
   std::optional<llvm::DenseSet<const clang::ValueDecl *>> SharedState;
+  std::optional<llvm::DenseSet<const clang::ValueDecl *>> Stopped;
   friend class SummaryBuilder;
   friend class Explorer;
 };

@@ -213,6 +213,10 @@ struct SpawnerModel {
   /// Only counts as a new thread under a launch policy naming this enumerator
   /// (std::async without std::launch::async may run deferred).
   std::string RequiredPolicy;
+  /// The argument naming the executor or execution context the task runs on
+  /// (asio::co_spawn, asio::post): stopping that context abandons the task,
+  /// so a task that never ends is not stranded once some code stops it.
+  std::optional<unsigned> ExecutorArg;
 };
 
 /// A type whose Start-like method must be paired with a Stop-like one.

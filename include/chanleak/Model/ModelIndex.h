@@ -148,6 +148,10 @@ std::string modelName(const clang::NamedDecl *D);
 /// Strips parentheses, implicit casts, temporaries and std::move/std::ref.
 const clang::Expr *ignoreWrappers(const clang::Expr *E);
 
+/// The execution context an executor comes from (`io.get_executor()` is
+/// io's), else the expression itself, wrappers stripped.
+const clang::Expr *executionContextOf(const clang::Expr *Executor);
+
 } // namespace chanleak
 
 #endif
