@@ -237,6 +237,9 @@ static bool madeFromAnotherMember(const FieldDecl *Field, const ModelIndex &Inde
       return false;
     if (isa<MemberExpr>(S))
       return true;
+    // A lambda is made from what it captures; its body runs later.
+    if (const auto *Lambda = dyn_cast<LambdaExpr>(S))
+      return llvm::any_of(Lambda->capture_inits(), NamesMember);
     return llvm::any_of(S->children(), NamesMember);
   };
   if (NamesMember(Field->getInClassInitializer()))
@@ -308,6 +311,10 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
     if (Method->isImplicit() || Method->isDeleted() || Method->isDefaulted())
       continue;
     const FunctionDecl *Def = Method->getDefinition();
+    // A member of a class template that nothing here uses is never made.
+    if (!Def && Method->getTemplateInstantiationPattern() &&
+        Method->getTemplateInstantiationPattern()->hasBody())
+      continue;
     if (!Def || !Def->getBody())
       return std::nullopt;
     Current = Def;

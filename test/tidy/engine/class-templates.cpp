@@ -3,10 +3,12 @@
 // writes and its notifies, exactly as it reads a plain class.
 // RUN: %check_chanleak_tidy %s chanleak-cancel-timeout,chanleak-early-return %t
 #include <chrono>
+#include <deque>
 #include <condition_variable>
 #include <future>
 #include <memory>
 #include <mutex>
+#include <thread>
 
 template <typename T> struct Slot {
   std::mutex mu;
@@ -51,11 +53,11 @@ int FirstWithin(std::chrono::milliseconds d) {
   q->pop_for(v, d);
   return v;
 }
-// CHECK-NOTES: :18:5: warning: wait on 'not_full' blocks forever once the waiter gives up: nobody is left notifying 'not_full' after the timeout or cancellation [chanleak-cancel-timeout]
-// CHECK-NOTES: :46:19: note: thread spawned here; it waits on 'not_full'
-// CHECK-NOTES: :28:10: note: the wait can give up here
-// CHECK-NOTES: :52:3: note: 'FirstWithin' returns here without notifying 'not_full'
-// CHECK-NOTES: :46:8: note: the destructor of 'producer' then waits forever for the stranded thread
+// CHECK-NOTES: :20:5: warning: wait on 'not_full' blocks forever once the waiter gives up: nobody is left notifying 'not_full' after the timeout or cancellation [chanleak-cancel-timeout]
+// CHECK-NOTES: :48:19: note: thread spawned here; it waits on 'not_full'
+// CHECK-NOTES: :30:10: note: the wait can give up here
+// CHECK-NOTES: :54:3: note: 'FirstWithin' returns here without notifying 'not_full'
+// CHECK-NOTES: :48:8: note: the destructor of 'producer' then waits forever for the stranded thread
 
 // Fixed: closing the slot sets `closed` and wakes the pending push, whose
 // predicate now holds.
@@ -69,4 +71,61 @@ int FirstWithinThenClose(std::chrono::milliseconds d) {
   q->pop_for(v, d);
   q->close();
   return v;
+}
+
+// A member of a class template that the program never calls is never
+// instantiated: it touches no member, so the members stay the class's own.
+template <typename T> class Mailbox {
+public:
+  explicit Mailbox(std::size_t capacity) : capacity_(capacity) {}
+  void put(T v) {
+    std::unique_lock<std::mutex> lk(mu_);
+    not_full_.wait(lk, [&] { return box_.size() < capacity_; });
+    box_.push_back(v);
+    not_empty_.notify_one();
+  }
+  bool offer(T v) {
+    std::lock_guard<std::mutex> lk(mu_);
+    if (box_.size() >= capacity_)
+      return false;
+    box_.push_back(v);
+    not_empty_.notify_one();
+    return true;
+  }
+  T take() {
+    std::unique_lock<std::mutex> lk(mu_);
+    not_empty_.wait(lk, [&] { return !box_.empty(); });
+    T v = box_.front();
+    box_.pop_front();
+    not_full_.notify_one();
+    return v;
+  }
+
+private:
+  const std::size_t capacity_;
+  std::mutex mu_;
+  std::condition_variable not_full_, not_empty_;
+  std::deque<T> box_;
+};
+
+// Three putters, one slot, one take: two putters wait for room forever.
+int FirstAnswer() {
+  auto answers = std::make_shared<Mailbox<int>>(1);
+  for (int i = 0; i < 3; ++i)
+    std::thread([answers, i] { answers->put(i); }).detach();
+  return answers->take();
+}
+// CHECK-NOTES: :[[@LINE-35]]:5: warning: wait on 'not_full_' blocks forever: {{.*}} [chanleak-early-return]
+// CHECK-NOTES: :[[@LINE-4]]:5: note: thread spawned here, 3 times in a loop; it waits on 'not_full_'
+// CHECK-NOTES: :[[@LINE-4]]:3: note: 'FirstAnswer' returns here without notifying 'not_full_'
+
+// Fixed: every answer is taken.
+int AllAnswers() {
+  auto answers = std::make_shared<Mailbox<int>>(1);
+  for (int i = 0; i < 3; ++i)
+    std::thread([answers, i] { answers->put(i); }).detach();
+  int sum = 0;
+  for (int i = 0; i < 3; ++i)
+    sum += answers->take();
+  return sum;
 }

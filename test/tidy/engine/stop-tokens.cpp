@@ -2,7 +2,7 @@
 // source requests stop. Waiting for a predicate no write can change
 // (`[] { return false; }`), only that request rescues the thread: a path that
 // skips it strands the waiter.
-// RUN: %check_chanleak_tidy %s chanleak-early-return %t -- -- -std=c++20
+// RUN: %check_chanleak_tidy %s chanleak-early-return,chanleak-orphaned-worker %t -- -- -std=c++20
 #include <condition_variable>
 #include <mutex>
 #include <stop_token>
@@ -119,3 +119,95 @@ void leaky_pool_never_destroyed() {
   pool->Start();
 }
 // CHECK-NOTES: :[[@LINE-1]]:1: note: 'leaky_pool_never_destroyed' ends here without requesting stop on 'threads_'
+
+// A jthread member started by a lambda that calls a method: the lambda is
+// made from `this`, not from another member, so the handle stays the
+// class's own. Its wait ignores the stop token: the destructor's
+// request_stop and notify cannot end it, and the join waits forever.
+class Journal {
+public:
+  Journal() : writer_([this](std::stop_token st) { loop(st); }) {}
+  ~Journal() {
+    writer_.request_stop();
+    wake_.notify_all();
+    writer_.join();
+  }
+  void append() {
+    std::lock_guard<std::mutex> lk(mu_);
+    ++pending_;
+    wake_.notify_all();
+  }
+  void sync() {
+    std::unique_lock<std::mutex> lk(mu_);
+    wake_.wait(lk, [&] { return written_ >= 1; });
+  }
+
+private:
+  void loop(std::stop_token st) {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!st.stop_requested()) {
+      wake_.wait(lk, [this] { return pending_ > 0; });
+      while (pending_ > 0) {
+        --pending_;
+        ++written_;
+      }
+      wake_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable_any wake_;
+  int pending_ = 0, written_ = 0;
+  std::jthread writer_;
+};
+
+void WriteOne() {
+  Journal journal;
+  journal.append();
+  journal.sync();
+}
+// CHECK-NOTES: :[[@LINE-19]]:7: warning: wait on 'wake_' blocks forever: {{.*}} [chanleak-{{.*}}]
+// CHECK-NOTES: :[[@LINE-40]]:15: note: thread spawned here; it waits on 'wake_'
+// CHECK-NOTES: :[[@LINE-3]]:1: note: {{.*}}
+
+// Fixed: the wait takes the stop token, so the stop request ends it.
+class StoppableJournal {
+public:
+  StoppableJournal() : writer_([this](std::stop_token st) { loop(st); }) {}
+  ~StoppableJournal() {
+    writer_.request_stop();
+    writer_.join();
+  }
+  void append() {
+    std::lock_guard<std::mutex> lk(mu_);
+    ++pending_;
+    wake_.notify_all();
+  }
+  void sync() {
+    std::unique_lock<std::mutex> lk(mu_);
+    wake_.wait(lk, [&] { return written_ >= 1; });
+  }
+
+private:
+  void loop(std::stop_token st) {
+    std::unique_lock<std::mutex> lk(mu_);
+    while (!st.stop_requested()) {
+      if (!wake_.wait(lk, st, [this] { return pending_ > 0; }))
+        break;
+      while (pending_ > 0) {
+        --pending_;
+        ++written_;
+      }
+      wake_.notify_all();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable_any wake_;
+  int pending_ = 0, written_ = 0;
+  std::jthread writer_;
+};
+
+void WriteOneStoppable() {
+  StoppableJournal journal;
+  journal.append();
+  journal.sync();
+}
