@@ -2344,8 +2344,10 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
         F.Subst = withEarlierLocals(F.Subst, Locals, Renamed);
   for (ObjectId O : Locals) {
     auto It = Renamed.find(O);
-    if (auto Old = S.Objs.find(O); Old != S.Objs.end() && It != Renamed.end())
-      S.Objs[It->second] = Old->second;
+    if (auto Old = S.Objs.find(O); Old != S.Objs.end() && It != Renamed.end()) {
+      ObjState Moved = Old->second; // before the insertion moves the entries
+      S.Objs[It->second] = Moved;
+    }
     S.Objs.erase(O);
     for (ThreadState &Th : S.Threads) {
       if (It == Renamed.end()) {

@@ -200,6 +200,7 @@ ObjectId ObjectTable::earlier(ObjectId O) {
   if (Inserted) {
     AbstractObject Copy = Objects[O];
     Copy.Kind = ObjectKind::Allocated;
+    Copy.MadeIn = nullptr; // no call's own any more
     Objects.push_back(std::move(Copy));
   }
   return It->second;
