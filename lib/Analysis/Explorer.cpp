@@ -2334,7 +2334,7 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
     for (const Frame &F : Th.Frames)
       if (F.Sum == Callee)
         return;
-  const llvm::SmallVector<ObjectId, 4> Locals = localsOf(Callee);
+  const llvm::SmallVector<ObjectId, 4> &Locals = localsOf(Callee);
   if (Locals.empty())
     return;
   llvm::SmallDenseMap<ObjectId, ObjectId, 4> Renamed;

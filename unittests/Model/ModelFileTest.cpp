@@ -65,6 +65,7 @@ spawners:
     forwarded-args-from: 1
     joins-on-destroy: false
     passes-stop-token: false
+    executor-arg: 2
   - constructor: mylib::Thread
     family: mylib
     callable-arg: 1
@@ -138,6 +139,7 @@ TEST(ModelFileTest, FullFileMapsOntoTheModel) {
   EXPECT_FALSE(Run->JoinsOnDestroy);
   EXPECT_FALSE(Run->PassesStopToken);
   EXPECT_TRUE(Run->RequiredPolicy.empty());
+  EXPECT_EQ(Run->ExecutorArg, std::optional<unsigned>(2));
 
   const SpawnerModel *Th = M.findSpawner("mylib::Thread");
   ASSERT_NE(Th, nullptr);
@@ -148,6 +150,7 @@ TEST(ModelFileTest, FullFileMapsOntoTheModel) {
   EXPECT_TRUE(Th->JoinsOnDestroy);
   EXPECT_TRUE(Th->PassesStopToken);
   EXPECT_EQ(Th->RequiredPolicy, "async");
+  EXPECT_EQ(Th->ExecutorArg, std::nullopt);
 
   const LifecycleModel *P = M.findLifecycle("mylib::Poller");
   ASSERT_NE(P, nullptr);
