@@ -102,7 +102,11 @@ private:
     const auto *Coreturn = dyn_cast_or_null<CoreturnStmt>(W.Exit);
     bool Synthesized = Coreturn && Coreturn->isImplicit();
     const Stmt *Body = W.Leaver ? W.Leaver->getBody() : nullptr;
-    if (W.Exit && isa<CXXThrowExpr>(W.Exit)) {
+    if (W.JoinedAt)
+      // It never gets past a join of a thread stuck itself.
+      note(W.JoinedAt, Who + " waits here forever to join a stranded thread, " + Without.str(),
+           NoteRole::Exit);
+    else if (W.Exit && isa<CXXThrowExpr>(W.Exit)) {
       // A throw in a callee: it may be caught further up than the leaver.
       if (W.ExitIn && W.Leaver && W.ExitIn->getCanonicalDecl() != W.Leaver->getCanonicalDecl())
         note(W.Exit, "exception thrown here in '" + functionName(W.ExitIn) + "' propagates " +

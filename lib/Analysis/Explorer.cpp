@@ -2028,7 +2028,10 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         if (Ed.Event != ~0u && event(PF, Ed).Kind == EventKind::Join)
           for (ObjectId H : event(PF, Ed).Objects) {
             Joining = true;
-            if (Objects[H].Kind == ObjectKind::Local)
+            // A destructor's join has no site of its own: the handle says where.
+            if (const Stmt *Site = event(PF, Ed).Site)
+              W.JoinedAt = Site;
+            else if (Objects[H].Kind == ObjectKind::Local)
               W.JoiningHandle = dyn_cast<VarDecl>(static_cast<const ValueDecl *>(Objects[H].Key));
           }
       if (!Joining)
@@ -2092,7 +2095,27 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     Out.push_back(W);
     return;
   }
-  for (const ThreadState &T : S.Threads) {
+  // The analysed function hanging in a join of a stuck thread strands what
+  // it would have done after: the joined thread's leak is the finding, the
+  // threads only it would have released are not findings of their own.
+  llvm::SmallVector<bool, 8> JoinedByRoot;
+  for (const ThreadState &T : S.Threads)
+    JoinedByRoot.push_back(llvm::any_of(S.Threads, [&](const ThreadState &P) {
+      if (P.Origin != ~0u || P.St != Status::Running || P.Frames.empty() || T.Handle == NoObject)
+        return false;
+      const Frame &PF = P.Frames.back();
+      return llvm::any_of(node(PF).Out, [&](const Edge &Ed) {
+        return Ed.Event != ~0u && event(PF, Ed).Kind == EventKind::Join &&
+               llvm::any_of(event(PF, Ed).Objects, [&](ObjectId H) {
+                 return llvm::is_contained(resolve(H, PF.Subst), T.Handle);
+               });
+      });
+    }));
+  size_t FirstStuck = Out.size();
+  llvm::SmallVector<bool, 8> FromJoined;
+  auto Record = [&](unsigned I) { FromJoined.resize(Out.size() - FirstStuck, JoinedByRoot[I]); };
+  for (unsigned I = 0; I < S.Threads.size(); Record(I), ++I) {
+    const ThreadState &T = S.Threads[I];
     if (T.St != Status::Running || idle(S, T))
       continue;
     if (T.Worker != NoObject) {
@@ -2319,6 +2342,10 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     }
     Out.push_back(W);
   }
+  if (llvm::is_contained(FromJoined, true))
+    for (size_t I = Out.size(); I-- > FirstStuck;)
+      if (!FromJoined[I - FirstStuck])
+        Out.erase(Out.begin() + I);
 }
 
 /// A function entered while no thread runs inside it gets new local

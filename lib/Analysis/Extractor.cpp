@@ -512,6 +512,7 @@ private:
   void markEscape(const ObjectSet &Objs, const Stmt *Where);
   bool worthCalling(const FunctionDecl *Callee);
   const VarDecl *handleVarOf(const Expr *Site);
+  const CXXMemberCallExpr *containerPutOf(const Expr *Site);
   std::optional<std::pair<ModelOp, bool>> statusTest(const Expr *Cond);
   Chooser chooserFor(const Expr *Cond);
   bool spawnsIn(const Stmt *S);
@@ -672,8 +673,7 @@ ObjectSet SummaryBuilder::eval(const Expr *Ex, const Env &Env, unsigned Depth) {
         (Index.channelForType(Call->getType()) && Index.channelForType(Obj->getType())))
       return eval(Obj, Env, Depth + 1);
     QualType Elem = elementType(Obj->getType());
-    if (!Elem.isNull() && M && M->getIdentifier() &&
-        llvm::is_contained({"at", "front", "back"}, M->getName())) {
+    if (!Elem.isNull() && M && M->getIdentifier() && namesElements(M->getName())) {
       ObjectSet R;
       for (ObjectId C : eval(Obj, Env, Depth + 1))
         R.push_back(Objects.elements(C, Elem));
@@ -871,7 +871,8 @@ void SummaryBuilder::bindMembers(ObjectId Obj, const Expr *Init, const Env &Env)
 /// and returns.
 /// The object a variable names when its initializer made it elsewhere: a
 /// future made from a promise (`auto fut = p.get_future()`), the promise's
-/// one value; a thread a factory started (`std::jthread w = make_worker()`).
+/// one value; a thread a factory started (`std::jthread w = make_worker()`);
+/// an iterator over a container, its elements.
 ObjectSet SummaryBuilder::madeElsewhere(const VarDecl *VD, const Env &Env) {
   const auto *Call = dyn_cast_or_null<CallExpr>(ignoreWrappers(VD->getInit()));
   if (!Call)
@@ -880,7 +881,10 @@ ObjectSet SummaryBuilder::madeElsewhere(const VarDecl *VD, const Env &Env) {
   bool FutureOfPromise = Member && Index.channelForType(VD->getType()) &&
                          Index.channelForType(Member->getImplicitObjectArgument()->getType());
   bool FactoryThread = Index.spawnerForType(VD->getType()) && !Index.classifySpawn(Call);
-  return FutureOfPromise || FactoryThread ? eval(Call, Env) : ObjectSet{};
+  bool Iterator = Member && !elementType(Member->getImplicitObjectArgument()->getType()).isNull() &&
+                  Member->getMethodDecl() && Member->getMethodDecl()->getIdentifier() &&
+                  namesElements(Member->getMethodDecl()->getName());
+  return FutureOfPromise || FactoryThread || Iterator ? eval(Call, Env) : ObjectSet{};
 }
 
 void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
@@ -1605,7 +1609,9 @@ void SummaryBuilder::constructorEvent(const CXXConstructorDecl *Ctor,
 
 /// A channel made and put into a container (`chans.push_back(
 /// std::make_shared<Chan>(ex, 1))`) gives the container's elements its
-/// capacity, while every channel put there agrees.
+/// capacity, while every channel put there agrees. A channel of unknown
+/// make (`futures.push_back(pool.submit(job))`) makes the elements escape:
+/// whoever completes it is not one the elements name.
 void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
   const auto *Member = dyn_cast<CXXMemberCallExpr>(Call);
   const CXXMethodDecl *M = Member ? Member->getMethodDecl() : nullptr;
@@ -1616,9 +1622,19 @@ void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
   const ChannelModel *Channel = Elem.isNull() ? nullptr : Index.channelForType(Elem);
   if (!Channel)
     return;
-  ChannelCapacity Put = Index.capacityOf(*Channel, Call->getArg(Call->getNumArgs() - 1), Ctx);
-  for (ObjectId C : eval(Member->getImplicitObjectArgument(), Env))
-    Objects.putElement(Objects.elements(C, Elem), Put);
+  const Expr *Arg = Call->getArg(Call->getNumArgs() - 1);
+  ChannelCapacity Put = Index.capacityOf(*Channel, Arg, Ctx);
+  ObjectSet Made = eval(Arg, Env);
+  bool Known = Index.classifySpawn(ignoreWrappers(Arg)) ||
+               (!Made.empty() && llvm::all_of(Made, [&](ObjectId O) {
+                  return Objects[O].Kind == ObjectKind::Allocated && !Objects.escapes(O);
+                }));
+  for (ObjectId C : eval(Member->getImplicitObjectArgument(), Env)) {
+    ObjectId Elements = Objects.elements(C, Elem);
+    Objects.putElement(Elements, Put);
+    if (!Known)
+      markEscape({Elements}, Call);
+  }
 }
 
 /// A predicate runs at every check of its wait, and a lambda nobody here
@@ -1859,6 +1875,27 @@ const VarDecl *SummaryBuilder::handleVarOf(const Expr *Site) {
   return nullptr;
 }
 
+/// The call that puts what Site makes into a container: the spawn itself
+/// (`workers.emplace_back(fn)`) or its caller (`futures.push_back(
+/// std::async(fn))`).
+const CXXMemberCallExpr *SummaryBuilder::containerPutOf(const Expr *Site) {
+  const Stmt *Cur = Site;
+  while (Cur) {
+    if (const auto *Member = dyn_cast<CXXMemberCallExpr>(Cur)) {
+      const CXXMethodDecl *M = Member->getMethodDecl();
+      bool Grows = M && M->getIdentifier() &&
+                   stateEffect(M->getName(), M->isConst()) == StateEffect::Grows &&
+                   !elementType(Member->getImplicitObjectArgument()->getType()).isNull();
+      return Grows ? Member : nullptr;
+    }
+    if (Cur != Site && !isa<ImplicitCastExpr, MaterializeTemporaryExpr, CXXBindTemporaryExpr,
+                            CXXConstructExpr>(Cur))
+      return nullptr;
+    Cur = Parents->getParent(Cur);
+  }
+  return nullptr;
+}
+
 void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
   SpawnInfo Info;
   Info.Spawner = Site.Spawner;
@@ -1882,9 +1919,9 @@ void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
                                                 cast<CXXRecordDecl>(It->second->getParent()),
                                                 QualType(), "this"),
                             It->second)};
-  else if (const auto *Emplace = dyn_cast<CXXMemberCallExpr>(Site.Site)) {
-    QualType Elem = elementType(Emplace->getImplicitObjectArgument()->getType());
-    for (ObjectId C : eval(Emplace->getImplicitObjectArgument(), Env))
+  else if (const CXXMemberCallExpr *Put = containerPutOf(Site.Site)) {
+    QualType Elem = elementType(Put->getImplicitObjectArgument()->getType());
+    for (ObjectId C : eval(Put->getImplicitObjectArgument(), Env))
       Handle.push_back(Objects.elements(C, Elem));
   } else if (const Stmt *P = Parents->getParent(Site.Site)) {
     while (P && isa<Expr>(P) && !isa<CXXOperatorCallExpr>(P) && !isa<BinaryOperator>(P))

@@ -159,6 +159,11 @@ LockEffect lockEffect(llvm::StringRef Method) {
       .Default(LockEffect::None);
 }
 
+bool namesElements(llvm::StringRef Method) {
+  return llvm::is_contained({"at", "front", "back", "begin", "cbegin", "rbegin", "crbegin"},
+                            Method);
+}
+
 bool isOptional(llvm::StringRef QualifiedName) {
   return QualifiedName == "std::optional" || QualifiedName == "boost::optional";
 }

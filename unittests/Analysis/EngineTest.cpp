@@ -75,6 +75,12 @@ namespace std {
     explicit barrier(long n);
     void arrive_and_wait();
   };
+  template <class T> class vector {
+  public:
+    T *begin();
+    T *end();
+    template <class... A> void emplace_back(A &&...a);
+  };
   namespace this_thread {
     template <class D> void sleep_for(const D &d);
   }
@@ -811,6 +817,64 @@ void f() {
   ASSERT_EQ(W.size(), 1u);
   EXPECT_EQ(W[0].Strand, StrandKind::LostWakeup);
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait(lk"));
+}
+
+TEST_F(EngineTest, RangeForJoinWaitsForTheThreadsOfTheContainer) {
+  const char *Code = R"cpp(
+void f() {
+  Chan jobs;
+  std::vector<std::thread> workers;
+  workers.emplace_back([&jobs] {
+    int v;
+    while (jobs.pop(v) == boost::fibers::channel_op_status::success) {}
+  });
+  for (auto &w : workers)
+    w.join();
+  jobs.close();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::RangeWithoutClose);
+  EXPECT_EQ(lineOf(W[0].JoinedAt), lineOfText(Code, "w.join()"));
+}
+
+TEST_F(EngineTest, CloseBeforeTheRangeForJoinRescues) {
+  const char *Code = R"cpp(
+void f() {
+  Chan jobs;
+  std::vector<std::thread> workers;
+  workers.emplace_back([&jobs] {
+    int v;
+    while (jobs.pop(v) == boost::fibers::channel_op_status::success) {}
+  });
+  jobs.close();
+  for (auto &w : workers)
+    w.join();
+}
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+TEST_F(EngineTest, ThreadReleasedOnlyAfterAHangingJoinIsNotASecondFinding) {
+  const char *Code = R"cpp(
+void f() {
+  Chan jobs, stop;
+  std::thread waiter([&stop] { int v; stop.pop(v); });
+  std::thread consumer([&jobs] {
+    int v;
+    while (jobs.pop(v) == boost::fibers::channel_op_status::success) {}
+  });
+  consumer.join();
+  jobs.close();
+  stop.push(1);
+  waiter.join();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::RangeWithoutClose);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "jobs.pop(v)"));
 }
 
 TEST_F(EngineTest, StaticLocalIsConstructedOnce) {

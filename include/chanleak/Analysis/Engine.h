@@ -114,6 +114,8 @@ struct Witness {
   ObjectId NeverSet = NoObject;
   /// The handle whose destructor then waits forever (jthread, async).
   const clang::VarDecl *JoiningHandle = nullptr;
+  /// The explicit join (`t.join()`) where the leaver waits forever.
+  const clang::Stmt *JoinedAt = nullptr;
 };
 
 /// The engine of one translation unit: objects, summaries and witnesses,

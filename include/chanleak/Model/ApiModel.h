@@ -176,6 +176,11 @@ StateEffect stateEffect(llvm::StringRef Method, bool IsConst);
 enum class StateRead { None, Value, Empty };
 StateRead stateRead(llvm::StringRef Method, bool IsConversion);
 
+/// Whether a method of a standard container returns a reference or an
+/// iterator to its elements (front, at, begin): what it names is what the
+/// container holds, so `for (auto &t : threads) t.join()` joins the threads.
+bool namesElements(llvm::StringRef Method);
+
 /// Whether a class holds a value or nothing (std::optional): the value kept
 /// for it is whether it holds one, 1 once assigned a value, 0 once reset.
 bool isOptional(llvm::StringRef QualifiedName);

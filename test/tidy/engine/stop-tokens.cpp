@@ -167,7 +167,7 @@ void WriteOne() {
 }
 // CHECK-NOTES: :[[@LINE-19]]:7: warning: wait on 'wake_' blocks forever: {{.*}} [chanleak-{{.*}}]
 // CHECK-NOTES: :[[@LINE-40]]:15: note: thread spawned here; it waits on 'wake_'
-// CHECK-NOTES: :[[@LINE-3]]:1: note: {{.*}}
+// CHECK-NOTES: :[[@LINE-37]]:5: note: 'WriteOne' waits here forever to join a stranded thread, without notifying 'wake_'
 
 // Fixed: the wait takes the stop token, so the stop request ends it.
 class StoppableJournal {
