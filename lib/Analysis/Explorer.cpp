@@ -39,7 +39,10 @@ constexpr unsigned MaxContexts = 4096;
 constexpr unsigned MaxExplained = 32;
 constexpr unsigned CountedLoops = 4;
 constexpr unsigned OpenLoopRounds = 3;
-constexpr unsigned char Saturated = 8;
+/// Values counted exactly in a channel without a bound; past it, a receive
+/// no longer takes one out. Small counts hid the drained consumer of a loop
+/// of ten sends, so the count covers a few dozen.
+constexpr unsigned char Saturated = 64;
 
 enum WriteState : unsigned char { NotWritten, WrittenKnown, WrittenUnknown };
 
