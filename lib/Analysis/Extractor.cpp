@@ -1239,7 +1239,7 @@ static std::optional<long long> optionalAssigned(const Expr *Target, const Expr 
   const auto *FromRD = Value->getType()->getAsCXXRecordDecl();
   if (FromRD && isOptional(FromRD->getQualifiedNameAsString()))
     return std::nullopt;
-  if (FromRD && FromRD->getName() == "nullopt_t")
+  if (FromRD && isEmptyOptionalTag(FromRD->getQualifiedNameAsString()))
     return 0;
   return 1;
 }

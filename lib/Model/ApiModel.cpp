@@ -168,6 +168,10 @@ bool isOptional(llvm::StringRef QualifiedName) {
   return QualifiedName == "std::optional" || QualifiedName == "boost::optional";
 }
 
+bool isEmptyOptionalTag(llvm::StringRef QualifiedName) {
+  return QualifiedName == "std::nullopt_t" || QualifiedName == "boost::none_t";
+}
+
 bool isScopedLock(llvm::StringRef QualifiedName) {
   return llvm::is_contained({"std::lock_guard", "std::unique_lock", "std::scoped_lock",
                              "std::shared_lock", "boost::unique_lock", "boost::lock_guard"},

@@ -354,4 +354,20 @@ TEST(CapacityRuleTest, ZeroMeansAndAdjust) {
   EXPECT_EQ(R.effectiveCapacity(3), Cap(0)); // never negative
 }
 
+TEST(StandardClassesTest, OptionalsAndTheirEmptyTags) {
+  EXPECT_TRUE(isOptional("std::optional"));
+  EXPECT_TRUE(isOptional("boost::optional"));
+  EXPECT_FALSE(isOptional("std::nullopt_t"));
+  EXPECT_TRUE(isEmptyOptionalTag("std::nullopt_t"));
+  EXPECT_TRUE(isEmptyOptionalTag("boost::none_t"));
+  EXPECT_FALSE(isEmptyOptionalTag("std::optional"));
+}
+
+TEST(StandardClassesTest, ElementAccessorsNameTheElements) {
+  for (const char *Method : {"front", "back", "at", "begin", "cbegin", "rbegin"})
+    EXPECT_TRUE(namesElements(Method)) << Method;
+  for (const char *Method : {"size", "empty", "push_back", "end"})
+    EXPECT_FALSE(namesElements(Method)) << Method;
+}
+
 } // namespace

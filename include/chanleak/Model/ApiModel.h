@@ -184,6 +184,8 @@ bool namesElements(llvm::StringRef Method);
 /// Whether a class holds a value or nothing (std::optional): the value kept
 /// for it is whether it holds one, 1 once assigned a value, 0 once reset.
 bool isOptional(llvm::StringRef QualifiedName);
+/// Whether a class is the tag that empties an optional (std::nullopt_t).
+bool isEmptyOptionalTag(llvm::StringRef QualifiedName);
 
 /// What a call does to the mutex it is made on: takes it (lock), releases it
 /// (unlock), or neither.
