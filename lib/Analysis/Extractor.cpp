@@ -18,6 +18,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/StmtCXX.h"
+#include "clang/Analysis/Analyses/ExprMutationAnalyzer.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/STLExtras.h"
@@ -158,6 +159,20 @@ static std::optional<unsigned> listLength(const Expr *E) {
   return std::nullopt;
 }
 
+/// The braced list a container variable keeps: it is const, or a local
+/// that nothing in its function changes (`std::vector<Job> jobs = {a, b}`,
+/// only read or looped over by const reference).
+static const Expr *keptListInit(const VarDecl *V, ASTContext &Ctx) {
+  if (!V || !V->getInit() || !listLength(V->getInit()))
+    return nullptr;
+  if (V->getType().isConstQualified())
+    return V->getInit();
+  const auto *Fn = dyn_cast_or_null<FunctionDecl>(V->getParentFunctionOrMethod());
+  if (!V->hasLocalStorage() || isa<ParmVarDecl>(V) || !Fn || !Fn->getBody())
+    return nullptr;
+  return ExprMutationAnalyzer(*Fn->getBody(), Ctx).isMutated(V) ? nullptr : V->getInit();
+}
+
 std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     CountedFor C = countedFor(For, Ctx);
@@ -196,10 +211,9 @@ std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
       return Array->getSize().getZExtValue();
     if (std::optional<unsigned> N = listLength(Init))
       return N;
-    // A constant container made from a list: `const std::vector<int> k = {4, -1, 7}`.
-    if (const VarDecl *V = declRefVar(Init->IgnoreParenImpCasts());
-        V && V->getType().isConstQualified() && V->getInit())
-      return listLength(V->getInit());
+    // A container kept as made from a list: `const std::vector<int> k = {4, -1, 7}`.
+    if (const Expr *List = keptListInit(declRefVar(Init->IgnoreParenImpCasts()), Ctx))
+      return listLength(List);
   }
   return std::nullopt;
 }
@@ -319,11 +333,14 @@ public:
   unsigned Calls = 0;
 
 private:
-  /// A braced list with elements, a positive count, or a parameter of the
-  /// caller that every call of it passes so.
+  /// A braced list with elements, a positive count, a container kept as
+  /// made from such a list, or a parameter of the caller that every call of
+  /// it passes so.
   bool surelyNonEmpty(const Expr *Arg) const {
     if (std::optional<long long> N = evalInt(Arg, Ctx))
       return *N > 0;
+    if (const Expr *List = keptListInit(declRefVar(Arg), Ctx))
+      return surelyNonEmpty(List);
     if (const auto *P = dyn_cast_or_null<ParmVarDecl>(declRefVar(Arg)); P && Depth < 3) {
       MaybeEmptyArgumentFinder Outer(P, Ctx, Depth + 1);
       Outer.TraverseDecl(Ctx.getTranslationUnitDecl());

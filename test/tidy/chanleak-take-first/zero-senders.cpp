@@ -93,3 +93,39 @@ std::string LeakyCount(int n) {
 
 std::string RelayCount(int n) { return LeakyCount(n); }
 std::string ReadNone() { return RelayCount(0); }
+
+// A local container made from a list that nothing changes before or after
+// the call: it keeps its elements.
+std::string FixedLocalList(const std::vector<std::string> &replicas) {
+  auto answers = std::make_shared<Answers>(2);
+  for (const auto &r : replicas)
+    std::thread([answers, r] { answers->try_push(Ask(r)); }).detach();
+  std::string value;
+  answers->pop(value);
+  return value;
+}
+
+std::string ReadLocalList() {
+  std::vector<std::string> replicas = {"eu", "us", "ap"};
+  return FixedLocalList(replicas);
+}
+
+// The same local list, emptied before the call.
+std::string LeakyClearedList(const std::vector<std::string> &replicas) {
+  auto answers = std::make_shared<Answers>(2);
+  for (const auto &r : replicas)
+    std::thread([answers, r] { answers->try_push(Ask(r)); }).detach();
+  std::string value;
+  answers->pop(value);
+  // CHECK-NOTES: :[[@LINE-1]]:3: warning: receive from 'answers' waits forever when 'replicas' is empty: the loop then spawns no thread to send [chanleak-take-first]
+  // CHECK-NOTES: :[[@LINE-5]]:3: note: the only senders are spawned in this loop over 'replicas'
+  // CHECK-NOTES: :[[@LINE+8]]:10: note: 'LeakyClearedList' is called here with 'replicas' that may be empty
+  return value;
+}
+
+std::string ReadClearedList(bool drop) {
+  std::vector<std::string> replicas = {"eu", "us", "ap"};
+  if (drop)
+    replicas.clear();
+  return LeakyClearedList(replicas);
+}
