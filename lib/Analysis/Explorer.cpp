@@ -2101,22 +2101,24 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
   // The analysed function hanging in a join of a stuck thread strands what
   // it would have done after: the joined thread's leak is the finding, the
   // threads only it would have released are not findings of their own.
-  llvm::SmallVector<bool, 8> JoinedByRoot;
-  for (const ThreadState &T : S.Threads)
-    JoinedByRoot.push_back(llvm::any_of(S.Threads, [&](const ThreadState &P) {
-      if (P.Origin != ~0u || P.St != Status::Running || P.Frames.empty() || T.Handle == NoObject)
-        return false;
+  ObjectSet RootJoins;
+  for (const ThreadState &P : S.Threads)
+    if (P.Origin == ~0u && P.St == Status::Running && !P.Frames.empty()) {
       const Frame &PF = P.Frames.back();
-      return llvm::any_of(node(PF).Out, [&](const Edge &Ed) {
-        return Ed.Event != ~0u && event(PF, Ed).Kind == EventKind::Join &&
-               llvm::any_of(event(PF, Ed).Objects, [&](ObjectId H) {
-                 return llvm::is_contained(resolve(H, PF.Subst), T.Handle);
-               });
-      });
-    }));
+      for (const Edge &Ed : node(PF).Out)
+        if (Ed.Event != ~0u && event(PF, Ed).Kind == EventKind::Join)
+          for (ObjectId H : event(PF, Ed).Objects)
+            for (ObjectId X : resolve(H, PF.Subst))
+              RootJoins.push_back(X);
+    }
+  // Whether each witness pushed below is of a thread the root joins; the
+  // loop's increment records it, so a `continue` records it too.
   size_t FirstStuck = Out.size();
   llvm::SmallVector<bool, 8> FromJoined;
-  auto Record = [&](unsigned I) { FromJoined.resize(Out.size() - FirstStuck, JoinedByRoot[I]); };
+  auto Record = [&](unsigned I) {
+    ObjectId H = S.Threads[I].Handle;
+    FromJoined.resize(Out.size() - FirstStuck, H != NoObject && llvm::is_contained(RootJoins, H));
+  };
   for (unsigned I = 0; I < S.Threads.size(); Record(I), ++I) {
     const ThreadState &T = S.Threads[I];
     if (T.St != Status::Running || idle(S, T))
