@@ -33,6 +33,8 @@ namespace {
 
 constexpr unsigned MaxThreads = 16;
 constexpr unsigned MaxStates = 100000;
+/// Calls of one function whose locals are told apart while they all run.
+constexpr unsigned MaxEarlierCalls = 4;
 /// (function, binding) pairs a thread may run, looked at before exploring.
 constexpr unsigned MaxContexts = 4096;
 /// Stuck states tried for an explanation, per exploration.
@@ -160,6 +162,15 @@ struct ThreadState {
     for (ObjectId &X : Holds)
       Swap(X);
     llvm::sort(Holds);
+  }
+  template <typename Fn> void forEachObject(Fn Visit) const {
+    for (ObjectId O : {Handle, Worker, WaitingOn})
+      if (O != NoObject)
+        Visit(O);
+    for (auto &Entry : Seen)
+      Visit(Entry.first);
+    for (ObjectId O : Holds)
+      Visit(O);
   }
   void see(ObjectId O, unsigned char N) {
     for (auto &[X, Old] : Seen)
@@ -320,8 +331,10 @@ private:
   void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
                 bool GiveUp = false);
   void freshLocals(State &S, unsigned Callee);
-  unsigned withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals,
-                             llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed);
+  unsigned freeEarlierDepth(const State &S, llvm::ArrayRef<ObjectId> Locals);
+  unsigned withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals, bool InCallee,
+                             const llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed,
+                             llvm::SmallDenseSet<ObjectId, 4> &Used);
   /// The substitution of this map, interned.
   unsigned intern(std::vector<std::pair<ObjectId, ObjectSet>> Map);
   const llvm::SmallVector<ObjectId, 4> &localsOf(unsigned SumIdx);
@@ -2353,56 +2366,86 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         Out.erase(Out.begin() + I);
 }
 
-/// A function entered while no thread runs inside it gets new local
-/// objects: an earlier call's promise, already set, or its channel's values
-/// are not this call's. Threads of the earlier call that still hold its
-/// objects (a captured shared_ptr) keep them, and their state, under the
-/// names of earlier objects.
+/// A function entered gets new local objects: an earlier call's promise,
+/// already set, or its channel's values are not this call's. The earlier
+/// call's objects keep their state under the names of earlier objects, for
+/// the threads that still hold them (a captured shared_ptr) and for the
+/// frames still running inside an earlier call (two coroutines of one
+/// function at once, or recursion). Each call still running has its own
+/// names, up to MaxEarlierCalls; beyond that the oldest share theirs.
 void Explorer::freshLocals(State &S, unsigned Callee) {
-  const FunctionDecl *FD = sum(Callee).Function;
-  if (!FD)
+  if (!sum(Callee).Function)
     return;
-  for (const ThreadState &Th : S.Threads)
-    for (const Frame &F : Th.Frames)
-      if (F.Sum == Callee)
-        return;
   const llvm::SmallVector<ObjectId, 4> &Locals = localsOf(Callee);
   if (Locals.empty())
     return;
   llvm::SmallDenseMap<ObjectId, ObjectId, 4> Renamed;
+  unsigned Depth = freeEarlierDepth(S, Locals);
+  for (ObjectId O : Locals) {
+    ObjectId E = O;
+    for (unsigned I = 0; I < Depth; ++I)
+      E = Objects.earlier(E);
+    Renamed[O] = E;
+  }
+  llvm::SmallDenseSet<ObjectId, 4> Used;
   for (ThreadState &Th : S.Threads)
     if (Th.St == Status::Running)
       for (Frame &F : Th.Frames)
-        F.Subst = withEarlierLocals(F.Subst, Locals, Renamed);
+        F.Subst = withEarlierLocals(F.Subst, Locals, F.Sum == Callee, Renamed, Used);
   for (ObjectId O : Locals) {
-    auto It = Renamed.find(O);
-    if (auto Old = S.Objs.find(O); Old != S.Objs.end() && It != Renamed.end()) {
+    bool Held = Used.contains(O);
+    if (auto Old = S.Objs.find(O); Old != S.Objs.end() && Held) {
       ObjState Moved = Old->second; // before the insertion moves the entries
-      S.Objs[It->second] = Moved;
+      S.Objs[Renamed[O]] = Moved;
     }
     S.Objs.erase(O);
     for (ThreadState &Th : S.Threads) {
-      if (It == Renamed.end()) {
+      if (!Held) {
         Th.forget(O);
         continue;
       }
-      Th.rename(O, It->second);
+      Th.rename(O, Renamed[O]);
     }
   }
 }
 
-/// Subst with every object of Locals in it replaced by its earlier self.
+/// The fewest steps back along the chain of earlier objects at which no
+/// local of the callee is held in S yet.
+unsigned Explorer::freeEarlierDepth(const State &S, llvm::ArrayRef<ObjectId> Locals) {
+  llvm::DenseSet<ObjectId> Held;
+  for (const auto &[O, St] : S.Objs)
+    Held.insert(O);
+  for (const ThreadState &Th : S.Threads) {
+    Th.forEachObject([&](ObjectId O) { Held.insert(O); });
+    for (const Frame &F : Th.Frames)
+      for (const auto &[P, Set] : Substs[F.Subst])
+        Held.insert(Set.begin(), Set.end());
+  }
+  llvm::SmallVector<ObjectId, 4> Names(Locals.begin(), Locals.end());
+  unsigned Depth = 1;
+  for (; Depth < MaxEarlierCalls; ++Depth) {
+    for (ObjectId &O : Names)
+      O = Objects.earlier(O);
+    if (llvm::none_of(Names, [&](ObjectId O) { return Held.contains(O); }))
+      break;
+  }
+  return Depth;
+}
+
+/// Subst with every object of Locals in it replaced by its earlier self
+/// (Renamed); a frame running inside the callee names its own locals
+/// directly, so its Subst gets them mapped. Used collects what was renamed.
 unsigned Explorer::withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals,
-                                     llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed) {
+                                     bool InCallee,
+                                     const llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed,
+                                     llvm::SmallDenseSet<ObjectId, 4> &Used) {
   std::vector<std::pair<ObjectId, ObjectSet>> Map;
   bool Changed = false;
   for (const auto &[P, Set] : Substs[Subst]) {
     ObjectSet R;
     for (ObjectId O : Set) {
-      if (llvm::is_contained(Locals, O)) {
-        auto [It, New] = Renamed.try_emplace(O, NoObject);
-        if (New)
-          It->second = Objects.earlier(O);
+      if (auto It = Renamed.find(O); It != Renamed.end()) {
+        Used.insert(O);
         O = It->second;
         Changed = true;
       }
@@ -2410,6 +2453,13 @@ unsigned Explorer::withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Lo
     }
     Map.push_back({P, std::move(R)});
   }
+  if (InCallee)
+    for (ObjectId O : Locals)
+      if (!Substs[Subst].count(O)) {
+        Used.insert(O);
+        Map.push_back({O, {Renamed.lookup(O)}});
+        Changed = true;
+      }
   if (!Changed)
     return Subst;
   return intern(std::move(Map));

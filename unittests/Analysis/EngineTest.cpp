@@ -523,6 +523,42 @@ void f() {
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 
+/// Two threads run handle() at once, and both may reject: each call's
+/// channel is its own, with room for its one value. Were they one, the two
+/// values could not both fit.
+std::string overlappingCalls(llvm::StringRef Channel) {
+  return (R"cpp(
+void handle() {
+  auto ch = std::make_shared<)cpp" +
+          Channel + R"cpp(;
+  std::thread([ch] { ch->push(1); }).detach();
+  if (bad())
+    return;
+  int v;
+  ch->pop(v);
+}
+void f() {
+  std::thread a(handle);
+  std::thread b(handle);
+  a.join();
+  b.join();
+}
+)cpp")
+      .str();
+}
+
+TEST_F(EngineTest, OverlappingCallsWithBufferedChannelsStaySilent) {
+  EXPECT_TRUE(witnessesOf(overlappingCalls("boost::fibers::buffered_channel<int>>(2)"), "f").empty());
+}
+
+TEST_F(EngineTest, OverlappingCallsWithUnbufferedChannelsStrandTheRejectedSender) {
+  std::string Code = overlappingCalls("Chan>()");
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::EarlyReturn);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch->push(1)"));
+}
+
 // --- condition-variable protocols ------------------------------------------
 
 TEST_F(EngineTest, PredicateWaitStrandedWhenTheFlagWriteIsSkipped) {

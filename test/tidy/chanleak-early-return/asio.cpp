@@ -86,3 +86,46 @@ asio::awaitable<void> Buffered(std::string image, bool bad, std::string &respons
     co_return;
   response = co_await thumbs->async_receive(asio::use_awaitable);
 }
+
+// Two uploads handled at once: each call of the coroutine makes its own
+// channel, whose one buffered send fits whether that call receives or not.
+asio::awaitable<void> SendPerCall(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+}
+asio::awaitable<void> HandlePerCall(std::string image, bool bad) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor, 1);
+  asio::co_spawn(executor, SendPerCall(thumbs, image), asio::detached);
+  if (bad)
+    co_return;
+  std::string response = co_await thumbs->async_receive(asio::use_awaitable);
+}
+void ServeTwoUploadsAtOnce() {
+  asio::io_context io;
+  asio::co_spawn(io, HandlePerCall("a.png", false), asio::detached);
+  asio::co_spawn(io, HandlePerCall("b.gif", true), asio::detached);
+  io.run();
+}
+
+// The same two calls with unbuffered channels: the rejected one strands its
+// sender.
+asio::awaitable<void> SendPerCallUnbuffered(std::shared_ptr<Chan> out, std::string image) {
+  co_await out->async_send(asio::error_code{}, image, asio::use_awaitable);
+  // CHECK-NOTES: :[[@LINE-1]]:12: warning: send on 'thumbs' blocks forever: 'HandlePerCallUnbuffered' can leave without receiving from 'thumbs' [chanleak-early-return]
+}
+asio::awaitable<void> HandlePerCallUnbuffered(std::string image, bool bad) {
+  auto executor = co_await asio::this_coro::executor;
+  auto thumbs = std::make_shared<Chan>(executor);
+  asio::co_spawn(executor, SendPerCallUnbuffered(thumbs, image), asio::detached);
+  // CHECK-NOTES: :[[@LINE-1]]:3: note: thread spawned here; it sends on 'thumbs'
+  if (bad)
+    co_return;
+  // CHECK-NOTES: :[[@LINE-1]]:5: note: 'HandlePerCallUnbuffered' returns here without receiving from 'thumbs'
+  std::string response = co_await thumbs->async_receive(asio::use_awaitable);
+}
+void ServeTwoUnbufferedUploadsAtOnce() {
+  asio::io_context io;
+  asio::co_spawn(io, HandlePerCallUnbuffered("a.png", false), asio::detached);
+  asio::co_spawn(io, HandlePerCallUnbuffered("b.gif", true), asio::detached);
+  io.run();
+}
