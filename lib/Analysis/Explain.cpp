@@ -62,6 +62,7 @@ public:
     case LeakLabel::OrphanedWorker: orphanedWorker(); break;
     case LeakLabel::LoopingTimer: loopingTimer(); break;
     }
+    noteWaitInside();
     return std::move(F);
   }
 
@@ -74,6 +75,17 @@ private:
   void note(const Stmt *At, std::string Message, NoteRole Role = NoteRole::Context) {
     if (At)
       note(At->getBeginLoc(), std::move(Message), Role, At);
+  }
+
+  /// The wait inside the called object's method, first of the notes: the
+  /// finding is at the call.
+  void noteWaitInside() {
+    if (!W.InnerWait)
+      return;
+    std::string Op = W.BlockedKind == EventKind::Send ? "sends on " : "waits on ";
+    note(W.InnerWait, "inside '" + functionName(W.InnerWaitIn) + "', it " + Op +
+                          witnessObjectName(E, W) + " here");
+    std::rotate(F.Notes.begin(), F.Notes.end() - 1, F.Notes.end());
   }
 
   /// "thread spawned here; it sends on 'results'", which every finding in a

@@ -331,6 +331,7 @@ private:
   void applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step &Out,
                 bool GiveUp = false);
   void freshLocals(State &S, unsigned Callee);
+  void blockedAt(Witness &W, const ThreadState &T, const Event &Ev, ObjectId Obj);
   unsigned freeEarlierDepth(const State &S, llvm::ArrayRef<ObjectId> Locals);
   unsigned withEarlierLocals(unsigned Subst, llvm::ArrayRef<ObjectId> Locals, bool InCallee,
                              const llvm::SmallDenseMap<ObjectId, ObjectId, 4> &Renamed,
@@ -2177,10 +2178,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     if (T.WaitingOn != NoObject) {
       // A wait for a predicate nobody will make true, or whose notify it
       // missed: the notify came before it slept, or woke another waiter.
-      W.Blocked = Ev->Site;
-      W.BlockedIn = Ev->Function;
-      W.BlockedKind = Ev->Kind;
-      W.Object = Obj;
+      blockedAt(W, T, *Ev, Obj);
       W.Spawn = spawnOf(T.Origin);
       // A notify that woke this very thread (the only one of its origin)
       // was not missed.
@@ -2224,10 +2222,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         continue;
       }
     }
-    W.Blocked = Ev->Site;
-    W.BlockedIn = Ev->Function;
-    W.BlockedKind = Ev->Kind;
-    W.Object = Obj;
+    blockedAt(W, T, *Ev, Obj);
     bool IsRecv = Ev->Kind == EventKind::Recv || Ev->Kind == EventKind::TimedRecv;
     if (T.Origin == ~0u && Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed &&
         !closedSomewhere(Obj)) {
@@ -2364,6 +2359,42 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     for (size_t I = Out.size(); I-- > FirstStuck;)
       if (!FromJoined[I - FirstStuck])
         Out.erase(Out.begin() + I);
+}
+
+/// The thread T blocks in Ev on Obj. A wait inside the methods of the object
+/// that owns Obj (a hand-written queue's `cv_`) is reported at the call into
+/// that object from the thread's own code: that call is the operation that
+/// blocks forever there, and each such call is a leak of its own.
+void Explorer::blockedAt(Witness &W, const ThreadState &T, const Event &Ev, ObjectId Obj) {
+  W.Blocked = Ev.Site;
+  W.BlockedIn = Ev.Function;
+  W.BlockedKind = Ev.Kind;
+  W.Object = Obj;
+  ObjectId Owner = Objects[Obj].Kind == ObjectKind::Field ? Objects[Obj].Base : NoObject;
+  if (Owner == NoObject)
+    return;
+  unsigned Outer = T.Frames.size();
+  for (unsigned I = T.Frames.size(); I-- > 1;) {
+    const auto *M = dyn_cast_or_null<CXXMethodDecl>(sum(T.Frames[I].Sum).Function);
+    if (!M || !M->isInstance())
+      break;
+    ObjectId ThisP = Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this");
+    if (!llvm::is_contained(resolve(ThisP, T.Frames[I].Subst), Owner))
+      break;
+    Outer = I;
+  }
+  if (Outer == T.Frames.size() || !T.Frames[Outer].Site)
+    return;
+  // A thread of the object's own (its worker, or a lambda of its methods)
+  // blocks in the object's code, not in a call of its user's.
+  const auto *Owned = cast<CXXMethodDecl>(sum(T.Frames[Outer].Sum).Function)->getParent();
+  if (const FunctionDecl *Caller = sum(T.Frames[Outer - 1].Sum).Function;
+      !Caller || Owned->Encloses(Caller))
+    return;
+  W.InnerWait = Ev.Site;
+  W.InnerWaitIn = Ev.Function;
+  W.Blocked = T.Frames[Outer].Site;
+  W.BlockedIn = sum(T.Frames[Outer - 1].Sum).Function;
 }
 
 /// A function entered gets new local objects: an earlier call's promise,

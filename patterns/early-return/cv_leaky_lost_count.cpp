@@ -52,7 +52,7 @@ public:
 
   void WaitIdle() {
     std::unique_lock<std::mutex> lk(mu_);
-    idle_.wait(lk, [this] { // CHANLEAK: chanleak-early-return
+    idle_.wait(lk, [this] {
       if (running_ == 0)
         return true;
       g_probe.WaiterInWindow();
@@ -76,7 +76,7 @@ void ServeAndDrain() {
     (void)reply;
     tracker.End();
   });
-  tracker.WaitIdle(); // shutdown: let the in-flight request finish
+  tracker.WaitIdle(); // CHANLEAK: chanleak-early-return // shutdown: let the in-flight request finish
   handler.join();
 }
 

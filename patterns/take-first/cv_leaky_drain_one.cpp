@@ -44,7 +44,7 @@ public:
   void Wait() {
     std::unique_lock<std::mutex> lk(mu_);
     ++waiters_;
-    idle_cv_.wait(lk, [this] { return queue_.empty(); }); // CHANLEAK: chanleak-take-first
+    idle_cv_.wait(lk, [this] { return queue_.empty(); });
     --waiters_;
   }
 
@@ -86,7 +86,7 @@ void SimulationStep() {
 
   std::vector<std::thread> ranks;
   for (int r = 0; r < 2; ++r)
-    ranks.emplace_back([&queue] { queue.Wait(); }); // CHANLEAK-SPAWN
+    ranks.emplace_back([&queue] { queue.Wait(); }); // CHANLEAK: chanleak-take-first // CHANLEAK-SPAWN
   while (queue.Waiters() != 2) // both ranks are waiting for the kernel
     std::this_thread::sleep_for(std::chrono::milliseconds(1));
   kernel_done.release();

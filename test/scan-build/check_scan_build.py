@@ -60,7 +60,7 @@ NO_SPAWN_NOTE = {
     "orphaned-worker/annotated_leaky.cpp:16",
     # A lost wakeup of the analysed function's own wait; its note is
     # "notified here, after a write made without the lock".
-    "early-return/cv_leaky_lost_count.cpp:55",
+    "early-return/cv_leaky_lost_count.cpp:79",
     # The analysed function's receive when 'replicas' is empty and no sender
     # is spawned ("the only senders are spawned in this loop over 'replicas'").
     "take-first/boost_fiber_leaky_empty.cpp:25",

@@ -559,6 +559,35 @@ TEST_F(EngineTest, OverlappingCallsWithUnbufferedChannelsStrandTheRejectedSender
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch->push(1)"));
 }
 
+TEST_F(EngineTest, WaitInsideAQueueMethodIsReportedAtTheCall) {
+  const char *Code = R"cpp(
+struct Slot {
+  std::mutex mu;
+  std::condition_variable room;
+  bool full = false;
+  void push() {
+    std::unique_lock<std::mutex> lk(mu);
+    room.wait(lk, [&] { return !full; });
+    full = true;
+  }
+};
+void f() {
+  auto s = std::make_shared<Slot>();
+  std::thread([s] {
+    s->push();
+    s->push();
+  }).detach();
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  // The second push: the first finds room.
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "s->push();") + 1);
+  EXPECT_EQ(lineOf(W[0].InnerWait), lineOfText(Code, "room.wait"));
+  ASSERT_TRUE(W[0].InnerWaitIn);
+  EXPECT_EQ(W[0].InnerWaitIn->getName(), "push");
+}
+
 // --- condition-variable protocols ------------------------------------------
 
 TEST_F(EngineTest, PredicateWaitStrandedWhenTheFlagWriteIsSkipped) {

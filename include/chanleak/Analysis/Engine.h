@@ -70,6 +70,11 @@ struct Witness {
   const clang::Stmt *Blocked = nullptr;
   const clang::FunctionDecl *BlockedIn = nullptr;
   EventKind BlockedKind = EventKind::Recv;
+  /// When Blocked is a call into the object that owns Object (a
+  /// hand-written queue's push), the wait inside it that blocks, and the
+  /// method that wait is in.
+  const clang::Stmt *InnerWait = nullptr;
+  const clang::FunctionDecl *InnerWaitIn = nullptr;
   ObjectId Object = NoObject;
   /// A wait whose predicate no write changes, handed a stop token: the stop
   /// state whose request alone would end it.

@@ -53,7 +53,8 @@ int FirstWithin(std::chrono::milliseconds d) {
   q->pop_for(v, d);
   return v;
 }
-// CHECK-NOTES: :20:5: warning: wait on 'not_full' blocks forever once the waiter gives up: nobody is left notifying 'not_full' after the timeout or cancellation [chanleak-cancel-timeout]
+// CHECK-NOTES: :50:5: warning: wait on 'not_full' blocks forever once the waiter gives up: nobody is left notifying 'not_full' after the timeout or cancellation [chanleak-cancel-timeout]
+// CHECK-NOTES: :20:5: note: inside 'Slot<int>::push', it waits on 'not_full' here
 // CHECK-NOTES: :48:19: note: thread spawned here; it waits on 'not_full'
 // CHECK-NOTES: :30:10: note: the wait can give up here
 // CHECK-NOTES: :54:3: note: 'FirstWithin' returns here without notifying 'not_full'
@@ -115,9 +116,10 @@ int FirstAnswer() {
     std::thread([answers, i] { answers->put(i); }).detach();
   return answers->take();
 }
-// CHECK-NOTES: :[[@LINE-35]]:5: warning: wait on 'not_full_' blocks forever: {{.*}} [chanleak-early-return]
-// CHECK-NOTES: :[[@LINE-4]]:5: note: thread spawned here, 3 times in a loop; it waits on 'not_full_'
-// CHECK-NOTES: :[[@LINE-4]]:3: note: 'FirstAnswer' returns here without notifying 'not_full_'
+// CHECK-NOTES: :[[@LINE-3]]:32: warning: wait on 'not_full_' blocks forever: {{.*}} [chanleak-early-return]
+// CHECK-NOTES: :84:5: note: inside 'Mailbox<int>::put', it waits on 'not_full_' here
+// CHECK-NOTES: :[[@LINE-5]]:5: note: thread spawned here, 3 times in a loop; it waits on 'not_full_'
+// CHECK-NOTES: :[[@LINE-5]]:3: note: 'FirstAnswer' returns here without notifying 'not_full_'
 
 // Fixed: every answer is taken.
 int AllAnswers() {

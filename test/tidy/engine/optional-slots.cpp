@@ -37,7 +37,8 @@ int Fetch(int n) {
     return -1;
   return box->take();
 }
-// CHECK-NOTES: :21:5: warning: wait on 'cv' blocks forever: 'Fetch' can leave without notifying 'cv' [chanleak-early-return]
+// CHECK-NOTES: :35:26: warning: wait on 'cv' blocks forever: 'Fetch' can leave without notifying 'cv' [chanleak-early-return]
+// CHECK-NOTES: :21:5: note: inside 'Mailbox::put', it waits on 'cv' here
 // CHECK-NOTES: :35:3: note: thread spawned here; it waits on 'cv'
 // CHECK-NOTES: :37:5: note: 'Fetch' returns here without notifying 'cv'
 
