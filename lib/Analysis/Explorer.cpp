@@ -91,6 +91,9 @@ struct Frame {
   unsigned char Counter[CountedLoops] = {};
   /// The status variables set on this path: which, and their values.
   uint16_t StatusKnown = 0, StatusValue = 0;
+  /// The caller's status slot this frame's return sets (Event::ResultSlot);
+  /// the call's site decides it, so it is no part of the state's key.
+  int ResultSlot = -1;
 
   std::optional<long long> status(unsigned Slot) const {
     if (!(StatusKnown >> Slot & 1))
@@ -100,6 +103,10 @@ struct Frame {
   void setStatus(unsigned Slot, bool Value) {
     StatusKnown |= 1u << Slot;
     StatusValue = (StatusValue & ~(1u << Slot)) | (unsigned(Value) << Slot);
+  }
+  void forgetStatus(unsigned Slot) {
+    StatusKnown &= ~(1u << Slot);
+    StatusValue &= ~(1u << Slot);
   }
 };
 
@@ -1158,13 +1165,20 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     unsigned Subst = bind(Sum, Ev.Binding, F.Subst);
     unsigned Values = bindCounts(Sum, Ev.Binding, F);
     freshLocals(S, Ev.Callee);
+    // What this call returns is not known until it does.
+    if (Ev.ResultSlot >= 0)
+      F.forgetStatus(Ev.ResultSlot);
     Th.Frames.push_back({Ev.Callee, sum(Ev.Callee).Entry, Subst, Ev.Site, Ev.Unwind, Values});
+    Th.Frames.back().ResultSlot = Ev.ResultSlot;
     break;
   }
   case EventKind::Return: {
     // An exception goes on in the caller's unwinding, if it has one.
     unsigned Unwind = Th.Frames.back().Unwind;
+    int ResultSlot = Th.Frames.back().ResultSlot;
     Th.Frames.pop_back();
+    if (ResultSlot >= 0 && !Ev.Throws && Ev.Out != Outcome::Any && !Th.Frames.empty())
+      Th.Frames.back().setStatus(ResultSlot, Ev.Out == Outcome::Success);
     if (Ev.Throws && !Th.Frames.empty()) {
       if (Unwind != ~0u)
         Th.Frames.back().Node = Unwind;
@@ -2863,6 +2877,8 @@ void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
         OS << " " << E.objectName(O) << "#" << O;
       if (Ev.StatusSlot >= 0)
         OS << " -> status" << Ev.StatusSlot << (Ev.StatusOnSuccess ? "" : " (0 on success)");
+      if (Ev.ResultSlot >= 0)
+        OS << " result -> status" << Ev.ResultSlot;
       if (Ev.Predicate >= 0) {
         OS << " pred ";
         dumpFormula(E, S, Ev.Predicate, OS);

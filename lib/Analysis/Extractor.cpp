@@ -499,6 +499,8 @@ private:
   void keepStatus(const ValueDecl *V, const Stmt *Call, bool OnSuccess);
   void keepStatus(const void *Holder, const Stmt *Call, bool OnSuccess);
   bool keepStatusOf(const ValueDecl *V, const Expr *Value);
+  const CallExpr *testedResult(const Expr *Ex);
+  Outcome returnOutcome(const Stmt *Site);
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
   void decorateOp(const ModelOp &M, const Env &Env);
@@ -1201,6 +1203,62 @@ void SummaryBuilder::keepStatus(const void *Holder, const Stmt *Call, bool OnSuc
   StatusOps[Call] = {It->second, OnSuccess};
 }
 
+/// The call of a function of the program whose result Ex is, when that
+/// result says whether it got something: a flag, a pointer or an optional.
+const CallExpr *SummaryBuilder::testedResult(const Expr *Ex) {
+  const auto *Call = dyn_cast<CallExpr>(ignoreWrappers(Ex)->IgnoreParenCasts());
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!Callee || isStandardLibrary(Callee) || Index.classifyCall(Call) || !worthCalling(Callee))
+    return nullptr;
+  QualType T = Callee->getReturnType().getCanonicalType();
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (T->isBooleanType() || T->isPointerType() ||
+      (RD && isOptional(RD->getQualifiedNameAsString())))
+    return Call;
+  return nullptr;
+}
+
+/// What a return of this function tells a caller that tests its result
+/// (testedResult): Fail for `false`, a null pointer, an empty optional;
+/// Success for `true`, a new object, a value an optional is made from.
+Outcome SummaryBuilder::returnOutcome(const Stmt *Site) {
+  const auto *Ret = dyn_cast_or_null<ReturnStmt>(Site);
+  const Expr *V = Ret ? Ret->getRetValue() : nullptr;
+  if (!V || V->isValueDependent())
+    return Outcome::Any;
+  QualType T = FD.getReturnType().getCanonicalType();
+  if (T->isBooleanType() || T->isPointerType()) {
+    if (T->isPointerType() && V->isNullPointerConstant(Ctx, Expr::NPC_ValueDependentIsNotNull))
+      return Outcome::Fail;
+    if (T->isPointerType() && isa<CXXNewExpr>(V->IgnoreParenImpCasts()))
+      return Outcome::Success;
+    bool Value = false;
+    if (T->isBooleanType() && V->EvaluateAsBooleanCondition(Value, Ctx))
+      return Value ? Outcome::Success : Outcome::Fail;
+    return Outcome::Any;
+  }
+  const CXXRecordDecl *RD = T->getAsCXXRecordDecl();
+  if (!RD || !isOptional(RD->getQualifiedNameAsString()))
+    return Outcome::Any;
+  // `return {};` and `return std::nullopt;` make it empty; `return item;`
+  // makes it from a value.
+  const Expr *Made = V->IgnoreImplicit();
+  if (const auto *List = dyn_cast<InitListExpr>(Made))
+    return List->getNumInits() == 0 ? Outcome::Fail : Outcome::Any;
+  const auto *Construct = dyn_cast<CXXConstructExpr>(Made);
+  if (!Construct)
+    return Outcome::Any;
+  if (Construct->getNumArgs() == 0)
+    return Outcome::Fail;
+  QualType ArgT = Construct->getArg(0)->getType().getCanonicalType().getUnqualifiedType();
+  const CXXRecordDecl *ArgRD = ArgT->getAsCXXRecordDecl();
+  if (ArgRD && isEmptyOptionalTag(ArgRD->getQualifiedNameAsString()))
+    return Outcome::Fail;
+  if (ArgRD && isOptional(ArgRD->getQualifiedNameAsString()))
+    return Outcome::Any; // another optional: empty or not
+  return Outcome::Success;
+}
+
 /// Whether St runs with a mutex held: a scoped lock declared before it in an
 /// enclosing block (and not unlocked since), or a `lock()` call not yet
 /// followed by `unlock()`.
@@ -1713,6 +1771,8 @@ bool SummaryBuilder::callEvent(const CallExpr *Call, const FunctionDecl *Callee,
   S.Events.back().Callee = E.summaryIndex(*Def);
   S.Events.back().Binding = B;
   S.Events.back().Unlocked = !underLock(Call);
+  if (auto Status = StatusOps.find(Call); Status != StatusOps.end())
+    S.Events.back().ResultSlot = Status->second.first;
   if (CS.MayThrow) {
     unsigned CallEvent = S.Events.size() - 1;
     unsigned Unwind = unwindPath(Call, Env);
@@ -2516,6 +2576,12 @@ void SummaryBuilder::build() {
     if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->getOpcode() == BO_Assign)
       if (const auto *Ref = dyn_cast<DeclRefExpr>(B->getLHS()->IgnoreParenImpCasts()))
         keepStatusOf(Ref->getDecl(), B->getRHS());
+    // `auto job = q.pop()`: a branch on job reads what pop returned.
+    if (const auto *DS = dyn_cast<DeclStmt>(St))
+      for (const Decl *D : DS->decls())
+        if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit())
+          if (const CallExpr *Call = testedResult(V->getInit()))
+            keepStatus(V, Call, true);
     if (const auto *DS = dyn_cast<DeclStmt>(St))
       for (const Decl *D : DS->decls())
         if (const auto *V = dyn_cast<VarDecl>(D); V && V->getInit()) {
@@ -2604,11 +2670,22 @@ void SummaryBuilder::build() {
           MemberHandles[ignoreWrappers(Inner)] = Init->getMember();
         Scan(Inner);
       }
-  // Which calls a branch reads the outcome of.
+  // Which calls a branch reads the outcome of: a modelled op's, or what a
+  // function of the program returns (`while (q.pop(v))`).
   for (const CFGBlock *B : *Cfg)
-    if (B->getTerminatorStmt())
-      if (auto Test = statusTest(dyn_cast_or_null<Expr>(B->getTerminatorCondition())))
+    if (B->getTerminatorStmt()) {
+      const auto *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition());
+      if (auto Test = statusTest(Cond))
         Tested[Test->first.Call] = Test->first;
+      for (const Expr *X = Cond ? Cond->IgnoreParenImpCasts() : nullptr; X;) {
+        if (const CallExpr *Call = testedResult(X)) {
+          keepStatus(static_cast<const void *>(ignoreWrappers(X)->IgnoreParenCasts()), Call, true);
+          break;
+        }
+        const auto *Not = dyn_cast<UnaryOperator>(X);
+        X = Not && Not->getOpcode() == UO_LNot ? Not->getSubExpr()->IgnoreParenImpCasts() : nullptr;
+      }
+    }
 
   // Initial handles: parameters and captures are placeholders.
   Env Initial;
@@ -2953,7 +3030,7 @@ void SummaryBuilder::build() {
         // objects alive there are destroyed first.
         if (Throws)
           unwindEvents(Site, Handles);
-        emit(EventKind::Return, {}, Site);
+        emit(EventKind::Return, {}, Site, Throws ? Outcome::Any : returnOutcome(Site));
         S.Events.back().Throws = Throws;
       }
       // On the way to a handler here, the CFG runs no destructor: the

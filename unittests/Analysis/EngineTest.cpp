@@ -13,6 +13,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Tooling/Tooling.h"
 #include "gtest/gtest.h"
+#include <map>
 
 using namespace clang;
 
@@ -586,6 +587,55 @@ void f() {
   EXPECT_EQ(lineOf(W[0].InnerWait), lineOfText(Code, "room.wait"));
   ASSERT_TRUE(W[0].InnerWaitIn);
   EXPECT_EQ(W[0].InnerWaitIn->getName(), "push");
+}
+
+TEST_F(EngineTest, ReturnsTellACallerThatTestsTheResultWhatItGot) {
+  const char *Code = R"cpp(
+int *made();
+bool take(Chan &ch, int &v, bool skip) {
+  if (skip)
+    return false;
+  ch.pop(v);
+  return true;
+}
+int *take_ptr(Chan &ch, bool skip, bool reuse) {
+  int v;
+  ch.pop(v);
+  if (skip)
+    return nullptr;
+  if (reuse)
+    return made();
+  return new int(v);
+}
+void f(Chan &ch) {
+  int v;
+  while (take(ch, v, false)) {}
+  take(ch, v, true);
+  if (int *p = take_ptr(ch, false, false)) {}
+}
+)cpp";
+  witnessesOf(Code, "f");
+  auto Returns = [&](llvm::StringRef Name) {
+    std::vector<Outcome> Out;
+    for (const Event &Ev : Engine->summary(*function(Name)).Events)
+      if (Ev.Kind == EventKind::Return && !Ev.Throws)
+        Out.push_back(Ev.Out);
+    llvm::sort(Out);
+    return Out;
+  };
+  EXPECT_EQ(Returns("take"), (std::vector<Outcome>{Outcome::Success, Outcome::Fail}));
+  // A pointer of unknown origin could be null.
+  EXPECT_EQ(Returns("take_ptr"),
+            (std::vector<Outcome>{Outcome::Any, Outcome::Success, Outcome::Fail}));
+  // Only the calls whose result a branch tests carry it back.
+  std::map<unsigned, int> SlotByLine;
+  for (const Event &Ev : Engine->summary(*function("f")).Events)
+    if (Ev.Kind == EventKind::Call)
+      SlotByLine[lineOf(Ev.Site)] = Ev.ResultSlot;
+  ASSERT_EQ(SlotByLine.size(), 3u);
+  EXPECT_GE(SlotByLine[lineOfText(Code, "while (take(")], 0);
+  EXPECT_EQ(SlotByLine[lineOfText(Code, "  take(ch, v, true)")], -1);
+  EXPECT_GE(SlotByLine[lineOfText(Code, "if (int *p")], 0);
 }
 
 // --- condition-variable protocols ------------------------------------------

@@ -278,6 +278,11 @@ struct Event {
   /// frame's status slot it sets, and the variable's value when it succeeded.
   int StatusSlot = -1;
   bool StatusOnSuccess = true;
+  /// Call whose result a branch tests (`while (auto job = q.pop())`): the
+  /// caller's status slot that the callee's return sets. Return: what it
+  /// gives such a caller (Out: a `true`, a value, a non-null pointer is
+  /// Success; `false`, an empty optional, a null pointer is Fail).
+  int ResultSlot = -1;
   /// Guard, loop events: the condition reads only the thread's own status
   /// variables, which no other thread's step can change.
   bool Private = false;
