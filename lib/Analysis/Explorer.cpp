@@ -363,6 +363,7 @@ private:
   bool closedSomewhere(ObjectId O) const;
   llvm::SmallVector<const FunctionDecl *, 2> releasers(ObjectId O);
   bool repeats(const Frame &F) const;
+  bool setsTwiceAhead(const Frame &F);
   ObjectId neverSet(const Frame &F, int Predicate);
 
   LeakEngine &E;
@@ -390,6 +391,8 @@ private:
   /// the object table: binding callers adds objects.
   llvm::DenseMap<const FunctionDecl *, std::pair<unsigned, llvm::SmallVector<ObjectId, 4>>>
       Locals;
+  /// setsTwiceAhead, per (summary, node).
+  llvm::DenseMap<std::pair<unsigned, unsigned>, bool> SetsTwice;
   /// A deque: states stay where they are while new ones are added.
   std::deque<State> States;
   std::unordered_map<std::vector<unsigned>, unsigned, KeyHash> StateIds;
@@ -1590,8 +1593,11 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
           return llvm::any_of(resolve(O, F.Subst), [&](ObjectId X) { return escapes(X); });
         });
       });
-      bool Adversary = N.Choice == Chooser::Adversary && !UnseenStop &&
-                       !((OpenLoop || N.OpenLoop) && Th.Origin != ~0u);
+      // Unless a path of the thread's own from here sets a one-shot value
+      // twice: that throws whatever the other threads do.
+      bool SpawnedOpenLoop = (OpenLoop || N.OpenLoop) && Th.Origin != ~0u &&
+                             !(N.Choice == Chooser::Adversary && setsTwiceAhead(F));
+      bool Adversary = N.Choice == Chooser::Adversary && !UnseenStop && !SpawnedOpenLoop;
       Game[G].Adversary = Adversary && Kids.size() > 1;
       Game[G].Children = std::move(Kids);
       Done = true;
@@ -1940,6 +1946,43 @@ llvm::SmallVector<const FunctionDecl *, 2> Explorer::releasers(ObjectId O) {
     }
   }
   return Out;
+}
+
+/// Whether a path of F's function from F's node sets one one-shot object
+/// twice before it returns, without going round a loop in between (a
+/// promise made in the loop's body is a new one each round).
+bool Explorer::setsTwiceAhead(const Frame &F) {
+  auto [Cached, New] = SetsTwice.try_emplace({F.Sum, F.Node}, false);
+  if (!New)
+    return Cached->second;
+  const Summary &Sum = sum(F.Sum);
+  // (node, the object set first on the way there, or NoObject)
+  llvm::DenseSet<std::pair<unsigned, ObjectId>> Seen;
+  llvm::SmallVector<std::pair<unsigned, ObjectId>, 16> Work{{F.Node, NoObject}};
+  bool Found = false;
+  while (!Work.empty() && !Found) {
+    auto [N, First] = Work.pop_back_val();
+    if (!Seen.insert({N, First}).second)
+      continue;
+    for (const Edge &Ed : Sum.Nodes[N].Out) {
+      ObjectId Next = First;
+      if (Ed.Event != ~0u) {
+        const Event &Ev = Sum.Events[Ed.Event];
+        if (Ev.Kind == EventKind::Return ||
+            (First != NoObject && Ev.Kind == EventKind::LoopIter))
+          continue;
+        if (Ev.Kind == EventKind::SetValue)
+          for (ObjectId O : Ev.Objects) {
+            Found |= First == O;
+            if (First == NoObject)
+              Next = O;
+          }
+      }
+      Work.push_back({Ed.To, Next});
+    }
+  }
+  SetsTwice[{F.Sum, F.Node}] = Found;
+  return Found;
 }
 
 /// Whether F's node lies on a loop of its function: the op there repeats.
