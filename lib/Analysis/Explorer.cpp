@@ -2467,19 +2467,32 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
   const llvm::SmallVector<ObjectId, 4> &Locals = localsOf(Callee);
   if (Locals.empty())
     return;
+  // Most calls find nothing of an earlier one running: their locals just
+  // start afresh, with no names to look for.
+  bool Held = llvm::any_of(S.Threads, [&](const ThreadState &Th) {
+    return Th.St == Status::Running && llvm::any_of(Th.Frames, [&](const Frame &F) {
+             return F.Sum == Callee || llvm::any_of(Substs[F.Subst], [&](const auto &Entry) {
+                      return llvm::any_of(Entry.second, [&](ObjectId O) {
+                        return llvm::is_contained(Locals, O);
+                      });
+                    });
+           });
+  });
   llvm::SmallDenseMap<ObjectId, ObjectId, 4> Renamed;
-  unsigned Depth = freeEarlierDepth(S, Locals);
-  for (ObjectId O : Locals) {
-    ObjectId E = O;
-    for (unsigned I = 0; I < Depth; ++I)
-      E = Objects.earlier(E);
-    Renamed[O] = E;
-  }
   llvm::SmallDenseSet<ObjectId, 4> Used;
-  for (ThreadState &Th : S.Threads)
-    if (Th.St == Status::Running)
-      for (Frame &F : Th.Frames)
-        F.Subst = withEarlierLocals(F.Subst, Locals, F.Sum == Callee, Renamed, Used);
+  if (Held) {
+    unsigned Depth = freeEarlierDepth(S, Locals);
+    for (ObjectId O : Locals) {
+      ObjectId E = O;
+      for (unsigned I = 0; I < Depth; ++I)
+        E = Objects.earlier(E);
+      Renamed[O] = E;
+    }
+    for (ThreadState &Th : S.Threads)
+      if (Th.St == Status::Running)
+        for (Frame &F : Th.Frames)
+          F.Subst = withEarlierLocals(F.Subst, Locals, F.Sum == Callee, Renamed, Used);
+  }
   for (ObjectId O : Locals) {
     bool Held = Used.contains(O);
     if (auto Old = S.Objs.find(O); Old != S.Objs.end() && Held) {
