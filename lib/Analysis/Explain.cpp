@@ -307,6 +307,15 @@ private:
   }
 
   void loopingTimer() {
+    if (W.Strand == StrandKind::Rearms) {
+      // The wait is asynchronous: the handler, not a thread, goes round.
+      F.Message = "timer wait repeats forever: its completion handler arms " +
+                  witnessObjectName(E, W) +
+                  " again on every path, and nothing cancels the timer or stops its "
+                  "event loop, so the loop's run() never returns";
+      note(W.StartedAt, "the first wait is armed here");
+      return;
+    }
     std::string Consequence;
     if (W.JoiningHandle)
       // A jthread's destructor joins: the caller hangs instead of leaking.

@@ -354,8 +354,14 @@ private:
   bool mayStrand();
   bool solveOnce(std::vector<Witness> &Out);
   void explain(unsigned Start, std::vector<Witness> &Out);
+  std::vector<Witness> exploreThreads();
   void endlessThreads(std::vector<Witness> &Out);
   bool canReturn(unsigned Sum, llvm::DenseSet<unsigned> &Active);
+  void rearmingHandlers(std::vector<Witness> &Out);
+  bool endsChain(unsigned Sum, const clang::FunctionDecl *Handler,
+                 llvm::DenseSet<unsigned> &Active);
+  const Event *rearm(unsigned Sum, const clang::FunctionDecl *Handler);
+  Truth truthOnSuccess(const Summary &S, int Idx);
   const SpawnInfo *spawnOf(unsigned Origin) const {
     return Origin >= ~1u ? nullptr : &sum(Origin >> 8).Spawns[Origin & 0xff];
   }
@@ -1362,6 +1368,16 @@ std::vector<Witness> Explorer::run() {
   if (!sum(Root).Valid)
     return Out;
   collect(Root, Reached);
+  // Chains of timer handlers run on an event loop, not in spawned threads.
+  std::vector<Witness> Chains;
+  rearmingHandlers(Chains);
+  std::vector<Witness> Threads = exploreThreads();
+  Threads.insert(Threads.end(), Chains.begin(), Chains.end());
+  return Threads;
+}
+
+std::vector<Witness> Explorer::exploreThreads() {
+  std::vector<Witness> Out;
   noteUnlockedWrites();
   // Binding 0: the analysed function's own names.
   Substs.emplace_back();
@@ -2622,6 +2638,142 @@ bool Explorer::canReturn(unsigned SumIdx, llvm::DenseSet<unsigned> &Active) {
   }
   Active.erase(SumIdx);
   return Found;
+}
+
+/// The value of a completion handler's condition when its op succeeded: its
+/// error code is empty. Unknown when it reads anything else.
+Truth Explorer::truthOnSuccess(const Summary &S, int Idx) {
+  if (Idx < 0 || S.ErrorSlot < 0)
+    return Truth::Unknown;
+  const Formula &X = S.Formulas[Idx];
+  auto Value = [&](int T) -> std::optional<long long> {
+    const Formula &Y = S.Formulas[T];
+    if (Y.K == Formula::Constant)
+      return Y.Number;
+    if (Y.K == Formula::Status && Y.Number == S.ErrorSlot)
+      return 0;
+    return std::nullopt;
+  };
+  switch (X.K) {
+  case Formula::Not: {
+    Truth L = truthOnSuccess(S, X.Left);
+    return L == Truth::Unknown ? L : L == Truth::True ? Truth::False : Truth::True;
+  }
+  case Formula::And:
+  case Formula::Or: {
+    Truth L = truthOnSuccess(S, X.Left), R = truthOnSuccess(S, X.Right);
+    Truth Dominant = X.K == Formula::And ? Truth::False : Truth::True;
+    if (L == Dominant || R == Dominant)
+      return Dominant;
+    return L == Truth::Unknown || R == Truth::Unknown ? Truth::Unknown : L;
+  }
+  case Formula::Compare: {
+    std::optional<long long> L = Value(X.Left), R = Value(X.Right);
+    if (!L || !R || (X.Op != BO_EQ && X.Op != BO_NE))
+      return Truth::Unknown;
+    return (*L == *R) == (X.Op == BO_EQ) ? Truth::True : Truth::False;
+  }
+  default:
+    return Truth::Unknown;
+  }
+}
+
+/// Whether a run of Sum can return without arming Handler again. Branches
+/// on an error code take the side its wait's success allows: the handler's
+/// own, or the one it hands to a function it calls.
+bool Explorer::endsChain(unsigned SumIdx, const FunctionDecl *Handler,
+                         llvm::DenseSet<unsigned> &Active) {
+  const Summary &S = sum(SumIdx);
+  if (!S.Valid || !Active.insert(SumIdx).second)
+    return true;
+  llvm::SmallVector<unsigned, 16> Work{S.Entry};
+  llvm::DenseSet<unsigned> Visited;
+  bool Found = false;
+  while (!Work.empty() && !Found) {
+    unsigned N = Work.pop_back_val();
+    if (!Visited.insert(N).second)
+      continue;
+    for (const Edge &Ed : S.Nodes[N].Out) {
+      if (Ed.Event != ~0u) {
+        const Event &Ev = S.Events[Ed.Event];
+        if (Ev.Kind == EventKind::Return) {
+          Found = true;
+          break;
+        }
+        if (Ev.Kind == EventKind::Sleep && Ev.Handler == Handler)
+          continue;
+        if (Ev.Kind == EventKind::Call && !endsChain(Ev.Callee, Handler, Active))
+          continue;
+        if (Ev.Kind == EventKind::Guard) {
+          Truth T = truthOnSuccess(S, Ev.Predicate);
+          if (T != Truth::Unknown && (T == Truth::True) != (Ev.Out == Outcome::Success))
+            continue;
+        }
+      }
+      Work.push_back(Ed.To);
+    }
+  }
+  Active.erase(SumIdx);
+  return Found;
+}
+
+/// The wait that arms Handler (null: any handler) in Sum or the functions it
+/// calls.
+const Event *Explorer::rearm(unsigned SumIdx, const FunctionDecl *Handler) {
+  llvm::SmallVector<unsigned, 8> Work{SumIdx};
+  llvm::DenseSet<unsigned> Done;
+  while (!Work.empty()) {
+    unsigned I = Work.pop_back_val();
+    if (!Done.insert(I).second || !sum(I).Valid)
+      continue;
+    for (const Event &Ev : sum(I).Events) {
+      if (Ev.Kind == EventKind::Sleep && Ev.Handler && (!Handler || Ev.Handler == Handler))
+        return &Ev;
+      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
+        Work.push_back(Ev.Callee);
+    }
+  }
+  return nullptr;
+}
+
+/// A timer whose completion handler arms it again on every path its wait's
+/// success allows: the wait repeats forever, and the event loop running it
+/// never runs out of work, unless some code stops that loop or cancels a
+/// timer (either ends the chain with operation_aborted). The first handler
+/// may hand over to another (`[this](auto ec) { on_tick(ec); }` armed in
+/// start() and again in on_tick()) before one arms itself.
+void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
+  llvm::DenseSet<const FunctionDecl *> Seen;
+  for (unsigned I : Reached)
+    for (const Event &First : sum(I).Events) {
+      if (First.Kind != EventKind::Sleep || !First.Handler || !Seen.insert(First.Handler).second ||
+          E.stopsOrCancelsTimers())
+        continue;
+      const FunctionDecl *Handler = First.Handler;
+      for (unsigned Hop = 0; Hop < 4; ++Hop) {
+        E.summary(*Handler);
+        const Event *Next = rearm(E.summaryIndex(*Handler), nullptr);
+        if (!Next)
+          break;
+        if (Next->Handler != Handler) {
+          Handler = Next->Handler;
+          continue;
+        }
+        llvm::DenseSet<unsigned> Active;
+        if (!endsChain(E.summaryIndex(*Handler), Handler, Active)) {
+          Witness W;
+          W.Label = LeakLabel::LoopingTimer;
+          W.Strand = StrandKind::Rearms;
+          W.Blocked = Next->Site;
+          W.BlockedIn = Next->Function;
+          W.BlockedKind = EventKind::Sleep;
+          if (First.Site != Next->Site)
+            W.StartedAt = First.Site;
+          Out.push_back(W);
+        }
+        break;
+      }
+    }
 }
 
 void Explorer::endlessThreads(std::vector<Witness> &Out) {

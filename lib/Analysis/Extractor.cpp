@@ -498,6 +498,7 @@ private:
   bool operandOfLogic(const Expr *Ex);
   void keepStatus(const ValueDecl *V, const Stmt *Call, bool OnSuccess);
   void keepStatus(const void *Holder, const Stmt *Call, bool OnSuccess);
+  std::optional<unsigned> statusSlot(const void *Holder);
   bool keepStatusOf(const ValueDecl *V, const Expr *Value);
   const CallExpr *testedResult(const Expr *Ex);
   Outcome returnOutcome(const Stmt *Site);
@@ -507,6 +508,7 @@ private:
   int predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env);
   bool underLock(const Stmt *St);
   void spawnEvent(const ModelSpawn &Site, const Env &Env);
+  const FunctionDecl *completionHandler(const Expr *Handler);
   bool callEvent(const CallExpr *Call, const FunctionDecl *Callee, const Env &Env);
   void dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor, const Env &Env);
   ObjectSet mutexObjects(const Expr *Ex, const Env &Env);
@@ -1116,6 +1118,27 @@ int SummaryBuilder::condition(const Expr *Ex, const Env &Env, unsigned Depth) {
   if (const auto *Ref = dyn_cast<DeclRefExpr>(Ex))
     if (auto It = StatusConditions.find(Ref->getDecl()); It != StatusConditions.end())
       return It->second;
+  // `ec == asio::error::operation_aborted`: a kept error code (set when its
+  // op failed) compared with an error, or with an empty one.
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(Ex);
+      Op && Op->getNumArgs() == 2 &&
+      (Op->getOperator() == OO_EqualEqual || Op->getOperator() == OO_ExclaimEqual))
+    for (unsigned I : {0u, 1u}) {
+      if (!Index.isErrorCode(Op->getArg(I)->getType()))
+        continue;
+      int T = term(Op->getArg(I), Env);
+      if (S.Formulas[T].K != Formula::Status)
+        continue;
+      const Expr *Other = ignoreWrappers(Op->getArg(1 - I))->IgnoreParenImpCasts();
+      const auto *Made = dyn_cast<CXXConstructExpr>(Other);
+      bool Empty = (Made && Made->getNumArgs() == 0) ||
+                   (isa<InitListExpr>(Other) && cast<InitListExpr>(Other)->getNumInits() == 0);
+      F.K = Formula::Compare;
+      F.Op = Op->getOperator() == OO_EqualEqual ? BO_EQ : BO_NE;
+      F.Left = T;
+      F.Right = constant(Empty ? 0 : 1);
+      return formula(F);
+    }
   // A flag or a count used as a condition: non-zero.
   int T = term(Ex, Env);
   if (S.Formulas[T].K == Formula::Unknown)
@@ -1195,12 +1218,17 @@ void SummaryBuilder::keepStatus(const ValueDecl *V, const Stmt *Call, bool OnSuc
 }
 
 void SummaryBuilder::keepStatus(const void *Holder, const Stmt *Call, bool OnSuccess) {
+  if (std::optional<unsigned> Slot = statusSlot(Holder))
+    StatusOps[Call] = {*Slot, OnSuccess};
+}
+
+std::optional<unsigned> SummaryBuilder::statusSlot(const void *Holder) {
   auto [It, New] = StatusSlots.try_emplace(Holder, StatusSlots.size());
   if (It->second >= MaxStatusSlots) {
     StatusSlots.erase(It);
-    return;
+    return std::nullopt;
   }
-  StatusOps[Call] = {It->second, OnSuccess};
+  return It->second;
 }
 
 /// The call of a function of the program whose result Ex is, when that
@@ -1935,6 +1963,20 @@ static std::optional<Callable> resolveCallable(const Expr *Ex,
   return std::nullopt;
 }
 
+/// The function of this program a completion handler runs: a lambda, a
+/// function, a bound member function. A library's adaptor (a completion
+/// token, bind_executor) is not followed.
+const FunctionDecl *SummaryBuilder::completionHandler(const Expr *Handler) {
+  std::optional<Callable> C = resolveCallable(Handler, {});
+  const FunctionDecl *Def = C ? C->Function->getDefinition() : nullptr;
+  if (!Def || !Def->hasBody())
+    return nullptr;
+  const SourceManager &SM = Ctx.getSourceManager();
+  if (!C->Lambda && SM.isInSystemHeader(SM.getExpansionLoc(Def->getLocation())))
+    return nullptr;
+  return Def;
+}
+
 const VarDecl *SummaryBuilder::handleVarOf(const Expr *Site) {
   const Stmt *Cur = Site;
   while (const Stmt *Parent = Parents->getParent(Cur)) {
@@ -2601,8 +2643,7 @@ void SummaryBuilder::build() {
             // ec says whether the receive failed (closed or cancelled).
             if (const auto *DD = dyn_cast<DecompositionDecl>(V))
               for (const BindingDecl *B : DD->bindings()) {
-                const auto *RD = B->getType()->getAsCXXRecordDecl();
-                if (RD && RD->getName() == "error_code" && B == DD->bindings().front()) {
+                if (Index.isErrorCode(B->getType()) && B == DD->bindings().front()) {
                   keepStatus(B, M->Call, /*OnSuccess=*/false);
                 } else {
                   Received.insert(B);
@@ -2632,6 +2673,12 @@ void SummaryBuilder::build() {
       Scan(C);
   };
   Scan(S.Body);
+  // A completion handler's error code is the status of the op that ran it
+  // (empty when the op succeeded), whoever that was.
+  for (const ParmVarDecl *P : FD.parameters())
+    if (Index.isErrorCode(P->getType()) && S.ErrorSlot < 0)
+      if (std::optional<unsigned> Slot = statusSlot(P))
+        S.ErrorSlot = *Slot;
   // A variable computed from a received value is one too (`done = v == 0`),
   // and so is one read from state other threads write (`v = q.front()`).
   std::function<bool(const Stmt *)> ReadsReceived = [&](const Stmt *St) {
@@ -2819,6 +2866,8 @@ void SummaryBuilder::build() {
                   S.Events.back().LoopsUntilClosed = true;
               }
               decorateOp(*M, Handles);
+              if (M->Handler)
+                S.Events.back().Handler = completionHandler(M->Handler);
               if (M->Kind == OpKind::ArriveAndWait) {
                 emit(EventKind::Recv, Objs, M->Call);
                 S.Events.back().LoopsUntilClosed = false;

@@ -149,37 +149,50 @@ static const ValueDecl *namedDecl(const Expr *E) {
   return nullptr;
 }
 
-/// The variables and members some call stops (a worker's or an execution
-/// context's Stop op).
+/// What some call stops (a worker's or an execution context's Stop op) or
+/// cancels (a timer's Cancel op).
 class StopTargetFinder : public MainFileVisitor<StopTargetFinder> {
 public:
-  StopTargetFinder(const ModelIndex &Index, const SourceManager &SM,
-                   llvm::DenseSet<const ValueDecl *> &Out)
+  StopTargetFinder(const ModelIndex &Index, const SourceManager &SM, LeakEngine::StopFacts &Out)
       : MainFileVisitor(SM), Index(Index), Out(Out) {}
 
   bool VisitCallExpr(CallExpr *Call) {
-    if (std::optional<ModelOp> M = Index.classifyCall(Call);
-        M && M->Kind == OpKind::Stop && M->Object)
-      if (const ValueDecl *D = namedDecl(M->Object))
-        Out.insert(D);
+    std::optional<ModelOp> M = Index.classifyCall(Call);
+    if (!M)
+      return true;
+    if (M->Kind == OpKind::Stop) {
+      Out.AnyStop = true;
+      if (const ValueDecl *D = M->Object ? namedDecl(M->Object) : nullptr)
+        Out.Stopped.insert(D);
+    }
+    if (M->Kind == OpKind::Cancel && !M->Channel)
+      Out.AnyTimerCancel = true;
     return true;
   }
 
 private:
   const ModelIndex &Index;
-  llvm::DenseSet<const ValueDecl *> &Out;
+  LeakEngine::StopFacts &Out;
 };
 
 } // namespace
 
-bool LeakEngine::stoppedSomewhere(const Expr *Executor) {
-  if (!Stopped) {
-    Stopped.emplace();
-    StopTargetFinder(Index, Ctx.getSourceManager(), *Stopped)
+const LeakEngine::StopFacts &LeakEngine::stopFacts() {
+  if (!Stops) {
+    Stops.emplace();
+    StopTargetFinder(Index, Ctx.getSourceManager(), *Stops)
         .TraverseDecl(Ctx.getTranslationUnitDecl());
   }
+  return *Stops;
+}
+
+bool LeakEngine::stoppedSomewhere(const Expr *Executor) {
   const ValueDecl *D = namedDecl(Executor);
-  return D && Stopped->count(D);
+  return D && stopFacts().Stopped.count(D);
+}
+
+bool LeakEngine::stopsOrCancelsTimers() {
+  return stopFacts().AnyStop || stopFacts().AnyTimerCancel;
 }
 
 const Expr *waitPredicate(const ModelIndex &Index, const CallExpr *Call) {

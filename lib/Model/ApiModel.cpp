@@ -209,9 +209,12 @@ const LifecycleModel *ApiModel::findLifecycle(llvm::StringRef Name) const {
                     [](const LifecycleModel &M) { return M.TypeName; });
 }
 
+const FunctionRole *ApiModel::functionRole(llvm::StringRef Name) const {
+  return findByName(Roles, Name, [](const FunctionRole &R) { return R.Name; });
+}
+
 std::optional<OpKind> ApiModel::findFunctionRole(llvm::StringRef Name) const {
-  if (const FunctionRole *R = findByName(
-          Roles, Name, [](const FunctionRole &R) { return R.Name; }))
+  if (const FunctionRole *R = functionRole(Name))
     return R->Kind;
   return std::nullopt;
 }

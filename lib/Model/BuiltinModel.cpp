@@ -248,12 +248,18 @@ ApiModel ApiModel::builtin() {
       {"usleep", OpKind::Sleep},
       {"nanosleep", OpKind::Sleep},
       {"asio::basic_waitable_timer::wait", OpKind::Sleep},
-      {"asio::basic_waitable_timer::async_wait", OpKind::Sleep},
       {"boost::asio::basic_waitable_timer::wait", OpKind::Sleep},
-      {"boost::asio::basic_waitable_timer::async_wait", OpKind::Sleep},
   };
   for (const auto &[Name, Kind] : Roles)
     Model.addFunctionRole({Name.str(), Kind});
+  for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
+    std::string Timer = (llvm::Twine(NS) + "basic_waitable_timer::").str();
+    // async_wait(token) suspends a coroutine; async_wait(handler) returns at
+    // once and runs the handler, with operation_aborted when cancelled.
+    Model.addFunctionRole({Timer + "async_wait", OpKind::Sleep, 0});
+    Model.addFunctionRole({Timer + "cancel", OpKind::Cancel});
+    Model.addFunctionRole({Timer + "cancel_one", OpKind::Cancel});
+  }
   return Model;
 }
 

@@ -107,6 +107,7 @@ struct WorkerEntry {
 struct FunctionEntry {
   std::string Name;
   OpKind Role = OpKind::Sleep;
+  std::optional<unsigned> HandlerArg;
 };
 
 struct ModelDocument {
@@ -330,6 +331,7 @@ template <> struct MappingTraits<FunctionEntry> {
   static void mapping(IO &IO, FunctionEntry &F) {
     IO.mapRequired("name", F.Name);
     IO.mapRequired("role", F.Role);
+    IO.mapOptional("handler-arg", F.HandlerArg);
   }
   static std::string validate(IO &IO, FunctionEntry &F) {
     if (F.Name.empty())
@@ -586,7 +588,7 @@ ApiModel toModel(const ModelDocument &D) {
     Model.addLifecycle(std::move(L));
   }
   for (const FunctionEntry &E : D.Functions)
-    Model.addFunctionRole({E.Name, E.Role});
+    Model.addFunctionRole({E.Name, E.Role, E.HandlerArg});
   return Model;
 }
 

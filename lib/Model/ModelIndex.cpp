@@ -163,6 +163,14 @@ static bool isStopStateRecord(const CXXRecordDecl *RD) {
 
 bool ModelIndex::isStopState(QualType T) const { return isStopStateRecord(pointeeRecord(T)); }
 
+bool ModelIndex::isErrorCode(QualType T) const {
+  const CXXRecordDecl *RD = T.isNull() ? nullptr : T.getNonReferenceType()->getAsCXXRecordDecl();
+  if (!RD)
+    return false;
+  std::string Name = nameOf(RD);
+  return Name == "std::error_code" || Name == "boost::system::error_code";
+}
+
 bool ModelIndex::returnsStopState(const CXXMethodDecl *M) const {
   if (!M || !M->getIdentifier() || !isStopState(M->getReturnType()))
     return false;
@@ -319,9 +327,15 @@ std::optional<ModelOp> ModelIndex::classifyCall(const Expr *E) const {
     }
   }
 
-  std::optional<OpKind> Role = Model.findFunctionRole(nameOf(FD));
-  if (!Role)
+  std::optional<OpKind> Role;
+  if (const FunctionRole *R = Model.functionRole(nameOf(FD))) {
+    Role = R->Kind;
+    if (R->HandlerArg && *R->HandlerArg < Call->getNumArgs() &&
+        !isa<CXXDefaultArgExpr>(Call->getArg(*R->HandlerArg)))
+      Op.Handler = Call->getArg(*R->HandlerArg);
+  } else {
     Role = annotatedOp(FD);
+  }
   if (!Role)
     return std::nullopt;
   Op.Kind = *Role;

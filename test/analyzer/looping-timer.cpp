@@ -288,6 +288,52 @@ void start_heartbeat_fixed(asio::io_context &io, std::shared_ptr<Connection> con
   asio::co_spawn(io, heartbeat_while_open(conn), asio::detached);
 }
 
+// --- a completion handler that arms its own timer again ---------------------------------
+class Pinger {
+public:
+  explicit Pinger(asio::io_context &io) : timer_(io) {}
+
+  void start() {
+    timer_.expires_after(std::chrono::milliseconds(10));
+    timer_.async_wait([this](const asio::error_code &ec) { on_tick(ec); }); // expected-note {{the first wait is armed here}}
+  }
+
+private:
+  void on_tick(const asio::error_code &ec) {
+    if (ec == asio::error::operation_aborted)
+      return;
+    ++pings_;
+    timer_.expires_after(std::chrono::milliseconds(10));
+    timer_.async_wait([this](const asio::error_code &ec) { on_tick(ec); });
+    // expected-warning@-1 {{timer wait repeats forever: its completion handler arms 'timer_' again on every path, and nothing cancels the timer or stops its event loop, so the loop's run() never returns}}
+    // expected-note@-2 {{timer wait repeats forever: its completion handler arms 'timer_' again on every path, and nothing cancels the timer or stops its event loop, so the loop's run() never returns}}
+  }
+
+  asio::steady_timer timer_;
+  int pings_ = 0;
+};
+
+// Fixed twin: the handler stops on a flag stop() sets.
+class StoppablePinger {
+public:
+  explicit StoppablePinger(asio::io_context &io) : timer_(io) {}
+
+  void start() { arm(); }
+  void stop() { stopping_ = true; }
+
+private:
+  void arm() {
+    timer_.expires_after(std::chrono::milliseconds(10));
+    timer_.async_wait([this](const asio::error_code &ec) {
+      if (!ec && !stopping_)
+        arm();
+    });
+  }
+
+  asio::steady_timer timer_;
+  bool stopping_ = false;
+};
+
 // --- a synchronous timer wait on a thread -------------------------------------------------
 void leaky_sync_timer() {
   std::thread([] { // expected-note {{thread spawned here}}

@@ -638,6 +638,63 @@ void f(Chan &ch) {
   EXPECT_GE(SlotByLine[lineOfText(Code, "if (int *p")], 0);
 }
 
+// --- timer handlers ---------------------------------------------------------
+
+const char *TimerPrelude = R"cpp(
+namespace std {
+  class error_code {
+  public:
+    explicit operator bool() const;
+  };
+}
+namespace asio {
+  template <class Clock> class basic_waitable_timer {
+  public:
+    template <class H> void async_wait(H &&handler);
+    void cancel();
+  };
+  using steady_timer = basic_waitable_timer<int>;
+}
+struct Ticker {
+  asio::steady_timer t;
+  bool stopping = false;
+  void arm() {
+    t.async_wait([this](const std::error_code &ec) {
+      if (ec)
+        return;
+      arm();
+    });
+  }
+  void arm_stoppable() {
+    t.async_wait([this](const std::error_code &ec) {
+      if (ec || stopping)
+        return;
+      arm_stoppable();
+    });
+  }
+};
+void f(Ticker &k) {
+  k.arm();
+  k.arm_stoppable();
+}
+)cpp";
+
+TEST_F(EngineTest, HandlerThatArmsItsTimerOnEverySuccessfulWaitRepeatsForever) {
+  std::string Code = TimerPrelude;
+  const std::vector<Witness> &W = witnessesOf(Code, "f");
+  // Only a failed wait ends arm()'s chain, and nothing cancels the timer;
+  // arm_stoppable()'s handler may also leave on a flag.
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::LoopingTimer);
+  EXPECT_EQ(W[0].Strand, StrandKind::Rearms);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "t.async_wait([this](const std::error_code &ec) {"));
+}
+
+TEST_F(EngineTest, CancellingATimerEndsHandlerChains) {
+  std::string Code = std::string(TimerPrelude) + "void stop(Ticker &k) { k.t.cancel(); }\n";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
 // --- condition-variable protocols ------------------------------------------
 
 TEST_F(EngineTest, PredicateWaitStrandedWhenTheFlagWriteIsSkipped) {

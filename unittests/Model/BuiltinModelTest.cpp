@@ -302,6 +302,17 @@ TEST_F(BuiltinModelTest, FunctionRoles) {
   EXPECT_FALSE(Model.findFunctionRole("std::this_thread::yield").has_value());
   // Latches, barriers and semaphores are counters, not roles.
   EXPECT_FALSE(Model.findFunctionRole("std::latch::wait").has_value());
+  // A timer's async_wait runs its first argument when the wait ends, unless
+  // it is a completion token; cancel() makes that wait fail.
+  for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
+    std::string Timer = NS.str() + "basic_waitable_timer::";
+    const FunctionRole *Wait = Model.functionRole(Timer + "async_wait");
+    ASSERT_NE(Wait, nullptr);
+    EXPECT_EQ(Wait->Kind, OpKind::Sleep);
+    EXPECT_EQ(Wait->HandlerArg, 0u);
+    EXPECT_EQ(Model.functionRole(Timer + "wait")->HandlerArg, std::nullopt);
+    EXPECT_EQ(Model.findFunctionRole(Timer + "cancel"), OpKind::Cancel);
+  }
 }
 
 // The trap: a semaphore's release is a send that never blocks, a latch's

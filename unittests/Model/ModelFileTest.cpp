@@ -87,6 +87,9 @@ functions:
     role: sleep
   - name: mylib::Token::Cancelled
     role: stop_check
+  - name: mylib::Alarm::AsyncWait
+    role: sleep
+    handler-arg: 1
 )yaml";
 
 TEST(ModelFileTest, FullFileMapsOntoTheModel) {
@@ -94,7 +97,7 @@ TEST(ModelFileTest, FullFileMapsOntoTheModel) {
   ASSERT_EQ(M.channels().size(), 2u);
   ASSERT_EQ(M.spawners().size(), 2u);
   ASSERT_EQ(M.lifecycles().size(), 2u);
-  ASSERT_EQ(M.functionRoles().size(), 2u);
+  ASSERT_EQ(M.functionRoles().size(), 3u);
 
   const ChannelModel *Q = M.findChannel("mylib::Queue");
   ASSERT_NE(Q, nullptr);
@@ -166,6 +169,9 @@ TEST(ModelFileTest, FullFileMapsOntoTheModel) {
 
   EXPECT_EQ(M.findFunctionRole("mylib::SleepFor"), OpKind::Sleep);
   EXPECT_EQ(M.findFunctionRole("mylib::Token::Cancelled"), OpKind::StopCheck);
+  EXPECT_EQ(M.functionRole("mylib::SleepFor")->HandlerArg, std::nullopt);
+  ASSERT_NE(M.functionRole("mylib::Alarm::AsyncWait"), nullptr);
+  EXPECT_EQ(M.functionRole("mylib::Alarm::AsyncWait")->HandlerArg, 1u);
 }
 
 TEST(ModelFileTest, OmittedKeysTakeTheirDefaults) {

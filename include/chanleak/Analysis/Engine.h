@@ -57,6 +57,8 @@ enum class StrandKind : unsigned char {
   NoSenders,      ///< the loop that spawns the senders ran zero times
   NeverStopped,   ///< a started worker is not stopped on some path
   EndlessLoop,    ///< the thread's loop has no exit
+  Rearms,         ///< a timer's completion handler arms the timer again on
+                  ///< every path, and nothing cancels it
   LostWakeup,     ///< the notify came between the waiter's check and its
                   ///< sleep (the state was written without the mutex)
   WokeAnother,    ///< notify_one woke another thread waiting for the state
@@ -162,8 +164,20 @@ public:
   /// Executor names (`io_.stop()` for `co_spawn(io_, ...)` or
   /// `co_spawn(io_.get_executor(), ...)`).
   bool stoppedSomewhere(const clang::Expr *Executor);
+  /// Whether some code of the translation unit stops an execution context
+  /// or cancels a timer: either may end a chain of timer handlers.
+  bool stopsOrCancelsTimers();
+
+  /// What the translation unit's Stop and timer Cancel ops act on.
+  struct StopFacts {
+    llvm::DenseSet<const clang::ValueDecl *> Stopped;
+    bool AnyStop = false;
+    bool AnyTimerCancel = false;
+  };
 
 private:
+  const StopFacts &stopFacts();
+
   const ModelIndex &Index;
   clang::ASTContext &Ctx;
   ObjectTable Objects;
@@ -173,7 +187,7 @@ private:
   llvm::DenseMap<const clang::Decl *, int> SymbolOf;
   std::map<const clang::FunctionDecl *, std::vector<Witness>> Found;
   std::optional<llvm::DenseSet<const clang::ValueDecl *>> SharedState;
-  std::optional<llvm::DenseSet<const clang::ValueDecl *>> Stopped;
+  std::optional<StopFacts> Stops;
   friend class SummaryBuilder;
   friend class Explorer;
 };

@@ -286,6 +286,9 @@ struct Event {
   /// Guard, loop events: the condition reads only the thread's own status
   /// variables, which no other thread's step can change.
   bool Private = false;
+  /// A timer wait handed a completion handler of this program: the handler.
+  /// The call itself returns at once; the handler runs when the wait ends.
+  const clang::FunctionDecl *Handler = nullptr;
 };
 
 /// A choice between edges that the engine cannot decide: the stranding
@@ -382,6 +385,9 @@ struct Summary {
   std::vector<bool> CanProgress;
   /// Per node: the loop that polls there (LoopInfo::Polls), or -1.
   std::vector<int> PollLoop;
+  /// The status slot of an error-code parameter, or -1: run as a completion
+  /// handler, it is empty (0) unless its op was cancelled.
+  int ErrorSlot = -1;
 };
 
 /// Loop counts shared between loops (the same bound variable or container).

@@ -240,6 +240,10 @@ struct LifecycleModel {
 struct FunctionRole {
   std::string Name;
   OpKind Kind;
+  /// The argument that is a completion handler (`timer.async_wait(h)`): the
+  /// op returns at once and runs it when it completes, telling it through an
+  /// error-code parameter whether the op was cancelled.
+  std::optional<unsigned> HandlerArg = std::nullopt;
 };
 
 /// The whole model: built-ins plus whatever a model file or annotations add.
@@ -253,6 +257,7 @@ public:
   const LifecycleModel *findLifecycle(llvm::StringRef QualifiedName) const;
   /// Free functions and methods with a fixed role (sleep_for, stop_requested).
   std::optional<OpKind> findFunctionRole(llvm::StringRef QualifiedName) const;
+  const FunctionRole *functionRole(llvm::StringRef QualifiedName) const;
 
   void addChannel(ChannelModel M);
   void addSpawner(SpawnerModel M);

@@ -57,6 +57,8 @@ struct ModelOp {
   /// A wait handed a std::stop_token: the token. A stop requested on its
   /// source ends the wait.
   const clang::Expr *StopToken = nullptr;
+  /// An op handed a completion handler: the handler (FunctionRole::HandlerArg).
+  const clang::Expr *Handler = nullptr;
 };
 
 /// A call or construction that starts a thread or task.
@@ -84,6 +86,9 @@ public:
   /// A std::stop_source or std::stop_token: a handle on a stop state that
   /// request_stop sets and stop-aware waits read.
   bool isStopState(clang::QualType T) const;
+  /// std::error_code or boost::system::error_code: what a completion
+  /// handler is told, empty when its op succeeded.
+  bool isErrorCode(clang::QualType T) const;
   /// Whether M returns the stop state of its object (a stop_source's
   /// get_token, a jthread's get_stop_token and get_stop_source).
   bool returnsStopState(const clang::CXXMethodDecl *M) const;
