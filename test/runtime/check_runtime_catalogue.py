@@ -125,8 +125,12 @@ def judge(program, args, tmp):
     report_path = os.path.join(tmp, program["target"] + ".json")
     if not os.path.isfile(binary):
         return "FAIL", f"{binary} is not built"
+    # A thread that terminates is symbolized by the runtime before it ends;
+    # on a loaded machine that outlasts the harness's default one-second
+    # settle, which then leaves before the report is written.
     env = dict(os.environ, LD_PRELOAD=args.runtime, CHANLEAK_VERIFY_AT_EXIT="1",
-               CHANLEAK_REPORT=report_path, CHANLEAK_SYMBOLIZER_PATH=args.symbolizer)
+               CHANLEAK_REPORT=report_path, CHANLEAK_SYMBOLIZER_PATH=args.symbolizer,
+               CHANLEAK_SCENARIO_SETTLE_MS=os.environ.get("CHANLEAK_SCENARIO_SETTLE_MS", "5000"))
     try:
         proc = subprocess.run([binary], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               text=True, env=env, timeout=args.timeout)
