@@ -2508,6 +2508,20 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
       if (Th.St == Status::Running)
         for (Frame &F : Th.Frames)
           F.Subst = withEarlierLocals(F.Subst, Locals, F.Sum == Callee, Renamed, Used);
+    // A member of a held object is held with it: a thread that holds the
+    // earlier call's worker (`self = shared_from_this()`) reads its
+    // `running_`, `cv_`, `mu_` through `this`, which no substitution names.
+    // Their state moves to the earlier names too, or the earlier worker
+    // would see its members as just constructed.
+    llvm::SmallVector<ObjectId, 4> Members;
+    for (ObjectId O : Locals)
+      if (!Used.contains(O))
+        for (ObjectId B = Objects[O].Base; B != NoObject; B = Objects[B].Base)
+          if (Used.contains(B)) {
+            Members.push_back(O);
+            break;
+          }
+    Used.insert(Members.begin(), Members.end());
   }
   for (ObjectId O : Locals) {
     bool Held = Used.contains(O);

@@ -1161,5 +1161,65 @@ void f() {
   EXPECT_FALSE(witnessesOf(Phases(1), "f").empty());
 }
 
+// --- calls that run again while an earlier call's threads still run ---------
+
+// A worker the thread holds through `this`: the second call's worker is a new
+// object, and the first keeps the members its own stop() set.
+const char *RestartedWorker = R"cpp(
+struct Worker {
+  void start() {
+    std::thread t([this] { loop(); });
+    t.detach();
+  }
+  void stop() {
+    {
+      std::lock_guard<std::mutex> g(m);
+      running = false;
+    }
+    cv.notify_all();
+  }
+  void loop() {
+    std::unique_lock<std::mutex> lk(m);
+    cv.wait(lk, [&] { return !running; });
+  }
+  std::mutex m;
+  std::condition_variable cv;
+  bool running = true;
+};
+)cpp";
+
+TEST_F(EngineTest, EarlierCallsWorkerKeepsTheMembersItsStopSet) {
+  std::string Code = std::string(RestartedWorker) + R"cpp(
+void once() {
+  auto w = std::make_shared<Worker>();
+  w->start();
+  w->stop();
+}
+void f() {
+  once();
+  once();
+}
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+TEST_F(EngineTest, EarlierCallsWorkerLeftRunningIsStillStranded) {
+  std::string Code = std::string(RestartedWorker) + R"cpp(
+void once(bool stop) {
+  auto w = std::make_shared<Worker>();
+  w->start();
+  if (stop)
+    w->stop();
+}
+void f() {
+  once(false);
+  once(true);
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_FALSE(W.empty());
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait"));
+}
+
 } // namespace
 } // namespace chanleak
