@@ -169,9 +169,13 @@ private:
       F.Message = Nth + " send on " + Chan + " blocks forever: the receiver takes only " +
                   std::to_string(W.Received) + (W.Received == 1 ? " value" : " values");
     }
-    if (auto Fix = missingReturnFix(W.FirstSend, W.BlockedIn, E.context()))
-      F.Fixes.push_back(*Fix);
-    note(W.FirstSend, First + "; this branch goes on without returning");
+    if (W.FirstSetByAnother) {
+      note(W.FirstSend, First + ", by another thread of the same spawn");
+    } else {
+      if (auto Fix = missingReturnFix(W.FirstSend, W.BlockedIn, E.context()))
+        F.Fixes.push_back(*Fix);
+      note(W.FirstSend, First + "; this branch goes on without returning");
+    }
     noteSpawn();
   }
 

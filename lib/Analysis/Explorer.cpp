@@ -56,6 +56,10 @@ enum ObjFlag : unsigned char {
   Rendezvous = 16, ///< a cancelled receive disabled the buffer
   Detached = 32,   ///< a thread handle that no longer owns its thread
   Initialised = 64, ///< a static local, constructed
+  /// An object a function makes and hands back (so every call names it the
+  /// same), made again by a later call while an earlier one was alive: it
+  /// stands for several objects now (Explorer::freshLocals).
+  Many = 128,
 };
 
 /// For a condition variable, Count is how many notifies it has had. For
@@ -129,7 +133,8 @@ struct ThreadState {
   bool StrandedByClose = false;
   /// Per condition variable, the notifies this thread has seen or made: a
   /// wait returns once another thread notified since (or made the
-  /// predicate true before the first wait).
+  /// predicate true before the first wait). Per promise, 1 once this thread
+  /// set it.
   llvm::SmallVector<std::pair<ObjectId, unsigned char>, 2> Seen;
   /// A wait with a predicate that found it false: the condition variable
   /// it sleeps on, whether a notify woke it since, and whether it is queued
@@ -1085,11 +1090,17 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   case EventKind::SetValue:
     if (O != NoObject)
       SentOnSomePath.insert(O);
-    // A second set throws whoever else holds the future.
+    // A second set throws whoever else holds the future; unless the name
+    // stands for several promises (Many) and another thread set the first:
+    // that was another call's promise.
     if (St && A->Channel) {
-      if (St->Flags & Set)
+      bool Several = false;
+      for (ObjectId X = O; X != NoObject && !Several; X = Objects[X].Base)
+        Several = S.Objs.has(X, Many);
+      if ((St->Flags & Set) && (!Several || Th.seen(O)))
         Th.St = Status::Failed;
       St->Flags |= Set;
+      Th.see(O, 1); // this thread set it
     }
     break;
   case EventKind::RequestStop:
@@ -2182,6 +2193,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     W.Object = Second->Object;
     W.Spawn = spawnOf(T.Origin);
     W.FirstSend = First ? First->Ev->Site : nullptr;
+    W.FirstSetByAnother = First && First->Thread != Second->Thread;
     Out.push_back(W);
     return;
   }
@@ -2480,6 +2492,31 @@ void Explorer::blockedAt(Witness &W, const ThreadState &T, const Event &Ev, Obje
 void Explorer::freshLocals(State &S, unsigned Callee) {
   if (!sum(Callee).Function)
     return;
+  // What the callee allocates and returns keeps one name for every call (its
+  // callers name it by that): when an earlier call's object is still about
+  // (it has a state, or a running thread holds it), the name now stands for
+  // two objects, and a set of one is no second set of the other.
+  const FunctionDecl *Made = sum(Callee).Function->getCanonicalDecl();
+  for (ObjectId R : sum(Callee).Returns) {
+    if (R >= Objects.size() || Objects[R].Kind != ObjectKind::Allocated ||
+        Objects[R].MadeIn != Made)
+      continue;
+    bool Alive = llvm::any_of(S.Objs, [&](const auto &Entry) {
+      for (ObjectId X = Entry.first; X != NoObject; X = Objects[X].Base)
+        if (X == R)
+          return true;
+      return false;
+    });
+    Alive |= llvm::any_of(S.Threads, [&](const ThreadState &Th) {
+      return Th.St == Status::Running && llvm::any_of(Th.Frames, [&](const Frame &F) {
+               return llvm::any_of(Substs[F.Subst], [&](const auto &Entry) {
+                 return llvm::is_contained(Entry.second, R);
+               });
+             });
+    });
+    if (Alive)
+      S.Objs[R].Flags |= Many;
+  }
   const llvm::SmallVector<ObjectId, 4> &Locals = localsOf(Callee);
   if (Locals.empty())
     return;

@@ -76,6 +76,15 @@ namespace std {
     explicit barrier(long n);
     void arrive_and_wait();
   };
+  template <class T> class future {
+  public:
+    T get();
+  };
+  template <class T> class promise {
+  public:
+    future<T> get_future();
+    void set_value(T v);
+  };
   template <class T> class vector {
   public:
     T *begin();
@@ -1219,6 +1228,40 @@ void f() {
   const auto &W = witnessesOf(Code, "f");
   ASSERT_FALSE(W.empty());
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "cv.wait"));
+}
+
+// A factory's promise is one name for every call's promise: each call's
+// thread sets its own once; a thread that sets it twice still throws.
+std::string promiseFactory(const char *Body) {
+  return std::string(R"cpp(
+std::future<int> submit(int x) {
+  auto done = std::make_shared<std::promise<int>>();
+  auto fut = done->get_future();
+  std::thread t([done, x] {
+)cpp") + Body + R"cpp(
+  });
+  t.detach();
+  return fut;
+}
+int f() {
+  auto a = submit(1);
+  auto b = submit(2);
+  return a.get() + b.get();
+}
+)cpp";
+}
+
+TEST_F(EngineTest, PromisesOfTwoCallsOfAFactoryAreSetOnceEach) {
+  EXPECT_TRUE(witnessesOf(promiseFactory("done->set_value(x);"), "f").empty());
+}
+
+TEST_F(EngineTest, FactoryThreadSettingItsPromiseTwiceThrows) {
+  std::string Code = promiseFactory("if (bad()) done->set_value(-1);\n done->set_value(x);");
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::DoubleSend);
+  EXPECT_FALSE(W[0].FirstSetByAnother);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "done->set_value(x)"));
 }
 
 } // namespace

@@ -106,6 +106,8 @@ struct Witness {
   /// worker's start, the only receive, the loop that spawns no sender.
   const clang::Stmt *GaveUp = nullptr;
   const clang::Stmt *FirstSend = nullptr; ///< or the notify a waiter missed
+  /// A promise's first set was made by another thread of the same spawn.
+  bool FirstSetByAnother = false;
   const clang::Stmt *StartedAt = nullptr;
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
