@@ -1870,9 +1870,14 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
   // Follow the forcing strategy to a stuck state and explain it. Every
   // child of a forced state the strategy may take stays forced; when the
   // quickest stuck state explains nothing (two threads that only block each
-  // other), the next ones are tried, a bounded number of them.
+  // other), the next ones are tried, a bounded number of them. After the
+  // strategy's own moves, the adversary's other forced choices are tried
+  // too, each state once: a spawning loop whose body may skip the spawn is
+  // quickest stuck with none spawned, which strands nobody; two spawned
+  // senders and one receive strand one.
   std::vector<Step> Path;
   unsigned Budget = MaxExplained;
+  llvm::DenseSet<unsigned> Tried;
   std::function<bool(unsigned)> Trace = [&](unsigned Cur) {
     if (Game[Cur].Terminal) {
       --Budget;
@@ -1881,11 +1886,16 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       explain(Cur, Out);
       return Out.size() > Before;
     }
-    llvm::SmallVector<std::pair<unsigned, const Step *>, 4> Kids;
+    llvm::SmallVector<std::pair<unsigned, const Step *>, 4> Kids, Others;
     for (auto &[C, St] : Game[Cur].Children)
       if (Game[C].Win && Rank[C] < Rank[Cur])
         Kids.push_back({C, &St});
-    llvm::sort(Kids, [&](auto &A, auto &B) { return Rank[A.first] < Rank[B.first]; });
+      else if (Game[C].Win && Game[Cur].Adversary && Tried.insert(C).second)
+        Others.push_back({C, &St});
+    auto ByRank = [&](auto &A, auto &B) { return Rank[A.first] < Rank[B.first]; };
+    llvm::sort(Kids, ByRank);
+    llvm::sort(Others, ByRank);
+    Kids.append(Others.begin(), Others.end());
     for (auto &[C, St] : Kids) {
       if (!Budget)
         return false;

@@ -1264,5 +1264,28 @@ TEST_F(EngineTest, FactoryThreadSettingItsPromiseTwiceThrows) {
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "done->set_value(x)"));
 }
 
+// The adversary's quickest stuck state skips every spawn and strands nobody;
+// the explanation comes from another state it can force.
+TEST_F(EngineTest, SpawningLoopThatMaySkipItsSpawnStillStrandsAnExtraSender) {
+  const char *Code = R"cpp(
+int f(int n) {
+  Chan ch;
+  for (int i = 0; i < n; ++i) {
+    if (bad())
+      continue;
+    std::thread t([&ch, i] { ch.push(i); });
+    t.detach();
+  }
+  int first;
+  ch.pop(first);
+  return first;
+}
+)cpp";
+  const auto &W = witnessesOf(Code, "f");
+  ASSERT_EQ(W.size(), 1u);
+  EXPECT_EQ(W[0].Label, LeakLabel::TakeFirst);
+  EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch.push"));
+}
+
 } // namespace
 } // namespace chanleak

@@ -133,3 +133,38 @@ int suppressed() {
   c.pop(v);
   return v;
 }
+
+bool healthy(int replica);
+
+// A loop that may skip the spawn: with every replica skipped nobody is
+// stranded (the parent waits, which is not this leak); with two spawned, one
+// sender is.
+int leaky_skipping_loop(int n) {
+  IntChan ch;
+  for (int i = 0; i < n; ++i) {
+    if (!healthy(i))
+      continue;
+    std::thread([&ch, i] { ch.push(query(i)); }).detach(); // #s4
+  }
+  int first;
+  ch.pop(first);
+  return first;
+  // CHECK-NOTES: :[[@LINE-5]]:28: warning: send on 'ch' blocks forever: one send per loop iteration on 'ch' but only 1 value is received [chanleak-take-first]
+  // CHECK-NOTES: :[[@LINE-6]]:5: note: thread spawned here, once per loop iteration; it sends on 'ch'
+  // CHECK-NOTES: :[[@LINE-4]]:3: note: the only receive from 'ch'; if the loop spawns no thread, it waits forever
+}
+
+// The parent closes the channel once it has its answer: the other senders'
+// pushes return closed.
+int fixed_skipping_loop_closes(int n) {
+  IntChan ch;
+  for (int i = 0; i < n; ++i) {
+    if (!healthy(i))
+      continue;
+    std::thread([&ch, i] { ch.push(query(i)); }).detach();
+  }
+  int first;
+  ch.pop(first);
+  ch.close();
+  return first;
+}
