@@ -1413,14 +1413,33 @@ std::vector<Witness> Explorer::exploreThreads() {
           !llvm::is_contained(Adversarial, unsigned(L.Symbol)) &&
           !fixedByCallers(E.Symbols[L.Symbol].Key))
         Adversarial.push_back(L.Symbol);
+  // Loops over one bound run in step wherever they are: a bound that two
+  // loops of the reached functions share (`for (auto &p : paths) send`, then
+  // `for (i < paths.size()) receive`, in a callee) gets one length too, or
+  // each loop would be open, of a length of its own. Zero included: each
+  // open loop could run none before.
+  unsigned FirstShared = Adversarial.size();
+  llvm::SmallDenseMap<int, unsigned, 8> LoopsOver;
+  for (unsigned I : Reached)
+    for (const LoopInfo &L : sum(I).Loops)
+      if (L.Symbol >= 0)
+        ++LoopsOver[L.Symbol];
+  for (unsigned I : Reached)
+    for (const LoopInfo &L : sum(I).Loops)
+      if (L.Symbol >= 0 && LoopsOver[L.Symbol] >= 2 &&
+          !llvm::is_contained(Adversarial, unsigned(L.Symbol)) &&
+          !fixedByCallers(E.Symbols[L.Symbol].Key))
+        Adversarial.push_back(L.Symbol);
   if (Adversarial.size() > 3)
     Adversarial.resize(3);
 
   std::vector<std::vector<int>> Choices{{}};
-  for (unsigned Sym : Adversarial) {
+  for (unsigned N = 0; N < Adversarial.size(); ++N) {
+    unsigned Sym = Adversarial[N];
+    bool Zero = E.Symbols[Sym].MayBeZero || N >= FirstShared;
     std::vector<std::vector<int>> Next;
     for (auto &C : Choices)
-      for (int V = E.Symbols[Sym].MayBeZero ? 0 : 1; V <= 3; ++V) {
+      for (int V = Zero ? 0 : 1; V <= 3; ++V) {
         Next.push_back(C);
         Next.back().push_back(V);
       }

@@ -1287,5 +1287,30 @@ int f(int n) {
   EXPECT_EQ(lineOf(W[0].Blocked), lineOfText(Code, "ch.push"));
 }
 
+// Two loops of a callee over one count run as many times as each other.
+TEST_F(EngineTest, CalleesLoopsOverOneCountRunInStep) {
+  const char *Code = R"cpp(
+int count();
+void relay(int n) {
+  Chan jobs, results;
+  std::thread t([&] {
+    int j;
+    while (jobs.pop(j) == boost::fibers::channel_op_status::success)
+      results.push(j);
+  });
+  for (int i = 0; i < n; ++i)
+    jobs.push(i);
+  jobs.close();
+  for (int i = 0; i < n; ++i) {
+    int r;
+    results.pop(r);
+  }
+  t.join();
+}
+void f() { relay(count()); }
+)cpp";
+  EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
 } // namespace
 } // namespace chanleak
