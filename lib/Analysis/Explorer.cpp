@@ -306,6 +306,13 @@ private:
   const Event &event(const Frame &F, const Edge &Ed) const { return sum(F.Sum).Events[Ed.Event]; }
   bool isLocal(const Edge &Ed, const Frame &F) const;
   bool partnerWaiting(const State &S, unsigned T, ObjectId O, bool WaiterSends);
+  /// Whether O or an object it is part of (a member's holder) satisfies P.
+  template <typename Pred> bool selfOrHolder(ObjectId O, Pred P) const {
+    for (; O != NoObject; O = Objects[O].Base)
+      if (P(O))
+        return true;
+    return false;
+  }
   bool escapes(ObjectId O) {
     auto [It, New] = EscapeCache.try_emplace(O, false);
     if (New) {
@@ -1094,9 +1101,7 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
     // stands for several promises (Many) and another thread set the first:
     // that was another call's promise.
     if (St && A->Channel) {
-      bool Several = false;
-      for (ObjectId X = O; X != NoObject && !Several; X = Objects[X].Base)
-        Several = S.Objs.has(X, Many);
+      bool Several = selfOrHolder(O, [&](ObjectId X) { return S.Objs.has(X, Many); });
       if ((St->Flags & Set) && (!Several || Th.seen(O)))
         Th.St = Status::Failed;
       St->Flags |= Set;
@@ -2531,10 +2536,7 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
         Objects[R].MadeIn != Made)
       continue;
     bool Alive = llvm::any_of(S.Objs, [&](const auto &Entry) {
-      for (ObjectId X = Entry.first; X != NoObject; X = Objects[X].Base)
-        if (X == R)
-          return true;
-      return false;
+      return selfOrHolder(Entry.first, [&](ObjectId X) { return X == R; });
     });
     Alive |= llvm::any_of(S.Threads, [&](const ThreadState &Th) {
       return Th.St == Status::Running && llvm::any_of(Th.Frames, [&](const Frame &F) {
@@ -2581,12 +2583,9 @@ void Explorer::freshLocals(State &S, unsigned Callee) {
     // would see its members as just constructed.
     llvm::SmallVector<ObjectId, 4> Members;
     for (ObjectId O : Locals)
-      if (!Used.contains(O))
-        for (ObjectId B = Objects[O].Base; B != NoObject; B = Objects[B].Base)
-          if (Used.contains(B)) {
-            Members.push_back(O);
-            break;
-          }
+      if (!Used.contains(O) &&
+          selfOrHolder(Objects[O].Base, [&](ObjectId B) { return Used.contains(B); }))
+        Members.push_back(O);
     Used.insert(Members.begin(), Members.end());
   }
   for (ObjectId O : Locals) {
