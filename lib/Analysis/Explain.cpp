@@ -299,6 +299,16 @@ private:
       noteExit("without stopping " + Name);
       return;
     }
+    if (W.Strand == StrandKind::HeldByGuard) {
+      std::string Loop = witnessObjectName(E, W);
+      F.Message = blockedPhrase(E, W) + " never returns: a work guard holds " + Loop +
+                  " and nothing resets the guard or stops " + Loop +
+                  ", so its thread waits forever";
+      noteSpawn();
+      note(W.GuardMadeAt, "the work guard is made here");
+      noteExit("without resetting the work guard");
+      return;
+    }
     if (W.Spawn && W.Spawn->Spawner->PassesStopToken && !W.Spawn->ReadsStopToken)
       F.Message = "thread never ends: its loop ignores its stop_token, so the destructor of its " +
                   W.Spawn->Spawner->Name + " waits forever";

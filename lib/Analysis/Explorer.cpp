@@ -846,6 +846,8 @@ bool Explorer::canRecv(const State &S, ObjectId O, unsigned Self, Outcome Out, b
   if (A.Channel->OneShot)
     return St.Flags & Set;
   if (A.Channel->Counts != CountKind::None) {
+    if (A.Channel->EventLoop && (St.Flags & Stopped))
+      return true;
     std::optional<long long> N = counterValue(S, O);
     if (!N)
       return true; // a count the engine cannot follow: no report
@@ -1022,7 +1024,9 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
   if (Channel && A->Channel->Counts != CountKind::None) {
     bool Takes = Ev.Kind == EventKind::Recv || Ev.Kind == EventKind::TimedRecv ||
                  Ev.Kind == EventKind::TryRecv;
-    if (Ev.Kind == EventKind::Send || Ev.Kind == EventKind::Arrive) {
+    if (Ev.Kind == EventKind::Stop) {
+      St->Flags |= Stopped;
+    } else if (Ev.Kind == EventKind::Send || Ev.Kind == EventKind::Arrive) {
       countBy(S, T, O, Ev);
     } else if (Takes && A->Channel->Counts == CountKind::Permits) {
       std::optional<long long> N = counterValue(S, O);
@@ -2420,7 +2424,16 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     bool Released = llvm::any_of(Path, [&](const Step &St) {
       return St.Ev && St.Origin != T.Origin && llvm::is_contained(Releasers, St.Ev->Function);
     });
-    if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
+    if (Counter && IsRecv && Objects[Obj].Channel->EventLoop) {
+      // An event loop's run() that a work guard holds: its latest holder.
+      W.Label = LeakLabel::OrphanedWorker;
+      W.Strand = StrandKind::HeldByGuard;
+      for (const Step &St : Path)
+        if (St.Ev && St.Object == Obj && St.Ev->Kind == EventKind::Send)
+          W.GuardMadeAt = St.Ev->Site;
+      if (!LeaveLastEnded(W, T))
+        continue;
+    } else if (T.StartedVia && IsRecv && Obj != NoObject && Objects[Obj].Kind == ObjectKind::Field &&
         (closedSomewhere(Obj) || (!Releasers.empty() && !Released))) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::NeverStopped;
@@ -3024,13 +3037,15 @@ static CountKind countsOf(const LeakEngine &E, const Witness &W) {
 
 namespace {
 /// What the blocked operation does to its object.
-enum class BlockedVerb { Send, Receive, Wait, Acquire };
+enum class BlockedVerb { Send, Receive, Wait, Acquire, Run };
 } // namespace
 
 static BlockedVerb blockedVerb(const LeakEngine &E, const Witness &W) {
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend ||
       W.BlockedKind == EventKind::SetValue)
     return BlockedVerb::Send;
+  if (const ChannelModel *C = channelOf(E, W); C && C->EventLoop)
+    return BlockedVerb::Run;
   switch (countsOf(E, W)) {
   case CountKind::Permits:
     return BlockedVerb::Acquire;
@@ -3050,6 +3065,7 @@ std::string blockedPhrase(const LeakEngine &E, const Witness &W) {
   case BlockedVerb::Receive: return "receive from " + Name;
   case BlockedVerb::Wait: return "wait on " + Name;
   case BlockedVerb::Acquire: return "acquire of " + Name;
+  case BlockedVerb::Run: return "run of " + Name;
   }
   llvm_unreachable("unknown verb");
 }
@@ -3061,6 +3077,7 @@ std::string threadActivityPhrase(const LeakEngine &E, const Witness &W) {
   case BlockedVerb::Receive: return "it receives from " + Name;
   case BlockedVerb::Wait: return "it waits on " + Name;
   case BlockedVerb::Acquire: return "it acquires " + Name;
+  case BlockedVerb::Run: return "it runs " + Name;
   }
   llvm_unreachable("unknown verb");
 }
@@ -3071,6 +3088,8 @@ std::string rescuePhrase(const LeakEngine &E, const Witness &W) {
   std::string Name = witnessObjectName(E, W);
   if (W.BlockedKind == EventKind::Send || W.BlockedKind == EventKind::TimedSend)
     return "receiving from " + Name;
+  if (blockedVerb(E, W) == BlockedVerb::Run)
+    return "releasing the work held on " + Name + " or stopping it";
   switch (countsOf(E, W)) {
   case CountKind::Permits:
     return "releasing " + Name;

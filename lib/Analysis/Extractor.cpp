@@ -504,6 +504,12 @@ private:
   Outcome returnOutcome(const Stmt *Site);
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
+  /// The event loops among Objs.
+  ObjectSet eventLoops(const ObjectSet &Objs) const;
+  /// The event loops a work guard's construction or acquisition names.
+  ObjectSet loopsIn(const Stmt *Acquisition, const Env &Env);
+  /// A work guard acquired (counts its loop up) or released (down).
+  void guardEvent(const Stmt *St, const Env &Env);
   void decorateOp(const ModelOp &M, const Env &Env);
   int predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env);
   bool underLock(const Stmt *St);
@@ -581,7 +587,7 @@ bool SummaryBuilder::tracked(QualType T, unsigned Depth) {
   if (T.isNull() || Depth > 3)
     return false;
   if (Index.channelForType(T) || Index.lifecycleForType(T) || Index.spawnerForType(T) ||
-      Index.isStopState(T))
+      Index.isStopState(T) || Index.workGuardForType(T))
     return true;
   QualType Elem = elementType(T);
   if (!Elem.isNull())
@@ -914,6 +920,11 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
       const auto *VD = dyn_cast<VarDecl>(D);
       if (!VD || !tracked(VD->getType()))
         continue;
+      // A work guard names the event loop it holds work on.
+      if (Index.workGuardForType(VD->getType())) {
+        Env[VD] = loopsIn(VD->getInit(), Env);
+        continue;
+      }
       // A stop_source or stop_token shares the stop state it is copied
       // from, like a handle; a new source makes its own.
       if (isHandleType(VD->getType()) || Index.isStopState(VD->getType())) {
@@ -953,6 +964,21 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
     LHS = Op->getArg(0);
     RHS = Op->getArg(1);
   }
+  const auto *Emplace = dyn_cast<CXXMemberCallExpr>(St);
+  if (Emplace && !LHS && Emplace->getMethodDecl() && Emplace->getMethodDecl()->getIdentifier() &&
+      llvm::is_contained({"emplace", "reset"}, Emplace->getMethodDecl()->getName())) {
+    LHS = Emplace->getImplicitObjectArgument();
+    RHS = Emplace;
+  }
+  if (LHS && Index.workGuardForType(LHS->getType())) {
+    // A local guard acquired anew names the loop it now holds.
+    if (const VarDecl *Var = declRefVar(ignoreWrappers(LHS)); Var && Var->hasLocalStorage())
+      if (ObjectSet Loops = loopsIn(RHS, Env); !Loops.empty())
+        Env[Var] = std::move(Loops);
+    return;
+  }
+  if (Emplace)
+    LHS = RHS = nullptr;
   if (LHS && tracked(LHS->getType())) {
     const VarDecl *Var = declRefVar(ignoreWrappers(LHS));
     if (Var && Var->hasLocalStorage() && isHandleType(Var->getType())) {
@@ -1438,6 +1464,17 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
 void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
   const FieldDecl *F = Init->getMember();
   const auto *M = dyn_cast<CXXMethodDecl>(&FD);
+  if (F && Index.workGuardForType(F->getType())) {
+    const Expr *Made = Init->getInit();
+    if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(Made))
+      Made = Default->getExpr(); // the default member initializer says where
+    if (ObjectSet Loops = loopsIn(Made, {}); !Loops.empty()) {
+      emit(EventKind::Send, std::move(Loops), Made);
+      S.Events.back().Write = WriteKind::Add;
+      S.Events.back().Number = 1;
+    }
+    return;
+  }
   if (!F || !M || !E.isSharedState(F))
     return;
   ObjectId This = Objects.placeholder(ObjectKind::This, M->getParent(), QualType(), "this");
@@ -1446,6 +1483,68 @@ void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
     S.Events.back().Write = WriteKind::Assign;
     S.Events.back().Number = *V;
   }
+}
+
+ObjectSet SummaryBuilder::eventLoops(const ObjectSet &Objs) const {
+  ObjectSet Loops;
+  for (ObjectId O : Objs)
+    if (Objects[O].Channel && Objects[O].Channel->EventLoop)
+      Loops.push_back(O);
+  return Loops;
+}
+
+ObjectSet SummaryBuilder::loopsIn(const Stmt *Acquisition, const Env &Env) {
+  return eventLoops(eval(Index.eventLoopIn(Acquisition), Env));
+}
+
+/// A guard's construction, emplace or assignment from a guard holds work on
+/// its loop: the loop's count goes up. Its release method, a reset or
+/// assignment of nothing to what holds it, and (dtorEvent) its destruction
+/// let go: the count goes down.
+void SummaryBuilder::guardEvent(const Stmt *St, const Env &Env) {
+  auto Count = [&](EventKind K, ObjectSet Loops) {
+    if (Loops.empty())
+      return;
+    emit(K, std::move(Loops), St);
+    S.Events.back().Write = WriteKind::Add;
+    S.Events.back().Number = 1;
+  };
+  if (const auto *DS = dyn_cast<DeclStmt>(St)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *V = dyn_cast<VarDecl>(D); V && Index.workGuardForType(V->getType()) &&
+                                                 !V->getType()->isReferenceType())
+        Count(EventKind::Send, loopsIn(V->getInit(), Env));
+    return;
+  }
+  const Expr *Guard = nullptr;
+  bool Acquires = false;
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    Guard = Call->getImplicitObjectArgument();
+    const WorkGuardModel *G = Index.workGuardForType(Guard->getType());
+    if (!G || !M || !M->getIdentifier())
+      return;
+    // On the guard itself, its release methods; on what holds it (an
+    // optional, a unique_ptr), emplace and reset.
+    bool Holder = !Index.model().findWorkGuard(modelName(M->getParent()));
+    if (Holder && (M->getName() == "emplace" || M->getName() == "reset")) {
+      Acquires = Index.eventLoopIn(Call) != nullptr;
+      if (!Acquires && M->getName() == "emplace")
+        return; // a guard made from something else
+    } else if (Holder || !llvm::is_contained(G->ReleaseMethods, M->getName()))
+      return;
+  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St);
+             Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+             Index.workGuardForType(Op->getArg(0)->getType())) {
+    Guard = Op->getArg(0);
+    Acquires = Index.eventLoopIn(Op->getArg(1)) != nullptr;
+  } else {
+    return;
+  }
+  if (Acquires)
+    Count(EventKind::Send, loopsIn(St, Env));
+  else
+    Count(EventKind::Arrive, eventLoops(eval(Guard, Env)));
 }
 
 /// A counter's release or arrival says by how much; a condition variable's
@@ -2175,6 +2274,15 @@ bool SummaryBuilder::lockEvent(const Expr *Ex, const Env &Env) {
 
 void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
                                const Env &Env) {
+  if (Index.workGuardForType(V->getType())) {
+    ObjectSet Loops = eventLoops(lookup(V, Env));
+    if (!Loops.empty() && !handsOwnershipAway(V, S.Body)) {
+      emit(EventKind::Arrive, std::move(Loops), nullptr);
+      S.Events.back().Write = WriteKind::Add;
+      S.Events.back().Number = 1;
+    }
+    return;
+  }
   if (isScopedLockVar(V)) {
     if (ObjectSet Mutexes = lockedBy(V, Env); !Mutexes.empty())
       emit(EventKind::Unlock, Mutexes, nullptr);
@@ -2813,6 +2921,7 @@ void SummaryBuilder::build() {
         continue;
       const Stmt *St = CS->getStmt();
       writeEvent(St, Handles);
+      guardEvent(St, Handles);
       if (isa<ReturnStmt>(St) || isa<CoreturnStmt>(St) || isa<CXXThrowExpr>(St))
         Returned = St;
       if (const auto *DS = dyn_cast<DeclStmt>(St))

@@ -110,11 +110,70 @@ static const FieldDecl *sameObjectAs(const FieldDecl *F, const ModelIndex &Index
   return nullptr;
 }
 
+/// Whether St may acquire the work guard held in member F: `guard_.emplace(..)`,
+/// `guard_ = ...`, `work_.reset(new ...)`; it does when it names a loop.
+static bool acquiresGuard(const Stmt *St, const FieldDecl *F) {
+  auto IsF = [&](const Expr *E) {
+    const auto *M = dyn_cast<MemberExpr>(E->IgnoreParenImpCasts());
+    return M && M->getMemberDecl() == F;
+  };
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    return M && M->getIdentifier() && IsF(Call->getImplicitObjectArgument()) &&
+           (M->getName() == "emplace" || M->getName() == "reset");
+  }
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St))
+    return Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 && IsF(Op->getArg(0));
+  return false;
+}
+
+/// The event-loop member of the same object that the work guard held in
+/// member F holds work on, from the guard's initializer or from where a
+/// method of the class acquires it: a guard member names its loop, so
+/// that resetting it in one method releases what another method acquired.
+static const FieldDecl *guardedLoop(const FieldDecl *F, const ModelIndex &Index) {
+  const auto *Record = dyn_cast<CXXRecordDecl>(F->getParent());
+  if (!Record || !Index.workGuardForType(F->getType()))
+    return nullptr;
+  auto LoopMember = [&](const Stmt *Acquisition) -> const FieldDecl * {
+    const auto *M = dyn_cast_or_null<MemberExpr>(Index.eventLoopIn(Acquisition));
+    const auto *Loop = M ? dyn_cast<FieldDecl>(M->getMemberDecl()) : nullptr;
+    return Loop && Loop->getParent() == Record &&
+                   isa<CXXThisExpr>(M->getBase()->IgnoreParenImpCasts())
+               ? Loop
+               : nullptr;
+  };
+  if (const Expr *Init = F->getInClassInitializer())
+    return LoopMember(Init);
+  std::function<const FieldDecl *(const Stmt *)> Search = [&](const Stmt *St) -> const FieldDecl * {
+    if (!St)
+      return nullptr;
+    if (acquiresGuard(St, F))
+      return LoopMember(St);
+    for (const Stmt *Child : St->children())
+      if (const FieldDecl *Found = Search(Child))
+        return Found;
+    return nullptr;
+  };
+  for (const CXXMethodDecl *Method : Record->methods()) {
+    if (const auto *Ctor = dyn_cast<CXXConstructorDecl>(Method))
+      for (const CXXCtorInitializer *CI : Ctor->inits())
+        if (CI->getMember() == F && CI->isWritten())
+          return LoopMember(CI->getInit());
+    if (const FieldDecl *Found = Search(Method->getBody()))
+      return Found;
+  }
+  return nullptr;
+}
+
 ObjectId ObjectTable::field(ObjectId Base, const FieldDecl *F) {
   auto [It, New] = Named.try_emplace(F, F);
-  if (New)
+  if (New) {
     if (const FieldDecl *Same = sameObjectAs(F, Index))
       It->second = Same;
+    else if (const FieldDecl *Loop = guardedLoop(F, Index))
+      It->second = Loop;
+  }
   F = It->second;
   return intern(ObjectKind::Field, F, Base, F->getType(), F->getName(),
                 F->getLocation(), F->getInClassInitializer());
@@ -297,8 +356,10 @@ privateFieldUsers(const FieldDecl *Field, const ModelIndex &Index) {
       std::optional<ModelOp> Op = Index.classifyCall(Call);
       const auto *Method = dyn_cast_or_null<CXXMethodDecl>(Call->getDirectCallee());
       bool Ours = Method && Method->getParent() == Record;
+      // Making a work guard on it, or a task to run on it, keeps nothing.
+      bool Keeps = !Index.workGuardForType(Call->getType()) && !Index.classifySpawn(Call);
       for (const Expr *Arg : Call->arguments())
-        if (!Op && !Ours && HandsOut(Arg) &&
+        if (!Op && !Ours && Keeps && HandsOut(Arg) &&
             !(Call->getDirectCallee() && isStandardLibrary(Call->getDirectCallee())))
           HandedOut = true;
     }

@@ -209,6 +209,10 @@ const LifecycleModel *ApiModel::findLifecycle(llvm::StringRef Name) const {
                     [](const LifecycleModel &M) { return M.TypeName; });
 }
 
+const WorkGuardModel *ApiModel::findWorkGuard(llvm::StringRef Name) const {
+  return findByName(WorkGuards, Name, [](const WorkGuardModel &M) { return M.TypeName; });
+}
+
 const FunctionRole *ApiModel::functionRole(llvm::StringRef Name) const {
   return findByName(Roles, Name, [](const FunctionRole &R) { return R.Name; });
 }
@@ -241,6 +245,9 @@ void ApiModel::addLifecycle(LifecycleModel M) {
   addOrReplace(Lifecycles, std::move(M),
                [](const LifecycleModel &L) { return L.TypeName; });
 }
+void ApiModel::addWorkGuard(WorkGuardModel M) {
+  addOrReplace(WorkGuards, std::move(M), [](const WorkGuardModel &G) { return G.TypeName; });
+}
 void ApiModel::addFunctionRole(FunctionRole R) {
   addOrReplace(Roles, std::move(R),
                [](const FunctionRole &F) { return F.Name; });
@@ -253,6 +260,8 @@ void ApiModel::merge(const ApiModel &Other) {
     addSpawner(S);
   for (const LifecycleModel &L : Other.Lifecycles)
     addLifecycle(L);
+  for (const WorkGuardModel &G : Other.WorkGuards)
+    addWorkGuard(G);
   for (const FunctionRole &R : Other.Roles)
     addFunctionRole(R);
 }

@@ -155,6 +155,25 @@ ChannelModel counter(llvm::StringRef Name, CountKind Counts) {
   return M;
 }
 
+/// An io_context counts the work its guards hold: run() returns once none is
+/// held (the handlers it ran are threads of their own to the engine), or
+/// once stop() has run, which also abandons the tasks spawned on it.
+ChannelModel eventLoop(llvm::StringRef Name) {
+  ChannelModel M;
+  M.TypeName = Name.str();
+  M.Family = "asio";
+  M.Counts = CountKind::Arrivals;
+  M.EventLoop = true;
+  M.Methods["run"] = OpKind::Recv;
+  M.Methods["run_one"] = OpKind::Recv;
+  for (llvm::StringRef Timed : {"run_for", "run_until", "run_one_for", "run_one_until"})
+    M.Methods[Timed] = OpKind::TimedRecv;
+  M.Methods["poll"] = OpKind::TryRecv;
+  M.Methods["poll_one"] = OpKind::TryRecv;
+  M.Methods["stop"] = OpKind::Stop;
+  return M;
+}
+
 SpawnerModel spawner(llvm::StringRef Name, llvm::StringRef Family,
                      bool IsConstructor, unsigned CallableArg,
                      std::optional<unsigned> FirstForwarded) {
@@ -225,8 +244,10 @@ ApiModel ApiModel::builtin() {
       S.ExecutorArg = 0;
       Model.addSpawner(S);
     }
-    // Stopping an io_context abandons what runs on it.
-    Model.addFunctionRole({(llvm::Twine(NS) + "io_context::stop").str(), OpKind::Stop});
+    Model.addChannel(eventLoop((llvm::Twine(NS) + "io_context").str()));
+    Model.addWorkGuard({(llvm::Twine(NS) + "executor_work_guard").str(), {"reset"}});
+    // The deprecated guard, still in Boost 1.81 and Asio 1.28.
+    Model.addWorkGuard({(llvm::Twine(NS) + "io_context::work").str(), {}});
   }
 
   const std::pair<llvm::StringLiteral, OpKind> Roles[] = {

@@ -32,7 +32,7 @@ struct ParseContext {
   /// Backing store for messages returned from ScalarTraits::input, which must
   /// outlive the call (yaml::Input copies the message right after).
   std::string ScalarError;
-  llvm::StringSet<> SeenChannels, SeenSpawners, SeenWorkers, SeenFunctions;
+  llvm::StringSet<> SeenChannels, SeenSpawners, SeenWorkers, SeenWorkGuards, SeenFunctions;
 };
 
 ParseContext &contextOf(llvm::yaml::IO &IO) {
@@ -80,6 +80,7 @@ struct ChannelEntry {
   RecvStatus ReceiveStatus = RecvStatus::None;
   bool OneShot = false;
   CountKind Counts = CountKind::None;
+  bool EventLoop = false;
   std::optional<VersionBound> CancelledReceiveDisablesBuffer;
   OpMap Ops;
 };
@@ -104,6 +105,11 @@ struct WorkerEntry {
   bool DestructorStops = false;
 };
 
+struct WorkGuardEntry {
+  std::string Type;
+  NameList Release;
+};
+
 struct FunctionEntry {
   std::string Name;
   OpKind Role = OpKind::Sleep;
@@ -114,6 +120,7 @@ struct ModelDocument {
   std::vector<ChannelEntry> Channels;
   std::vector<SpawnerEntry> Spawners;
   std::vector<WorkerEntry> Workers;
+  std::vector<WorkGuardEntry> WorkGuards;
   std::vector<FunctionEntry> Functions;
 };
 
@@ -256,6 +263,7 @@ template <> struct MappingTraits<ChannelEntry> {
     IO.mapOptional("receive-status", C.ReceiveStatus, RecvStatus::None);
     IO.mapOptional("one-shot", C.OneShot, false);
     IO.mapOptional("counts", C.Counts, CountKind::None);
+    IO.mapOptional("event-loop", C.EventLoop, false);
     IO.mapOptional("cancelled-receive-disables-buffer", C.CancelledReceiveDisablesBuffer);
     IO.mapOptional("ops", C.Ops);
   }
@@ -269,6 +277,8 @@ template <> struct MappingTraits<ChannelEntry> {
       return "channel '" + C.Type +
              "': a bounded channel needs capacity-arg or a positive "
              "capacity-adjust";
+    if (C.EventLoop && C.Counts != CountKind::None)
+      return "channel '" + C.Type + "': an event loop counts work of its own; drop 'counts'";
     if (!contextOf(IO).SeenChannels.insert(C.Type).second)
       return "channel '" + C.Type + "' is declared twice";
     return {};
@@ -327,6 +337,22 @@ template <> struct MappingTraits<WorkerEntry> {
   }
 };
 
+template <> struct MappingTraits<WorkGuardEntry> {
+  static void mapping(IO &IO, WorkGuardEntry &G) {
+    IO.mapRequired("type", G.Type);
+    IO.mapOptional("release", G.Release);
+  }
+  static std::string validate(IO &IO, WorkGuardEntry &G) {
+    if (G.Type.empty())
+      return "work guard 'type' must not be empty";
+    if (llvm::is_contained(G.Release.Names, ""))
+      return "work guard '" + G.Type + "': method names must not be empty";
+    if (!contextOf(IO).SeenWorkGuards.insert(G.Type).second)
+      return "work guard '" + G.Type + "' is declared twice";
+    return {};
+  }
+};
+
 template <> struct MappingTraits<FunctionEntry> {
   static void mapping(IO &IO, FunctionEntry &F) {
     IO.mapRequired("name", F.Name);
@@ -347,6 +373,7 @@ template <> struct MappingTraits<ModelDocument> {
     IO.mapOptional("channels", D.Channels);
     IO.mapOptional("spawners", D.Spawners);
     IO.mapOptional("workers", D.Workers);
+    IO.mapOptional("work-guards", D.WorkGuards);
     IO.mapOptional("functions", D.Functions);
   }
 };
@@ -357,6 +384,7 @@ template <> struct MappingTraits<ModelDocument> {
 LLVM_YAML_IS_SEQUENCE_VECTOR(ChannelEntry)
 LLVM_YAML_IS_SEQUENCE_VECTOR(SpawnerEntry)
 LLVM_YAML_IS_SEQUENCE_VECTOR(WorkerEntry)
+LLVM_YAML_IS_SEQUENCE_VECTOR(WorkGuardEntry)
 LLVM_YAML_IS_SEQUENCE_VECTOR(FunctionEntry)
 
 namespace {
@@ -561,7 +589,8 @@ ApiModel toModel(const ModelDocument &D) {
     C.CloseWakesSenders = E.CloseWakesSenders;
     C.CloseWakesReceivers = E.CloseWakesReceivers;
     C.OneShot = E.OneShot;
-    C.Counts = E.Counts;
+    C.Counts = E.EventLoop ? CountKind::Arrivals : E.Counts;
+    C.EventLoop = E.EventLoop;
     C.CancelledReceiveDisablesBuffer = E.CancelledReceiveDisablesBuffer;
     Model.addChannel(std::move(C));
   }
@@ -587,6 +616,8 @@ ApiModel toModel(const ModelDocument &D) {
     L.DestructorStops = E.DestructorStops;
     Model.addLifecycle(std::move(L));
   }
+  for (const WorkGuardEntry &E : D.WorkGuards)
+    Model.addWorkGuard({E.Type, E.Release.Names});
   for (const FunctionEntry &E : D.Functions)
     Model.addFunctionRole({E.Name, E.Role, E.HandlerArg});
   return Model;

@@ -156,6 +156,32 @@ const LifecycleModel *ModelIndex::lifecycleForType(QualType T) const {
   return lifecycleForRecord(pointeeRecord(T));
 }
 
+const WorkGuardModel *ModelIndex::workGuardForType(QualType T) const {
+  const CXXRecordDecl *RD = pointeeRecord(T);
+  if (const auto *Spec = dyn_cast_or_null<ClassTemplateSpecializationDecl>(RD);
+      Spec && isOptional(nameOf(Spec)) && Spec->getTemplateArgs().size() > 0 &&
+      Spec->getTemplateArgs()[0].getKind() == TemplateArgument::Type)
+    RD = pointeeRecord(Spec->getTemplateArgs()[0].getAsType());
+  return RD ? Model.findWorkGuard(nameOf(RD)) : nullptr;
+}
+
+const Expr *ModelIndex::eventLoopIn(const Stmt *E) const {
+  if (!E || isa<LambdaExpr>(E))
+    return nullptr;
+  // A member's default initializer, run by a constructor.
+  if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(E))
+    return eventLoopIn(Default->getExpr());
+  if (isa<DeclRefExpr, MemberExpr>(E)) {
+    const ChannelModel *C = channelForType(cast<Expr>(E)->getType());
+    if (C && C->EventLoop)
+      return cast<Expr>(E);
+  }
+  for (const Stmt *Child : E->children())
+    if (const Expr *Found = eventLoopIn(Child))
+      return Found;
+  return nullptr;
+}
+
 static bool isStopStateRecord(const CXXRecordDecl *RD) {
   return RD && RD->isInStdNamespace() && RD->getIdentifier() &&
          (RD->getName() == "stop_source" || RD->getName() == "stop_token");
@@ -578,8 +604,9 @@ ChannelCapacity ModelIndex::capacityOf(
         return ChannelCapacity::unknown();
     }
   }
-  // A counter's initial count is its argument: there is no default.
-  if (Channel.Counts != CountKind::None && !ArgValue)
+  // A counter's initial count is its argument, when its rule has one: then
+  // there is no default. An event loop's count starts at zero.
+  if (Channel.Counts != CountKind::None && Rule.Arg && !ArgValue)
     return ChannelCapacity::unknown();
   std::optional<unsigned long long> Fits = Rule.effectiveCapacity(ArgValue);
   if (!Fits)

@@ -115,12 +115,38 @@ using Chan = boost::fibers::unbuffered_channel<int>;
 bool bad();
 )cpp";
 
+/// Library headers the snippets include, as system headers: the engine
+/// treats what a library declares differently from the user's code.
+constexpr const char *SystemDir = "/chanleak-test-include";
+const tooling::FileContentMappings SystemHeaders = {
+    {std::string(SystemDir) + "/asio.hpp", R"cpp(
+namespace asio {
+class io_context {
+public:
+  struct executor_type {};
+  executor_type get_executor();
+  long run();
+  void stop();
+};
+template <class E> class executor_work_guard {
+public:
+  explicit executor_work_guard(const E &);
+  ~executor_work_guard();
+  void reset();
+};
+executor_work_guard<io_context::executor_type> make_work_guard(io_context &io);
+}
+)cpp"}};
+
 class EngineTest : public ::testing::Test {
 protected:
   /// Builds Code and returns the witnesses of its function Name.
   const std::vector<Witness> &witnessesOf(llvm::StringRef Code, llvm::StringRef Name) {
-    AST = tooling::buildASTFromCodeWithArgs((llvm::Twine(Prelude) + Code).str(),
-                                            {"-std=c++20", "-fsyntax-only"}, "input.cpp");
+    AST = tooling::buildASTFromCodeWithArgs(
+        (llvm::Twine(Prelude) + Code).str(),
+        {"-std=c++20", "-fsyntax-only", "-isystem", SystemDir}, "input.cpp", "clang-tool",
+        std::make_shared<PCHContainerOperations>(),
+        tooling::getClangStripDependencyFileAdjuster(), SystemHeaders);
     EXPECT_TRUE(AST);
     Engine = std::make_unique<LeakEngine>(Index, AST->getASTContext());
     const FunctionDecl *FD = function(Name);
@@ -1310,6 +1336,63 @@ void relay(int n) {
 void f() { relay(count()); }
 )cpp";
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
+}
+
+// --- event loops and their work guards --------------------------------------
+
+/// A loop whose worker runs it, with a guard made in the constructor, and
+/// Stop as what the owner does when done.
+std::string guardedLoop(llvm::StringRef Stop) {
+  return (llvm::Twine(R"cpp(
+#include <asio.hpp>
+class Service {
+public:
+  Service() : guard_(asio::make_work_guard(io_)) {}
+  void start() { std::thread([this] { io_.run(); }).detach(); }
+  void shutdown() { )cpp") + Stop + R"cpp( }
+private:
+  asio::io_context io_;
+  asio::executor_work_guard<asio::io_context::executor_type> guard_;
+};
+void f() {
+  Service *s = new Service;
+  s->start();
+  s->shutdown();
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, GuardNobodyResetsStrandsTheLoopsThread) {
+  std::string Code = guardedLoop("");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(Ws[0].Label, LeakLabel::OrphanedWorker);
+  EXPECT_EQ(Ws[0].Strand, StrandKind::HeldByGuard);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "io_.run()"));
+  EXPECT_EQ(lineOf(Ws[0].GuardMadeAt), lineOfText(Code, "make_work_guard(io_)"));
+}
+
+TEST_F(EngineTest, ResettingTheGuardOrStoppingTheLoopEndsRun) {
+  EXPECT_TRUE(witnessesOf(guardedLoop("guard_.reset();"), "f").empty());
+  EXPECT_TRUE(witnessesOf(guardedLoop("io_.stop();"), "f").empty());
+}
+
+TEST_F(EngineTest, GuardLocalToTheFunctionLetsGoWhenItReturns) {
+  auto Code = [](llvm::StringRef Guard) {
+    return (llvm::Twine(R"cpp(
+#include <asio.hpp>
+static asio::io_context loop;
+void f() {
+  )cpp") + Guard + R"cpp( guard = asio::make_work_guard(loop);
+  std::thread([] { loop.run(); }).detach();
+}
+)cpp").str();
+  };
+  EXPECT_TRUE(witnessesOf(Code("auto"), "f").empty());
+  // A guard that outlives the function holds the loop for good.
+  const std::vector<Witness> &Ws = witnessesOf(Code("static auto"), "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(Ws[0].Strand, StrandKind::HeldByGuard);
 }
 
 } // namespace

@@ -345,6 +345,33 @@ TEST_F(BuiltinModelTest, CountersCountFromTheirArgument) {
   EXPECT_FALSE(opBlocks(OpKind::Arrive));
 }
 
+// The trap: an io_context's run() returns as soon as it is out of work,
+// unless a work guard holds it; stop() ends run() whatever is held.
+TEST_F(BuiltinModelTest, IoContextCountsTheWorkItsGuardsHold) {
+  for (llvm::StringRef NS : {"asio::", "boost::asio::"}) {
+    const ChannelModel &Loop = channel(NS.str() + "io_context");
+    EXPECT_TRUE(Loop.EventLoop);
+    EXPECT_EQ(Loop.Counts, CountKind::Arrivals);
+    EXPECT_FALSE(Loop.Capacity.Arg.has_value()); // the concurrency hint is no count
+    EXPECT_EQ(Loop.Capacity.effectiveCapacity(NoArg), 0u);
+    EXPECT_EQ(Loop.opFor("run"), OpKind::Recv);
+    EXPECT_EQ(Loop.opFor("run_for"), OpKind::TimedRecv);
+    EXPECT_EQ(Loop.opFor("poll"), OpKind::TryRecv);
+    EXPECT_EQ(Loop.opFor("stop"), OpKind::Stop);
+    EXPECT_FALSE(Loop.endsReceiveLoops());
+
+    const WorkGuardModel *Guard = Model.findWorkGuard(NS.str() + "executor_work_guard");
+    ASSERT_NE(Guard, nullptr);
+    EXPECT_EQ(Guard->ReleaseMethods, std::vector<std::string>{"reset"});
+    // The deprecated io_context::work lets go only when destroyed.
+    const WorkGuardModel *Work = Model.findWorkGuard(NS.str() + "io_context::work");
+    ASSERT_NE(Work, nullptr);
+    EXPECT_TRUE(Work->ReleaseMethods.empty());
+  }
+  // Stopping is the loop's method, not a free role.
+  EXPECT_FALSE(Model.findFunctionRole("asio::io_context::stop").has_value());
+}
+
 TEST_F(BuiltinModelTest, LookupsMissForUnknownNames) {
   EXPECT_EQ(Model.findChannel("mylib::Queue"), nullptr);
   EXPECT_EQ(Model.findSpawner("mylib::RunAsync"), nullptr);

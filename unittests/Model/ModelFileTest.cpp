@@ -316,6 +316,28 @@ TEST(ModelFileTest, CountsMakeACounter) {
   EXPECT_EQ(M.findChannel("mylib::Gate")->Capacity.effectiveCapacity(3), 3u);
 }
 
+TEST(ModelFileTest, EventLoopsAndTheirWorkGuards) {
+  ApiModel M = parseOk("channels:\n  - type: mylib::Reactor\n    event-loop: true\n"
+                       "    ops: { Run: recv, Shutdown: stop }\n"
+                       "work-guards:\n  - type: mylib::KeepAlive\n    release: [Drop]\n"
+                       "  - type: mylib::Pin\n");
+  const ChannelModel *Reactor = M.findChannel("mylib::Reactor");
+  ASSERT_NE(Reactor, nullptr);
+  EXPECT_TRUE(Reactor->EventLoop);
+  EXPECT_EQ(Reactor->Counts, CountKind::Arrivals);
+  EXPECT_EQ(Reactor->opFor("Shutdown"), OpKind::Stop);
+  const WorkGuardModel *KeepAlive = M.findWorkGuard("mylib::KeepAlive");
+  ASSERT_NE(KeepAlive, nullptr);
+  EXPECT_EQ(KeepAlive->ReleaseMethods, std::vector<std::string>{"Drop"});
+  ASSERT_NE(M.findWorkGuard("mylib::Pin"), nullptr);
+  EXPECT_TRUE(M.findWorkGuard("mylib::Pin")->ReleaseMethods.empty());
+  // A file's guard joins the built-in ones.
+  ApiModel All = ApiModel::builtin();
+  All.merge(M);
+  EXPECT_NE(All.findWorkGuard("asio::executor_work_guard"), nullptr);
+  EXPECT_NE(All.findWorkGuard("mylib::KeepAlive"), nullptr);
+}
+
 TEST(ModelFileTest, EveryOpNameIsAcceptedInOpsAndRoles) {
   for (int I = 0; I <= static_cast<int>(LastOpKind); ++I) {
     OpKind K = static_cast<OpKind>(I);
@@ -424,6 +446,13 @@ const BadFile BadFiles[] = {
     {"versioned defect without its macro",
      "channels:\n  - type: Q\n    cancelled-receive-disables-buffer: {fixed-in: 3}\n", 3, 41,
      "missing required key 'version-macro'"},
+    {"event loop that also counts",
+     "channels:\n  - type: L\n    event-loop: true\n    counts: permits\n", 2, 5,
+     "an event loop counts work of its own"},
+    {"work guard twice", "work-guards:\n  - type: G\n  - type: G\n", 3, 5,
+     "work guard 'G' is declared twice"},
+    {"work guard without a type", "work-guards:\n  - release: [r]\n", 2, 5,
+     "missing required key 'type'"},
     {"second document", "channels: []\n---\nworkers: []\n", 3, 1,
      "one YAML document"},
     {"alias", "x: &a [1]\nchannels: *a\n", 2, 11, "aliases are not supported"},

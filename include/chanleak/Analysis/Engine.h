@@ -62,6 +62,8 @@ enum class StrandKind : unsigned char {
   LostWakeup,     ///< the notify came between the waiter's check and its
                   ///< sleep (the state was written without the mutex)
   WokeAnother,    ///< notify_one woke another thread waiting for the state
+  HeldByGuard,    ///< an event loop's run() waits for a work guard nobody
+                  ///< releases, and nothing stops the loop
 };
 
 /// One leak, as both engines report it.
@@ -109,6 +111,8 @@ struct Witness {
   /// A promise's first set was made by another thread of the same spawn.
   bool FirstSetByAnother = false;
   const clang::Stmt *StartedAt = nullptr;
+  /// Where the work guard holding a stranded event loop was made.
+  const clang::Stmt *GuardMadeAt = nullptr;
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
   /// Sends the blocked thread made on the object before the blocked one.

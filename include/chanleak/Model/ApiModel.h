@@ -137,6 +137,11 @@ struct ChannelModel {
   /// capacity rule gives its initial value and an op's first argument, when
   /// given, how much a send (release) or an arrival changes it.
   CountKind Counts = CountKind::None;
+  /// An event loop (asio::io_context): a count of the work held on it, from
+  /// zero, with Counts == Arrivals. Its receive (run) returns once no work
+  /// is held, or once its Stop op has run; work guards (WorkGuardModel)
+  /// hold work on it.
+  bool EventLoop = false;
   /// A receive cancelled while it waits (the loser of an `||` race) leaves
   /// the buffer unusable: later sends wait for a receiver as on a rendezvous
   /// channel. Asio before 1.28 (asio issue 1241).
@@ -235,6 +240,14 @@ struct LifecycleModel {
   bool DestructorStops = false;
 };
 
+/// A work guard (asio::executor_work_guard): its construction holds work
+/// on the event loop its argument names, so that loop's run() does not
+/// return; a release method or its destructor lets go.
+struct WorkGuardModel {
+  std::string TypeName;
+  std::vector<std::string> ReleaseMethods;
+};
+
 /// A type or function whose calls are stop checks, sleeps or cancellations,
 /// keyed by qualified name: "std::stop_token::stop_requested" -> StopCheck.
 struct FunctionRole {
@@ -255,6 +268,7 @@ public:
   const ChannelModel *findChannel(llvm::StringRef QualifiedName) const;
   const SpawnerModel *findSpawner(llvm::StringRef QualifiedName) const;
   const LifecycleModel *findLifecycle(llvm::StringRef QualifiedName) const;
+  const WorkGuardModel *findWorkGuard(llvm::StringRef QualifiedName) const;
   /// Free functions and methods with a fixed role (sleep_for, stop_requested).
   std::optional<OpKind> findFunctionRole(llvm::StringRef QualifiedName) const;
   const FunctionRole *functionRole(llvm::StringRef QualifiedName) const;
@@ -262,6 +276,7 @@ public:
   void addChannel(ChannelModel M);
   void addSpawner(SpawnerModel M);
   void addLifecycle(LifecycleModel M);
+  void addWorkGuard(WorkGuardModel M);
   void addFunctionRole(FunctionRole R);
   /// Adds everything in Other; entries of Other win over same-named ones here.
   void merge(const ApiModel &Other);
@@ -269,12 +284,14 @@ public:
   const std::vector<ChannelModel> &channels() const { return Channels; }
   const std::vector<SpawnerModel> &spawners() const { return Spawners; }
   const std::vector<LifecycleModel> &lifecycles() const { return Lifecycles; }
+  const std::vector<WorkGuardModel> &workGuards() const { return WorkGuards; }
   const std::vector<FunctionRole> &functionRoles() const { return Roles; }
 
 private:
   std::vector<ChannelModel> Channels;
   std::vector<SpawnerModel> Spawners;
   std::vector<LifecycleModel> Lifecycles;
+  std::vector<WorkGuardModel> WorkGuards;
   std::vector<FunctionRole> Roles;
 };
 

@@ -83,6 +83,9 @@ public:
   /// std::shared_ptr/unique_ptr and typedefs; null when not a channel.
   const ChannelModel *channelForType(clang::QualType T) const;
   const LifecycleModel *lifecycleForType(clang::QualType T) const;
+  /// The work guard a value of type T is, or holds through a reference, a
+  /// pointer, a smart pointer or a std::optional; null when none.
+  const WorkGuardModel *workGuardForType(clang::QualType T) const;
   /// A std::stop_source or std::stop_token: a handle on a stop state that
   /// request_stop sets and stop-aware waits read.
   bool isStopState(clang::QualType T) const;
@@ -92,6 +95,10 @@ public:
   /// Whether M returns the stop state of its object (a stop_source's
   /// get_token, a jthread's get_stop_token and get_stop_source).
   bool returnsStopState(const clang::CXXMethodDecl *M) const;
+  /// The variable or member naming an event loop inside E, a work guard's
+  /// construction (`asio::make_work_guard(io_)`, `io.get_executor()`): the
+  /// loop the guard holds work on; null when E names none.
+  const clang::Expr *eventLoopIn(const clang::Stmt *E) const;
   /// The spawner whose handle has this type (std::thread, std::jthread).
   const SpawnerModel *spawnerForType(clang::QualType T) const;
 
