@@ -1238,6 +1238,9 @@ void Explorer::applyOne(State &S, unsigned T, unsigned EdgeIdx, ObjectId O, Step
       New = Ev.Number;
     else if (Ev.Write == WriteKind::Add && Old)
       New = *Old + Ev.Number;
+    for (auto &[P, V] : Counts[F.Counts])
+      if (Ev.FromParam && P == Ev.FromParam)
+        New = V;
     setValue(*St, New);
     break;
   }

@@ -1383,10 +1383,15 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
       N = Sign * *C;
     }
   };
+  const ParmVarDecl *FromParam = nullptr;
   if (const auto *B = dyn_cast<BinaryOperator>(St); B && B->isAssignmentOp()) {
     Target = B->getLHS();
-    if (B->getOpcode() == BO_Assign)
+    if (B->getOpcode() == BO_Assign) {
       Constant(B->getRHS(), 1, WriteKind::Assign);
+      if (const auto *P = dyn_cast_or_null<ParmVarDecl>(declRefVar(B->getRHS()->IgnoreImpCasts()));
+          P && P->getType()->isIntegerType() && P->getDeclContext() == &FD)
+        FromParam = P;
+    }
     else if (B->getOpcode() == BO_AddAssign || B->getOpcode() == BO_SubAssign)
       Constant(B->getRHS(), B->getOpcode() == BO_AddAssign ? 1 : -1, WriteKind::Add);
   } else if (const auto *U = dyn_cast<UnaryOperator>(St); U && U->isIncrementDecrementOp()) {
@@ -1457,6 +1462,8 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
   emit(EventKind::Write, std::move(Objs), St);
   S.Events.back().Write = K;
   S.Events.back().Number = N;
+  if (K == WriteKind::Havoc)
+    S.Events.back().FromParam = FromParam;
   S.Events.back().Unlocked = !underLock(St);
 }
 

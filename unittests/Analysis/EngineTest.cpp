@@ -1338,6 +1338,50 @@ void f() { relay(count()); }
   EXPECT_TRUE(witnessesOf(Code, "f").empty());
 }
 
+// --- values a call gives ------------------------------------------------------
+
+/// A batcher whose worker waits for a stop or a full batch, the batch size
+/// set from its constructor's parameter; Leave is what f does on an error.
+std::string batcher(llvm::StringRef Leave) {
+  return (llvm::Twine(R"cpp(
+struct Batcher {
+  std::mutex m;
+  std::condition_variable cv;
+  int pending = 0;
+  int batch = 0;
+  bool stopping = false;
+  explicit Batcher(int n) { batch = n; }
+};
+void stop(Batcher &b) {
+  {
+    std::lock_guard<std::mutex> g(b.m);
+    b.stopping = true;
+  }
+  b.cv.notify_one();
+}
+void f() {
+  auto b = std::make_shared<Batcher>(4);
+  std::thread([b] {
+    std::unique_lock<std::mutex> lk(b->m);
+    b->cv.wait(lk, [&] { return b->stopping || b->pending >= b->batch; });
+  }).detach();
+  if (bad()) {
+    )cpp") + Leave + R"cpp(
+  }
+  stop(*b);
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, MemberSetFromAParameterTakesTheCallsArgument) {
+  // The batch of 4 is not full when f returns early: the worker waits on.
+  std::string Code = batcher("return;");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "b->cv.wait"));
+  EXPECT_TRUE(witnessesOf(batcher("stop(*b);\n    return;"), "f").empty());
+}
+
 // --- event loops and their work guards --------------------------------------
 
 /// A loop whose worker runs it, with a guard made in the constructor, and

@@ -259,6 +259,9 @@ struct Event {
   /// counter's change is an Add, or Havoc when its amount is unknown).
   WriteKind Write = WriteKind::Havoc;
   long long Number = 0;
+  /// A Havoc write of an integer parameter's value (`size_ = size;`): the
+  /// value the call gave that parameter, when it gave a constant.
+  const clang::ParmVarDecl *FromParam = nullptr;
   /// Write: no lock is held where it happens; Call: none where it is made.
   bool Unlocked = false;
   /// A notify that wakes one waiter only.
