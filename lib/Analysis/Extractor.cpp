@@ -504,6 +504,7 @@ private:
   Outcome returnOutcome(const Stmt *Site);
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
+  const ParmVarDecl *integerParameter(const Expr *E) const;
   /// The event loops among Objs.
   ObjectSet eventLoops(const ObjectSet &Objs) const;
   /// The event loops a work guard's construction or acquisition names.
@@ -1388,9 +1389,7 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
     Target = B->getLHS();
     if (B->getOpcode() == BO_Assign) {
       Constant(B->getRHS(), 1, WriteKind::Assign);
-      if (const auto *P = dyn_cast_or_null<ParmVarDecl>(declRefVar(B->getRHS()->IgnoreImpCasts()));
-          P && P->getType()->isIntegerType() && P->getDeclContext() == &FD)
-        FromParam = P;
+      FromParam = integerParameter(B->getRHS());
     }
     else if (B->getOpcode() == BO_AddAssign || B->getOpcode() == BO_SubAssign)
       Constant(B->getRHS(), B->getOpcode() == BO_AddAssign ? 1 : -1, WriteKind::Add);
@@ -1489,7 +1488,16 @@ void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
   if (std::optional<long long> V = stateConstant(Init->getInit(), Ctx)) {
     S.Events.back().Write = WriteKind::Assign;
     S.Events.back().Number = *V;
+  } else {
+    S.Events.back().FromParam = integerParameter(Init->getInit());
   }
+}
+
+/// The integer parameter of this function that E reads, if that is all
+/// it does (`slots_(slots)`, `batch_ = n`).
+const ParmVarDecl *SummaryBuilder::integerParameter(const Expr *E) const {
+  const auto *P = dyn_cast_or_null<ParmVarDecl>(declRefVar(ignoreWrappers(E)));
+  return P && P->getType()->isIntegerType() && P->getDeclContext() == &FD ? P : nullptr;
 }
 
 ObjectSet SummaryBuilder::eventLoops(const ObjectSet &Objs) const {
@@ -1702,6 +1710,14 @@ unsigned SummaryBuilder::bindingFor(const Summary &Callee, const Expr *Object,
     B.Map.push_back({Objects.placeholder(ObjectKind::Parameter, P, P->getType(), P->getName()),
                      eval(Args[I], Env)});
   }
+  // Parameters the call leaves to their default (`make_shared<Box>()` with
+  // `Box(size_t slots = 1)`).
+  for (unsigned I = First + Args.size(); I < CF->getNumParams(); ++I)
+    if (const ParmVarDecl *P = CF->getParamDecl(I);
+        P->getType()->isIntegerType() && P->hasDefaultArg() && !P->hasUnparsedDefaultArg() &&
+        !P->hasUninstantiatedDefaultArg())
+      if (std::optional<long long> V = evalInt(P->getDefaultArg(), Ctx))
+        B.Counts.push_back({P, V, nullptr});
   if (const auto *M = dyn_cast<CXXMethodDecl>(CF); M && M->isInstance()) {
     ObjectSet Target = Object ? eval(Object, Env) : ObjectSet{};
     if (Lambda) {

@@ -1382,6 +1382,47 @@ TEST_F(EngineTest, MemberSetFromAParameterTakesTheCallsArgument) {
   EXPECT_TRUE(witnessesOf(batcher("stop(*b);\n    return;"), "f").empty());
 }
 
+/// A mailbox of as many slots as its constructor's defaulted parameter says,
+/// that three threads post to and f receives from once.
+std::string mailbox(llvm::StringRef Made) {
+  return (llvm::Twine(R"cpp(
+struct Mailbox {
+  std::mutex m;
+  std::condition_variable room, mail;
+  int pending = 0;
+  const int slots;
+  explicit Mailbox(int n = 1) : slots(n) {}
+  void post() {
+    std::unique_lock<std::mutex> lk(m);
+    room.wait(lk, [&] { return pending < slots; });
+    ++pending;
+    mail.notify_one();
+  }
+  void receive() {
+    std::unique_lock<std::mutex> lk(m);
+    mail.wait(lk, [&] { return pending > 0; });
+    --pending;
+    room.notify_one();
+  }
+};
+void f() {
+  auto box = )cpp") + Made + R"cpp(;
+  for (int i = 0; i < 3; ++i)
+    std::thread([box] { box->post(); }).detach();
+  box->receive();
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, ParameterLeftToItsDefaultTakesTheDefault) {
+  // One slot by default: the third post waits forever.
+  std::string Code = mailbox("std::make_shared<Mailbox>()");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "box->post()"));
+  EXPECT_TRUE(witnessesOf(mailbox("std::make_shared<Mailbox>(2)"), "f").empty());
+}
+
 // --- event loops and their work guards --------------------------------------
 
 /// A loop whose worker runs it, with a guard made in the constructor, and
