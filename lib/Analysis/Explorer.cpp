@@ -325,6 +325,7 @@ private:
     }
     return It->second;
   }
+  bool everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O) const;
   bool spinning(const ThreadState &T) const;
   Truth polling(const State &S, const ThreadState &T);
   bool idle(const State &S, const ThreadState &T) {
@@ -1399,6 +1400,25 @@ std::vector<Witness> Explorer::run() {
   return Threads;
 }
 
+/// Whether no thread sent on O, and the last thread to end on Path is of a
+/// spawn that makes several (in a loop, or more than once): waiting for the
+/// first of them is then the design, and a path where several send and the
+/// wait still strands one is what the exploration reports.
+bool Explorer::everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O) const {
+  if (llvm::any_of(Path, [&](const Step &St) {
+        return St.Ev && St.Object == O && St.Origin != ~0u &&
+               (St.Ev->Kind == EventKind::Send || St.Ev->Kind == EventKind::TimedSend);
+      }))
+    return false;
+  auto Last = llvm::find_if(llvm::reverse(Path), [](const Step &St) { return St.Ends; });
+  if (Last == Path.rend() || Last->Origin == ~0u)
+    return false;
+  const SpawnInfo *Sp = spawnOf(Last->Origin);
+  return (Sp && Sp->Loop) || llvm::count_if(Path, [&](const Step &St) {
+           return St.Ends && St.Origin == Last->Origin;
+         }) >= 2;
+}
+
 std::vector<Witness> Explorer::exploreThreads() {
   std::vector<Witness> Out;
   noteUnlockedWrites();
@@ -2381,12 +2401,14 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
         Out.push_back(W);
       // Or it waits for a value its threads do send on some path: the last
       // of them to end took a path without it (not a send that timed out:
-      // its deadline was the sender's own design).
+      // its deadline was the sender's own design). Not when several threads
+      // of that spawn ended and none sent: one of them sending is all the
+      // wait needs, and every one of them failing is the data's choice.
       else if (Ev->Kind == EventKind::Recv && SentOnSomePath.contains(Obj) &&
                llvm::none_of(Path, [&](const Step &St) {
                  return St.GaveUp && St.Origin != T.Origin && St.Object == Obj;
                }) &&
-               LeaveLastEnded(W, T))
+               LeaveLastEnded(W, T) && !everySenderSkipped(Path, Obj))
         Out.push_back(W);
       continue;
     }

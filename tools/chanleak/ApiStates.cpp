@@ -20,6 +20,11 @@ static llvm::StringRef channelOpState(const ChannelModel &C, OpKind Kind) {
                   Kind == OpKind::Wait || Kind == OpKind::TimedWait ||
                   Kind == OpKind::ArriveAndWait;
   bool Sends = Kind == OpKind::Send || Kind == OpKind::TimedSend;
+  // run() runs the program's handlers: an operation a handler blocks in,
+  // deeper in the stack, is the thread's state, and the outermost model
+  // frame would hide it.
+  if (C.EventLoop)
+    return "";
   switch (C.Counts) {
   case CountKind::Permits:
     return Receives ? "semaphore acquire" : ""; // release never blocks

@@ -1423,6 +1423,37 @@ TEST_F(EngineTest, ParameterLeftToItsDefaultTakesTheDefault) {
   EXPECT_TRUE(witnessesOf(mailbox("std::make_shared<Mailbox>(2)"), "f").empty());
 }
 
+/// Three probes, each of which may skip its send, into a buffer that holds
+/// all three; f takes Receives values.
+std::string probes(unsigned Receives) {
+  return R"cpp(
+void f() {
+  boost::fibers::buffered_channel<int> results(4);
+  for (int i = 0; i < 3; ++i)
+    std::thread([&results] {
+      if (bad())
+        return;
+      results.push(1);
+    }).detach();
+  for (int i = 0; i < )cpp" +
+         std::to_string(Receives) + R"cpp(; ++i) {
+    int r;
+    results.pop(r);
+  }
+}
+)cpp";
+}
+
+TEST_F(EngineTest, FirstOfSeveralSendersIsNotStrandedByEveryOneSkipping) {
+  // Waiting for the first probe: all three failing is the data's doing.
+  EXPECT_TRUE(witnessesOf(probes(1), "f").empty());
+  // Waiting for all three: one that skips strands the last receive.
+  std::string Code = probes(3);
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "results.pop(r)"));
+}
+
 // --- event loops and their work guards --------------------------------------
 
 /// A loop whose worker runs it, with a guard made in the constructor, and
