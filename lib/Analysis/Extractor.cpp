@@ -511,6 +511,14 @@ private:
   ObjectSet loopsIn(const Stmt *Acquisition, const Env &Env);
   /// A work guard acquired (counts its loop up) or released (down).
   void guardEvent(const Stmt *St, const Env &Env);
+  /// A count-by-one event of kind K on Loops, when there are any.
+  void countWork(EventKind K, ObjectSet Loops, const Stmt *Site);
+  /// What a call or assignment does to a work guard it is made on.
+  struct GuardChange {
+    const Expr *Guard;
+    bool Acquires;
+  };
+  std::optional<GuardChange> guardChange(const Stmt *St) const;
   void decorateOp(const ModelOp &M, const Env &Env);
   int predicate(llvm::ArrayRef<const Stmt *> Body, const Env &Env);
   bool underLock(const Stmt *St);
@@ -965,21 +973,14 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
     LHS = Op->getArg(0);
     RHS = Op->getArg(1);
   }
-  const auto *Emplace = dyn_cast<CXXMemberCallExpr>(St);
-  if (Emplace && !LHS && Emplace->getMethodDecl() && Emplace->getMethodDecl()->getIdentifier() &&
-      llvm::is_contained({"emplace", "reset"}, Emplace->getMethodDecl()->getName())) {
-    LHS = Emplace->getImplicitObjectArgument();
-    RHS = Emplace;
-  }
-  if (LHS && Index.workGuardForType(LHS->getType())) {
+  if (std::optional<GuardChange> G = guardChange(St)) {
     // A local guard acquired anew names the loop it now holds.
-    if (const VarDecl *Var = declRefVar(ignoreWrappers(LHS)); Var && Var->hasLocalStorage())
-      if (ObjectSet Loops = loopsIn(RHS, Env); !Loops.empty())
+    if (const VarDecl *Var = declRefVar(ignoreWrappers(G->Guard));
+        G->Acquires && Var && Var->hasLocalStorage())
+      if (ObjectSet Loops = loopsIn(St, Env); !Loops.empty())
         Env[Var] = std::move(Loops);
     return;
   }
-  if (Emplace)
-    LHS = RHS = nullptr;
   if (LHS && tracked(LHS->getType())) {
     const VarDecl *Var = declRefVar(ignoreWrappers(LHS));
     if (Var && Var->hasLocalStorage() && isHandleType(Var->getType())) {
@@ -1390,8 +1391,7 @@ void SummaryBuilder::writeEvent(const Stmt *St, const Env &Env) {
     if (B->getOpcode() == BO_Assign) {
       Constant(B->getRHS(), 1, WriteKind::Assign);
       FromParam = integerParameter(B->getRHS());
-    }
-    else if (B->getOpcode() == BO_AddAssign || B->getOpcode() == BO_SubAssign)
+    } else if (B->getOpcode() == BO_AddAssign || B->getOpcode() == BO_SubAssign)
       Constant(B->getRHS(), B->getOpcode() == BO_AddAssign ? 1 : -1, WriteKind::Add);
   } else if (const auto *U = dyn_cast<UnaryOperator>(St); U && U->isIncrementDecrementOp()) {
     Target = U->getSubExpr();
@@ -1474,11 +1474,7 @@ void SummaryBuilder::initializerWrite(const CXXCtorInitializer *Init) {
     const Expr *Made = Init->getInit();
     if (const auto *Default = dyn_cast<CXXDefaultInitExpr>(Made))
       Made = Default->getExpr(); // the default member initializer says where
-    if (ObjectSet Loops = loopsIn(Made, {}); !Loops.empty()) {
-      emit(EventKind::Send, std::move(Loops), Made);
-      S.Events.back().Write = WriteKind::Add;
-      S.Events.back().Number = 1;
-    }
+    countWork(EventKind::Send, loopsIn(Made, {}), Made);
     return;
   }
   if (!F || !M || !E.isSharedState(F))
@@ -1512,54 +1508,56 @@ ObjectSet SummaryBuilder::loopsIn(const Stmt *Acquisition, const Env &Env) {
   return eventLoops(eval(Index.eventLoopIn(Acquisition), Env));
 }
 
-/// A guard's construction, emplace or assignment from a guard holds work on
-/// its loop: the loop's count goes up. Its release method, a reset or
-/// assignment of nothing to what holds it, and (dtorEvent) its destruction
-/// let go: the count goes down.
+void SummaryBuilder::countWork(EventKind K, ObjectSet Loops, const Stmt *Site) {
+  if (Loops.empty())
+    return;
+  emit(K, std::move(Loops), Site);
+  S.Events.back().Write = WriteKind::Add;
+  S.Events.back().Number = 1;
+}
+
+/// On the guard itself, its release methods; on what holds it (an
+/// optional, a unique_ptr), emplace and reset, and assignment: each
+/// acquires when it names a loop (`g.emplace(io.get_executor())`), else
+/// releases (`g.reset()`, `g = std::nullopt`).
+std::optional<SummaryBuilder::GuardChange> SummaryBuilder::guardChange(const Stmt *St) const {
+  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
+    const CXXMethodDecl *M = Call->getMethodDecl();
+    const Expr *Guard = Call->getImplicitObjectArgument();
+    const WorkGuardModel *G = Index.workGuardForType(Guard->getType());
+    if (!G || !M || !M->getIdentifier())
+      return std::nullopt;
+    bool Acquires = Index.eventLoopIn(Call) != nullptr;
+    if (!Index.model().findWorkGuard(modelName(M->getParent()))) {
+      if (M->getName() == "reset" || (M->getName() == "emplace" && Acquires))
+        return GuardChange{Guard, Acquires};
+      return std::nullopt; // a guard made from something else, or a read
+    }
+    if (llvm::is_contained(G->ReleaseMethods, M->getName()))
+      return GuardChange{Guard, false};
+    return std::nullopt;
+  }
+  if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St);
+      Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
+      Index.workGuardForType(Op->getArg(0)->getType()))
+    return GuardChange{Op->getArg(0), Index.eventLoopIn(Op->getArg(1)) != nullptr};
+  return std::nullopt;
+}
+
+/// A guard's construction, or an acquisition (guardChange), holds work on
+/// its loop: the loop's count goes up. A release, and (dtorEvent) its
+/// destruction, let go: the count goes down.
 void SummaryBuilder::guardEvent(const Stmt *St, const Env &Env) {
-  auto Count = [&](EventKind K, ObjectSet Loops) {
-    if (Loops.empty())
-      return;
-    emit(K, std::move(Loops), St);
-    S.Events.back().Write = WriteKind::Add;
-    S.Events.back().Number = 1;
-  };
   if (const auto *DS = dyn_cast<DeclStmt>(St)) {
     for (const Decl *D : DS->decls())
       if (const auto *V = dyn_cast<VarDecl>(D); V && Index.workGuardForType(V->getType()) &&
                                                  !V->getType()->isReferenceType())
-        Count(EventKind::Send, loopsIn(V->getInit(), Env));
+        countWork(EventKind::Send, loopsIn(V->getInit(), Env), St);
     return;
   }
-  const Expr *Guard = nullptr;
-  bool Acquires = false;
-  if (const auto *Call = dyn_cast<CXXMemberCallExpr>(St)) {
-    const CXXMethodDecl *M = Call->getMethodDecl();
-    Guard = Call->getImplicitObjectArgument();
-    const WorkGuardModel *G = Index.workGuardForType(Guard->getType());
-    if (!G || !M || !M->getIdentifier())
-      return;
-    // On the guard itself, its release methods; on what holds it (an
-    // optional, a unique_ptr), emplace and reset.
-    bool Holder = !Index.model().findWorkGuard(modelName(M->getParent()));
-    if (Holder && (M->getName() == "emplace" || M->getName() == "reset")) {
-      Acquires = Index.eventLoopIn(Call) != nullptr;
-      if (!Acquires && M->getName() == "emplace")
-        return; // a guard made from something else
-    } else if (Holder || !llvm::is_contained(G->ReleaseMethods, M->getName()))
-      return;
-  } else if (const auto *Op = dyn_cast<CXXOperatorCallExpr>(St);
-             Op && Op->getOperator() == OO_Equal && Op->getNumArgs() == 2 &&
-             Index.workGuardForType(Op->getArg(0)->getType())) {
-    Guard = Op->getArg(0);
-    Acquires = Index.eventLoopIn(Op->getArg(1)) != nullptr;
-  } else {
-    return;
-  }
-  if (Acquires)
-    Count(EventKind::Send, loopsIn(St, Env));
-  else
-    Count(EventKind::Arrive, eventLoops(eval(Guard, Env)));
+  if (std::optional<GuardChange> G = guardChange(St))
+    countWork(G->Acquires ? EventKind::Send : EventKind::Arrive,
+              G->Acquires ? loopsIn(St, Env) : eventLoops(eval(G->Guard, Env)), St);
 }
 
 /// A counter's release or arrival says by how much; a condition variable's
@@ -2298,12 +2296,8 @@ bool SummaryBuilder::lockEvent(const Expr *Ex, const Env &Env) {
 void SummaryBuilder::dtorEvent(const VarDecl *V, const CXXDestructorDecl *Dtor,
                                const Env &Env) {
   if (Index.workGuardForType(V->getType())) {
-    ObjectSet Loops = eventLoops(lookup(V, Env));
-    if (!Loops.empty() && !handsOwnershipAway(V, S.Body)) {
-      emit(EventKind::Arrive, std::move(Loops), nullptr);
-      S.Events.back().Write = WriteKind::Add;
-      S.Events.back().Number = 1;
-    }
+    if (!handsOwnershipAway(V, S.Body))
+      countWork(EventKind::Arrive, eventLoops(lookup(V, Env)), nullptr);
     return;
   }
   if (isScopedLockVar(V)) {
