@@ -323,8 +323,19 @@ private:
   void loopingTimer() {
     if (W.Strand == StrandKind::Rearms) {
       // The wait is asynchronous: the handler, not a thread, goes round.
-      F.Message = "timer wait repeats forever: its completion handler arms " +
-                  witnessObjectName(E, W) +
+      std::string Timer = "'" + handleName(W.RearmedAt, E.index()) + "'";
+      if (W.Spawn) {
+        // Found the thread whose run() the chain keeps busy.
+        std::string Loop = witnessObjectName(E, W);
+        F.Message = blockedPhrase(E, W) + " never returns: a timer's completion handler arms " +
+                    Timer + " again on every path, and nothing cancels the timer or stops " +
+                    Loop + ", so its thread waits forever";
+        noteSpawn();
+        note(W.StartedAt, "the first wait is armed here");
+        note(W.RearmedAt, "the completion handler arms " + Timer + " again here");
+        return;
+      }
+      F.Message = "timer wait repeats forever: its completion handler arms " + Timer +
                   " again on every path, and nothing cancels the timer or stops its "
                   "event loop, so the loop's run() never returns";
       note(W.StartedAt, "the first wait is armed here");

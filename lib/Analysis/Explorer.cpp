@@ -374,6 +374,15 @@ private:
   bool endsChain(unsigned Sum, const clang::FunctionDecl *Handler,
                  llvm::DenseSet<unsigned> &Active);
   const Event *rearm(unsigned Sum, const clang::FunctionDecl *Handler);
+  struct LoopRunner {
+    const SpawnInfo *Spawn;
+    const Event *Run;
+    ObjectId Loop;
+  };
+  std::optional<LoopRunner> loopRunner(unsigned ChainStart,
+                                       llvm::DenseSet<const clang::Stmt *> &Taken);
+  const Event *blockingRun(unsigned Sum, ObjectId &Loop);
+  bool calls(unsigned From, unsigned To);
   Truth truthOnSuccess(const Summary &S, int Idx);
   const SpawnInfo *spawnOf(unsigned Origin) const {
     return Origin >= ~1u ? nullptr : &sum(Origin >> 8).Spawns[Origin & 0xff];
@@ -2853,6 +2862,79 @@ const Event *Explorer::rearm(unsigned SumIdx, const FunctionDecl *Handler) {
   return nullptr;
 }
 
+/// Whether From is To or reaches it through calls.
+bool Explorer::calls(unsigned From, unsigned To) {
+  llvm::SmallVector<unsigned, 8> Work{From};
+  llvm::DenseSet<unsigned> Done;
+  while (!Work.empty()) {
+    unsigned I = Work.pop_back_val();
+    if (I == To)
+      return true;
+    if (!Done.insert(I).second || !sum(I).Valid)
+      continue;
+    for (const Event &Ev : sum(I).Events)
+      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
+        Work.push_back(Ev.Callee);
+  }
+  return false;
+}
+
+/// The run() of an event loop that Sum, or a function it calls, waits in
+/// until the loop runs out of work; Loop is set to that loop.
+const Event *Explorer::blockingRun(unsigned SumIdx, ObjectId &Loop) {
+  llvm::SmallVector<unsigned, 8> Work{SumIdx};
+  llvm::DenseSet<unsigned> Done;
+  while (!Work.empty()) {
+    unsigned I = Work.pop_back_val();
+    if (!Done.insert(I).second || !sum(I).Valid)
+      continue;
+    for (const Event &Ev : sum(I).Events) {
+      if (Ev.Kind == EventKind::Recv)
+        for (ObjectId O : Ev.Objects)
+          if (const ChannelModel *C = Objects[O].Channel; C && C->EventLoop) {
+            Loop = O;
+            return &Ev;
+          }
+      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
+        Work.push_back(Ev.Callee);
+    }
+  }
+  return nullptr;
+}
+
+/// The spawned thread that runs the event loop a timer chain armed in
+/// ChainStart keeps busy: one spawned by a function that also starts the
+/// chain, else the only such thread of the translation unit.
+/// Each runner is given to one chain; Taken records those given.
+std::optional<Explorer::LoopRunner>
+Explorer::loopRunner(unsigned ChainStart, llvm::DenseSet<const Stmt *> &Taken) {
+  std::optional<LoopRunner> Starter, Only;
+  unsigned Found = 0;
+  // The whole translation unit: a root that only starts the chain must
+  // name the same runner as one that also spawns it.
+  for (const FunctionDecl *FD : E.mainFileFunctions()) {
+    E.summary(*FD);
+    unsigned I = E.summaryIndex(*FD);
+    for (const Event &Ev : sum(I).Events) {
+      if (Ev.Kind != EventKind::Spawn || Ev.Callee == ~0u)
+        continue;
+      ObjectId Loop = NoObject;
+      const Event *Run = blockingRun(Ev.Callee, Loop);
+      if (!Run)
+        continue;
+      ++Found;
+      LoopRunner R{&sum(I).Spawns[Ev.Index], Run, Loop};
+      Only = R;
+      if (!Starter && calls(I, ChainStart))
+        Starter = R;
+    }
+  }
+  std::optional<LoopRunner> Chosen = Starter ? Starter : Found == 1 ? Only : std::nullopt;
+  if (!Chosen || !Taken.insert(Chosen->Run->Site).second)
+    return std::nullopt;
+  return Chosen;
+}
+
 /// A timer whose completion handler arms it again on every path its wait's
 /// success allows: the wait repeats forever, and the event loop running it
 /// never runs out of work, unless some code stops that loop or cancels a
@@ -2861,6 +2943,7 @@ const Event *Explorer::rearm(unsigned SumIdx, const FunctionDecl *Handler) {
 /// start() and again in on_tick()) before one arms itself.
 void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
   llvm::DenseSet<const FunctionDecl *> Seen;
+  llvm::DenseSet<const Stmt *> Runners;
   for (unsigned I : Reached)
     for (const Event &First : sum(I).Events) {
       if (First.Kind != EventKind::Sleep || !First.Handler || !Seen.insert(First.Handler).second ||
@@ -2884,8 +2967,17 @@ void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
           W.Blocked = Next->Site;
           W.BlockedIn = Next->Function;
           W.BlockedKind = EventKind::Sleep;
+          W.RearmedAt = Next->Site;
           if (First.Site != Next->Site)
             W.StartedAt = First.Site;
+          // The thread stranded is the one in the loop's run(): report there.
+          if (std::optional<LoopRunner> Runner = loopRunner(I, Runners)) {
+            W.Blocked = Runner->Run->Site;
+            W.BlockedIn = Runner->Run->Function;
+            W.BlockedKind = EventKind::Recv;
+            W.Object = Runner->Loop;
+            W.Spawn = Runner->Spawn;
+          }
           Out.push_back(W);
         }
         break;

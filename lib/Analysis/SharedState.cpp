@@ -177,6 +177,31 @@ private:
 
 } // namespace
 
+namespace {
+class FunctionCollector : public MainFileVisitor<FunctionCollector> {
+public:
+  FunctionCollector(const SourceManager &SM, std::vector<const FunctionDecl *> &Out)
+      : MainFileVisitor(SM), Out(Out) {}
+
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() && !FD->isInvalidDecl())
+      Out.push_back(FD);
+    return true;
+  }
+
+private:
+  std::vector<const FunctionDecl *> &Out;
+};
+} // namespace
+
+llvm::ArrayRef<const FunctionDecl *> LeakEngine::mainFileFunctions() {
+  if (!Functions) {
+    Functions.emplace();
+    FunctionCollector(Ctx.getSourceManager(), *Functions).TraverseDecl(Ctx.getTranslationUnitDecl());
+  }
+  return *Functions;
+}
+
 const LeakEngine::StopFacts &LeakEngine::stopFacts() {
   if (!Stops) {
     Stops.emplace();

@@ -113,6 +113,9 @@ struct Witness {
   const clang::Stmt *StartedAt = nullptr;
   /// Where the work guard holding a stranded event loop was made.
   const clang::Stmt *GuardMadeAt = nullptr;
+  /// The wait a timer's completion handler arms again, when the handler
+  /// chain keeps an event loop's thread in run().
+  const clang::Stmt *RearmedAt = nullptr;
   const clang::Stmt *Receive = nullptr;
   unsigned Received = 0;
   /// Sends the blocked thread made on the object before the blocked one.
@@ -174,6 +177,11 @@ public:
   /// or cancels a timer: either may end a chain of timer handlers.
   bool stopsOrCancelsTimers();
 
+  /// The function definitions of the main file (templates' instantiations,
+  /// lambdas' bodies), for questions whose answer may lie outside the code
+  /// a root reaches.
+  llvm::ArrayRef<const clang::FunctionDecl *> mainFileFunctions();
+
   /// What the translation unit's Stop and timer Cancel ops act on.
   struct StopFacts {
     llvm::DenseSet<const clang::ValueDecl *> Stopped;
@@ -194,6 +202,7 @@ private:
   std::map<const clang::FunctionDecl *, std::vector<Witness>> Found;
   std::optional<llvm::DenseSet<const clang::ValueDecl *>> SharedState;
   std::optional<StopFacts> Stops;
+  std::optional<std::vector<const clang::FunctionDecl *>> Functions;
   friend class SummaryBuilder;
   friend class Explorer;
 };

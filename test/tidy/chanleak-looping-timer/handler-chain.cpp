@@ -1,7 +1,7 @@
 // chanleak-looping-timer on Asio timers waited on with a completion handler
 // (real header): a handler that arms its own timer again on every path the
 // wait's success allows repeats forever, and the io_context's run() never
-// returns. A handler that stops on a flag, a count or a wait that failed for
+// returns: the thread in run() is reported, with the arming as a note. A handler that stops on a flag, a count or a wait that failed for
 // some other reason gets the benefit of the doubt; a translation unit that
 // cancels a timer or stops an io_context ends chains with operation_aborted.
 // REQUIRES: asio
@@ -36,7 +36,6 @@ private:
       timer->expires_at(timer->expiry() + period);
       tick(timer, period);
     });
-    // CHECK-NOTES: :[[@LINE-7]]:5: warning: timer wait repeats forever: its completion handler arms 'timer' again on every path, and nothing cancels the timer or stops its event loop, so the loop's run() never returns [chanleak-looping-timer]
   }
 
   asio::io_context &io_;
@@ -145,6 +144,11 @@ void run_reporters() {
   OneShotRetry retry(io);
   retry.start();
   std::thread runner([&io] { io.run(); });
+  // The thread left in run() is where the first chain is reported; the
+  // second is reported where its handler arms the timer again.
+  // CHECK-NOTES: :[[@LINE-3]]:30: warning: run of 'io' never returns: a timer's completion handler arms 'timer' again on every path, and nothing cancels the timer or stops 'io', so its thread waits forever [chanleak-looping-timer]
+  // CHECK-NOTES: :[[@LINE-4]]:15: note: thread spawned here; it runs 'io'
+  // CHECK-NOTES: :32:5: note: the completion handler arms 'timer' again here
   // Stopping the io_context, or cancelling a timer, ends the chains.
 #if defined(STOPPED)
   io.stop();
