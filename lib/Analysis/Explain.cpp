@@ -137,8 +137,11 @@ private:
     if (W.NeverSet != NoObject) {
       // A channel built from a condition variable and a `closed` flag.
       std::string Flag = E.objectName(W.NeverSet);
-      F.Message = "wait loop on " + Chan + " never ends: nothing sets " + Flag +
-                  ", the state that would end it";
+      // Inside a queue's receive method: the loop is over the queue.
+      std::string Loop = W.InnerWait && !W.ObjectName.empty()
+                             ? "receive loop over '" + W.ObjectName + "'"
+                             : "wait loop on " + Chan;
+      F.Message = Loop + " never ends: nothing sets " + Flag + ", the state that would end it";
       noteSpawn();
       note(E.objects()[W.NeverSet].Loc, Flag + " is declared here and never set");
       return;

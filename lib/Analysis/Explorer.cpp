@@ -325,7 +325,8 @@ private:
     }
     return It->second;
   }
-  bool everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O) const;
+  bool everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O, unsigned Waiter) const;
+  bool sendsSomewhere(unsigned Origin) const;
   bool spinning(const ThreadState &T) const;
   Truth polling(const State &S, const ThreadState &T);
   bool idle(const State &S, const ThreadState &T) {
@@ -1409,23 +1410,57 @@ std::vector<Witness> Explorer::run() {
   return Threads;
 }
 
-/// Whether no thread sent on O, and the last thread to end on Path is of a
-/// spawn that makes several (in a loop, or more than once): waiting for the
-/// first of them is then the design, and a path where several send and the
-/// wait still strands one is what the exploration reports.
-bool Explorer::everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O) const {
-  if (llvm::any_of(Path, [&](const Step &St) {
-        return St.Ev && St.Object == O && St.Origin != ~0u &&
-               (St.Ev->Kind == EventKind::Send || St.Ev->Kind == EventKind::TimedSend);
-      }))
+/// Whether the code a thread of Origin runs sends on anything.
+bool Explorer::sendsSomewhere(unsigned Origin) const {
+  const FunctionDecl *FD = threadFunction(Origin);
+  if (!FD)
+    return true;
+  llvm::SmallVector<unsigned, 8> Work{E.SummaryOf.lookup(FD)};
+  llvm::DenseSet<unsigned> Done;
+  while (!Work.empty()) {
+    unsigned I = Work.pop_back_val();
+    if (!Done.insert(I).second || !sum(I).Valid)
+      continue;
+    for (const Event &Ev : sum(I).Events) {
+      if (Ev.Kind == EventKind::Send || Ev.Kind == EventKind::TimedSend ||
+          Ev.Kind == EventKind::SetValue)
+        return true;
+      if ((Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) && Ev.Callee != ~0u)
+        Work.push_back(Ev.Callee);
+    }
+  }
+  return false;
+}
+
+/// Whether no thread sent on O a value still there to receive, and the
+/// threads of a spawn that makes several senders (in a loop, or more than
+/// once) all ended on Path: waiting for the first of them is then the
+/// design, every one of them skipping its send is the data's choice, and a
+/// path where several send and the wait still strands one is what the
+/// exploration reports.
+bool Explorer::everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O,
+                                  unsigned Waiter) const {
+  // Values other receivers took were not for the waiter (the receiver of
+  // another instance of the same code, with its own senders).
+  auto On = [&](const Step &St, EventKind A, EventKind B) {
+    return St.Ev && St.Object == O && !St.GaveUp && (St.Ev->Kind == A || St.Ev->Kind == B);
+  };
+  auto Sent = llvm::count_if(Path, [&](const Step &St) {
+    return St.Origin != ~0u && On(St, EventKind::Send, EventKind::TimedSend);
+  });
+  auto TakenByOthers = llvm::count_if(Path, [&](const Step &St) {
+    return St.Thread != Waiter && On(St, EventKind::Recv, EventKind::TimedRecv);
+  });
+  if (Sent > TakenByOthers)
     return false;
-  auto Last = llvm::find_if(llvm::reverse(Path), [](const Step &St) { return St.Ends; });
-  if (Last == Path.rend() || Last->Origin == ~0u)
-    return false;
-  const SpawnInfo *Sp = spawnOf(Last->Origin);
-  return (Sp && Sp->Loop) || llvm::count_if(Path, [&](const Step &St) {
-           return St.Ends && St.Origin == Last->Origin;
-         }) >= 2;
+  return llvm::any_of(Path, [&](const Step &Ended) {
+    if (!Ended.Ends || Ended.Origin == ~0u || !sendsSomewhere(Ended.Origin))
+      return false;
+    const SpawnInfo *Sp = spawnOf(Ended.Origin);
+    return (Sp && Sp->Loop) || llvm::count_if(Path, [&](const Step &St) {
+             return St.Ends && St.Origin == Ended.Origin;
+           }) >= 2;
+  });
 }
 
 std::vector<Witness> Explorer::exploreThreads() {
@@ -1490,10 +1525,12 @@ std::vector<Witness> Explorer::exploreThreads() {
     for (unsigned I = 0; I < Adversarial.size(); ++I)
       SymbolValue[Adversarial[I]] = C[I];
     solveOnce(Out);
+    // Too many interleavings for these loop lengths: what shorter ones
+    // showed stands, longer ones are not tried.
     if (Aborted) {
       if (debugging())
         llvm::errs() << "chanleak: exploration given up after " << Game.size() << " states\n";
-      return {};
+      return Out;
     }
   }
   endlessThreads(Out);
@@ -2417,7 +2454,7 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
                llvm::none_of(Path, [&](const Step &St) {
                  return St.GaveUp && St.Origin != T.Origin && St.Object == Obj;
                }) &&
-               LeaveLastEnded(W, T) && !everySenderSkipped(Path, Obj))
+               LeaveLastEnded(W, T) && !everySenderSkipped(Path, Obj, I))
         Out.push_back(W);
       continue;
     }
@@ -2480,9 +2517,11 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       W.Label = LeakLabel::OrphanedWorker;
       W.Strand = StrandKind::EndlessLoop;
     } else if (IsRecv && Objects[Obj].Channel->isSignal() && Ev->Predicate >= 0 &&
-               repeats(F) && (W.NeverSet = neverSet(F, Ev->Predicate)) != NoObject) {
+               llvm::any_of(T.Frames, [&](const Frame &Fr) { return repeats(Fr); }) &&
+               (W.NeverSet = neverSet(F, Ev->Predicate)) != NoObject) {
       // A worker's loop over a channel built from a condition variable,
-      // whose close flag nothing sets.
+      // whose close flag nothing sets; the loop may be around the call of
+      // the queue's receive method.
       W.Label = LeakLabel::RangeWithoutClose;
       W.Strand = StrandKind::NeverClosed;
     } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed && !Objects[Obj].Channel->isSignal()) {
@@ -2510,6 +2549,11 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
       if (!LeaveLastEnded(W, T))
         continue;
     } else {
+      // A thread waiting on a channel for the first of several senders,
+      // each of which skipped its send: as for the analysed function, not
+      // a leak.
+      if (IsRecv && !Objects[Obj].Channel->isSignal() && everySenderSkipped(Path, Obj, I))
+        continue;
       if (!Leave(W, T.ParentOrigin))
         continue;
 

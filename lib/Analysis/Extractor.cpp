@@ -501,6 +501,7 @@ private:
   std::optional<unsigned> statusSlot(const void *Holder);
   bool keepStatusOf(const ValueDecl *V, const Expr *Value);
   const CallExpr *testedResult(const Expr *Ex);
+  bool returnsReceived(const Expr *Ex);
   Outcome returnOutcome(const Stmt *Site);
   void writeEvent(const Stmt *St, const Env &Env);
   void initializerWrite(const CXXCtorInitializer *Init);
@@ -1084,6 +1085,19 @@ int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
       Call->getMethodDecl()->getName() == "index" && Call->getNumArgs() == 0)
     Ex = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
   const auto *Ref = dyn_cast<DeclRefExpr>(Ex);
+  // `ticket = ++sent_`, then a wait for `received_ >= ticket`: the ticket
+  // reads as the counter it was drawn from. Later draws only raise the
+  // counter, so the wait ends no sooner, and ends once every value drawn for
+  // has been received: a hand-written rendezvous.
+  if (const UnaryOperator *Draw = ticketDraw(Ref ? dyn_cast<VarDecl>(Ref->getDecl()) : nullptr))
+    if (!sharedObjects(Draw->getSubExpr(), Env).empty()) {
+      if (Draw->isPrefix())
+        return term(Draw->getSubExpr(), Env);
+      F.K = Formula::Plus;
+      F.Left = term(Draw->getSubExpr(), Env);
+      F.Number = -1;
+      return formula(F);
+    }
   if (auto It = StatusSlots.find(Ref ? static_cast<const void *>(Ref->getDecl()) : Ex);
       It != StatusSlots.end()) {
     F.K = Formula::Status;
@@ -1272,6 +1286,18 @@ const CallExpr *SummaryBuilder::testedResult(const Expr *Ex) {
       (RD && isOptional(RD->getQualifiedNameAsString())))
     return Call;
   return nullptr;
+}
+
+/// Whether Ex is the call of a function of the program that waits to
+/// receive and returns a value: what it returns was sent by another thread.
+bool SummaryBuilder::returnsReceived(const Expr *Ex) {
+  const auto *Call = dyn_cast<CallExpr>(ignoreWrappers(Ex)->IgnoreParenCasts());
+  const FunctionDecl *Callee = Call ? Call->getDirectCallee() : nullptr;
+  if (!worthCalling(Callee) || Callee->getReturnType()->isVoidType())
+    return false;
+  return llvm::any_of(E.summary(*Callee->getDefinition()).Events, [](const Event &Ev) {
+    return Ev.Kind == EventKind::Recv || Ev.Kind == EventKind::TimedRecv;
+  });
 }
 
 /// What a return of this function tells a caller that tests its result
@@ -2762,6 +2788,10 @@ void SummaryBuilder::build() {
             if (std::optional<ModelOp> M = Index.classifyCall(ignoreWrappers(Either->getArg(0))))
               keepStatus(V, M->Call, /*OnSuccess=*/false);
           std::optional<ModelOp> M = Index.classifyCall(Init);
+          // `Row row = rows.Take()`: what a queue's own receive method
+          // returns is what another thread sent.
+          if (!M && returnsReceived(Init))
+            Received.insert(V);
           if (!keepStatusOf(V, Init) && M && (opIsRecv(M->Kind) || M->Kind == OpKind::Wait)) {
             Received.insert(V);
             // auto [ec, value] = co_await ch.async_receive(as_tuple(...)):

@@ -99,8 +99,12 @@ private:
     if (!S || Depth > 3)
       return;
     if (const auto *Ref = dyn_cast<DeclRefExpr>(S)) {
-      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
+      if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl())) {
         Out.insert(V);
+        // A ticket reads as the counter it was drawn from.
+        if (const UnaryOperator *Draw = ticketDraw(V))
+          readsOf(Draw->getSubExpr(), Depth + 1);
+      }
     } else if (const auto *Member = dyn_cast<MemberExpr>(S)) {
       if (const auto *F = dyn_cast<FieldDecl>(Member->getMemberDecl()))
         Out.insert(F);
@@ -209,6 +213,13 @@ const LeakEngine::StopFacts &LeakEngine::stopFacts() {
         .TraverseDecl(Ctx.getTranslationUnitDecl());
   }
   return *Stops;
+}
+
+const UnaryOperator *ticketDraw(const VarDecl *V) {
+  if (!V || !V->isLocalVarDecl() || !V->getType()->isIntegerType() || !V->getInit())
+    return nullptr;
+  const auto *Draw = dyn_cast<UnaryOperator>(ignoreWrappers(V->getInit()));
+  return Draw && Draw->isIncrementOp() ? Draw : nullptr;
 }
 
 bool LeakEngine::stoppedSomewhere(const Expr *Executor) {

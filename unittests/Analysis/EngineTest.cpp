@@ -1454,6 +1454,85 @@ TEST_F(EngineTest, FirstOfSeveralSendersIsNotStrandedByEveryOneSkipping) {
   EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "results.pop(r)"));
 }
 
+/// The same probes, waited for by a spawned thread (a task that picks the
+/// first answer) rather than by the analysed function.
+std::string spawnedPicker(unsigned Receives) {
+  return R"cpp(
+void f() {
+  auto results = std::make_shared<boost::fibers::buffered_channel<int>>(4);
+  std::thread([results] {
+    for (int i = 0; i < 3; ++i)
+      std::thread([results] {
+        if (bad())
+          return;
+        results->push(1);
+      }).detach();
+    for (int i = 0; i < )cpp" +
+         std::to_string(Receives) + R"cpp(; ++i) {
+      int r;
+      results->pop(r);
+    }
+  }).detach();
+}
+)cpp";
+}
+
+TEST_F(EngineTest, SpawnedPickerOfTheFirstSenderIsNotStrandedByEveryOneSkipping) {
+  EXPECT_TRUE(witnessesOf(spawnedPicker(1), "f").empty());
+  std::string Code = spawnedPicker(3);
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_FALSE(Ws.empty());
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "results->pop(r)"));
+}
+
+/// A rendezvous written by hand: a send draws a ticket from a counter and
+/// waits until that many values were received.
+std::string ticketed(llvm::StringRef AfterFirstSend) {
+  return (llvm::Twine(R"cpp(
+struct Rendezvous {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<int> q;
+  unsigned long sent = 0, received = 0;
+  void send(int v) {
+    std::unique_lock<std::mutex> lk(mu);
+    q.push_back(v);
+    const unsigned long ticket = ++sent;
+    cv.notify_all();
+    cv.wait(lk, [&] { return received >= ticket; });
+  }
+  int recv() {
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, [&] { return !q.empty(); });
+    int v = q.front();
+    q.pop_front();
+    ++received;
+    cv.notify_all();
+    return v;
+  }
+};
+int f() {
+  auto out = std::make_shared<Rendezvous>();
+  std::thread([out] {
+    if (bad()) {
+      out->send(-1);
+      )cpp") + AfterFirstSend + R"cpp(
+    }
+    out->send(0);
+  }).detach();
+  return out->recv();
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, TicketDrawnFromACounterReadsAsTheCounter) {
+  std::string Code = ticketed("");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "out->send(0)"));
+  EXPECT_TRUE(witnessesOf(ticketed("return;"), "f").empty());
+}
+
 // --- event loops and their work guards --------------------------------------
 
 /// A loop whose worker runs it, with a guard made in the constructor, and

@@ -237,6 +237,10 @@ std::string rescuePhrase(const LeakEngine &E, const Witness &W);
 /// expression), or null.
 const clang::Expr *waitPredicate(const ModelIndex &Index, const clang::CallExpr *Call);
 
+/// The increment a local integer is initialised from (`auto ticket =
+/// ++sent_;`), or null: a ticket drawn from a counter other threads share.
+const clang::UnaryOperator *ticketDraw(const clang::VarDecl *V);
+
 /// Prints a function's summary, for CHANLEAK_DEBUG=1 and unit tests.
 void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS);
 

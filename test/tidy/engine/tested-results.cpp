@@ -1,8 +1,9 @@
 // A worker's loop that tests what a queue's own method returned
 // (`while (auto job = q.pop())`, `while (q.pop(v))`) ends only when the
 // method returns its empty result: nullopt or false, which these queues
-// return only once closed. Nobody closing the queue strands the worker.
-// RUN: %check_chanleak_tidy %s chanleak-early-return %t
+// return only once closed. Nobody closing the queue strands the worker: a
+// receive loop over the queue, though the wait is inside its method.
+// RUN: %check_chanleak_tidy %s 'chanleak-*' %t
 #include <condition_variable>
 #include <deque>
 #include <mutex>
@@ -57,15 +58,15 @@ void OptionalLoopNeverClosed() {
   Queue q;
   std::thread worker([&q] {
     while (auto job = q.pop())
-      // CHECK-NOTES: :[[@LINE-1]]:23: warning: wait on 'ready_' blocks forever: 'OptionalLoopNeverClosed' can leave without notifying 'ready_' [chanleak-early-return]
-      // CHECK-NOTES: :23:5: note: inside 'Queue::pop', it waits on 'ready_' here
+      // CHECK-NOTES: :[[@LINE-1]]:23: warning: receive loop over 'q' never ends: nothing sets 'closed_', the state that would end it [chanleak-range-without-close]
+      // CHECK-NOTES: :24:5: note: inside 'Queue::pop', it waits on 'ready_' here
       // CHECK-NOTES: :[[@LINE-4]]:15: note: thread spawned here; it waits on 'ready_'
+      // CHECK-NOTES: :52:8: note: 'closed_' is declared here and never set
       handle(*job);
   });
   q.push(1);
   q.push(2);
   worker.join();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: 'OptionalLoopNeverClosed' waits here forever to join a stranded thread, without notifying 'ready_'
 }
 
 void OptionalLoopClosed() {
@@ -85,14 +86,14 @@ void FlagLoopNeverClosed() {
   std::thread worker([&q] {
     int v;
     while (q.pop(v))
-      // CHECK-NOTES: :[[@LINE-1]]:12: warning: wait on 'ready_' blocks forever: 'FlagLoopNeverClosed' can leave without notifying 'ready_' [chanleak-early-return]
-      // CHECK-NOTES: :32:5: note: inside 'Queue::pop', it waits on 'ready_' here
+      // CHECK-NOTES: :[[@LINE-1]]:12: warning: receive loop over 'q' never ends: nothing sets 'closed_', the state that would end it [chanleak-range-without-close]
+      // CHECK-NOTES: :33:5: note: inside 'Queue::pop', it waits on 'ready_' here
       // CHECK-NOTES: :[[@LINE-5]]:15: note: thread spawned here; it waits on 'ready_'
+      // CHECK-NOTES: :52:8: note: 'closed_' is declared here and never set
       handle(v);
   });
   q.push(1);
   worker.join();
-  // CHECK-NOTES: :[[@LINE-1]]:3: note: 'FlagLoopNeverClosed' waits here forever to join a stranded thread, without notifying 'ready_'
 }
 
 void FlagLoopClosed() {
