@@ -327,20 +327,24 @@ private:
     if (W.Strand == StrandKind::Rearms) {
       // The wait is asynchronous: the handler, not a thread, goes round.
       std::string Timer = "'" + handleName(W.RearmedAt, E.index()) + "'";
+      // A handler that re-arms even when its wait failed outlives a cancel.
+      std::string Paths = E.cancelsTimers() ? " again on every path, even after a cancel,"
+                                            : " again on every path,";
       if (W.Spawn) {
         // Found the thread whose run() the chain keeps busy.
         std::string Loop = witnessObjectName(E, W);
         F.Message = blockedPhrase(E, W) + " never returns: a timer's completion handler arms " +
-                    Timer + " again on every path, and nothing cancels the timer or stops " +
-                    Loop + ", so its thread waits forever";
+                    Timer + Paths + " and nothing " +
+                    (E.cancelsTimers() ? "" : "cancels the timer or ") + "stops " + Loop +
+                    ", so its thread waits forever";
         noteSpawn();
         note(W.StartedAt, "the first wait is armed here");
         note(W.RearmedAt, "the completion handler arms " + Timer + " again here");
         return;
       }
-      F.Message = "timer wait repeats forever: its completion handler arms " + Timer +
-                  " again on every path, and nothing cancels the timer or stops its "
-                  "event loop, so the loop's run() never returns";
+      F.Message = "timer wait repeats forever: its completion handler arms " + Timer + Paths +
+                  " and nothing " + (E.cancelsTimers() ? "" : "cancels the timer or ") +
+                  "stops its event loop, so the loop's run() never returns";
       note(W.StartedAt, "the first wait is armed here");
       return;
     }

@@ -327,6 +327,7 @@ private:
   }
   bool everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O, unsigned Waiter) const;
   bool sendsSomewhere(unsigned Origin) const;
+  bool madeInside(ObjectId O, const clang::Stmt *Loop) const;
   bool spinning(const ThreadState &T) const;
   Truth polling(const State &S, const ThreadState &T);
   bool idle(const State &S, const ThreadState &T) {
@@ -372,8 +373,11 @@ private:
   void endlessThreads(std::vector<Witness> &Out);
   bool canReturn(unsigned Sum, llvm::DenseSet<unsigned> &Active);
   void rearmingHandlers(std::vector<Witness> &Out);
+  /// Whether a path through Sum leaves without arming Handler again; with
+  /// OnlySuccess, taking at each branch on the wait's error code the side of
+  /// a wait that succeeded.
   bool endsChain(unsigned Sum, const clang::FunctionDecl *Handler,
-                 llvm::DenseSet<unsigned> &Active);
+                 llvm::DenseSet<unsigned> &Active, bool OnlySuccess);
   const Event *rearm(unsigned Sum, const clang::FunctionDecl *Handler);
   struct LoopRunner {
     const SpawnInfo *Spawn;
@@ -1410,6 +1414,18 @@ std::vector<Witness> Explorer::run() {
   return Threads;
 }
 
+/// Whether O is made (declared or allocated) inside Loop's body, once per
+/// iteration.
+bool Explorer::madeInside(ObjectId O, const Stmt *Loop) const {
+  const AbstractObject &X = Objects[O];
+  if ((X.Kind != ObjectKind::Local && X.Kind != ObjectKind::Allocated) || X.Loc.isInvalid())
+    return false;
+  const SourceManager &SM = E.Ctx.getSourceManager();
+  SourceRange R = Loop->getSourceRange();
+  return SM.isBeforeInTranslationUnit(R.getBegin(), X.Loc) &&
+         SM.isBeforeInTranslationUnit(X.Loc, R.getEnd());
+}
+
 /// Whether the code a thread of Origin runs sends on anything.
 bool Explorer::sendsSomewhere(unsigned Origin) const {
   const FunctionDecl *FD = threadFunction(Origin);
@@ -2301,6 +2317,11 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     W.Spawn = spawnOf(T.Origin);
     W.FirstSend = First ? First->Ev->Site : nullptr;
     W.FirstSetByAnother = First && First->Thread != Second->Thread;
+    // A promise made inside the loop that spawns the threads is one per
+    // thread (`auto done = make_shared<promise<void>>()` captured by each):
+    // the abstraction merged them.
+    if (W.FirstSetByAnother && W.Spawn && W.Spawn->Loop && madeInside(W.Object, W.Spawn->Loop))
+      return;
     Out.push_back(W);
     return;
   }
@@ -2527,8 +2548,12 @@ void Explorer::explain(unsigned G, std::vector<Witness> &Out) {
     } else if (Ev->Kind == EventKind::Recv && Ev->LoopsUntilClosed && !Objects[Obj].Channel->isSignal()) {
       W.Label = LeakLabel::RangeWithoutClose;
       if (closedSomewhere(Obj)) {
+        // The path that skips the close must leave: a parent still blocked
+        // itself (on what the stranded threads would send) is stuck with
+        // them, on a path the engine's abstraction may have made up.
         W.Strand = StrandKind::ClosedOnSomePaths;
-        Leave(W, T.ParentOrigin);
+        if (!Leave(W, T.ParentOrigin))
+          continue;
       } else {
         W.Strand = StrandKind::NeverClosed;
       }
@@ -2852,7 +2877,7 @@ Truth Explorer::truthOnSuccess(const Summary &S, int Idx) {
 /// on an error code take the side its wait's success allows: the handler's
 /// own, or the one it hands to a function it calls.
 bool Explorer::endsChain(unsigned SumIdx, const FunctionDecl *Handler,
-                         llvm::DenseSet<unsigned> &Active) {
+                         llvm::DenseSet<unsigned> &Active, bool OnlySuccess) {
   const Summary &S = sum(SumIdx);
   if (!S.Valid || !Active.insert(SumIdx).second)
     return true;
@@ -2872,9 +2897,9 @@ bool Explorer::endsChain(unsigned SumIdx, const FunctionDecl *Handler,
         }
         if (Ev.Kind == EventKind::Sleep && Ev.Handler == Handler)
           continue;
-        if (Ev.Kind == EventKind::Call && !endsChain(Ev.Callee, Handler, Active))
+        if (Ev.Kind == EventKind::Call && !endsChain(Ev.Callee, Handler, Active, OnlySuccess))
           continue;
-        if (Ev.Kind == EventKind::Guard) {
+        if (Ev.Kind == EventKind::Guard && OnlySuccess) {
           Truth T = truthOnSuccess(S, Ev.Predicate);
           if (T != Truth::Unknown && (T == Truth::True) != (Ev.Out == Outcome::Success))
             continue;
@@ -2981,8 +3006,8 @@ Explorer::loopRunner(unsigned ChainStart, llvm::DenseSet<const Stmt *> &Taken) {
 
 /// A timer whose completion handler arms it again on every path its wait's
 /// success allows: the wait repeats forever, and the event loop running it
-/// never runs out of work, unless some code stops that loop or cancels a
-/// timer (either ends the chain with operation_aborted). The first handler
+/// never runs out of work, unless some code stops an event loop, or cancels
+/// a timer and the handler leaves on the failed wait. The first handler
 /// may hand over to another (`[this](auto ec) { on_tick(ec); }` armed in
 /// start() and again in on_tick()) before one arms itself.
 void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
@@ -2991,7 +3016,7 @@ void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
   for (unsigned I : Reached)
     for (const Event &First : sum(I).Events) {
       if (First.Kind != EventKind::Sleep || !First.Handler || !Seen.insert(First.Handler).second ||
-          E.stopsOrCancelsTimers())
+          E.stopsEventLoops())
         continue;
       const FunctionDecl *Handler = First.Handler;
       for (unsigned Hop = 0; Hop < 4; ++Hop) {
@@ -3004,7 +3029,11 @@ void Explorer::rearmingHandlers(std::vector<Witness> &Out) {
           continue;
         }
         llvm::DenseSet<unsigned> Active;
-        if (!endsChain(E.summaryIndex(*Handler), Handler, Active)) {
+        // A cancelled timer's handler runs with operation_aborted: that
+        // ends the chain only if the handler can leave on a failed wait.
+        if (!endsChain(E.summaryIndex(*Handler), Handler, Active, /*OnlySuccess=*/true) &&
+            (!E.cancelsTimers() ||
+             !endsChain(E.summaryIndex(*Handler), Handler, Active, /*OnlySuccess=*/false))) {
           Witness W;
           W.Label = LeakLabel::LoopingTimer;
           W.Strand = StrandKind::Rearms;

@@ -227,9 +227,9 @@ bool LeakEngine::stoppedSomewhere(const Expr *Executor) {
   return D && stopFacts().Stopped.count(D);
 }
 
-bool LeakEngine::stopsOrCancelsTimers() {
-  return stopFacts().AnyStop || stopFacts().AnyTimerCancel;
-}
+bool LeakEngine::stopsEventLoops() { return stopFacts().AnyStop; }
+
+bool LeakEngine::cancelsTimers() { return stopFacts().AnyTimerCancel; }
 
 const Expr *waitPredicate(const ModelIndex &Index, const CallExpr *Call) {
   std::optional<ModelOp> M = Index.classifyCall(Call);

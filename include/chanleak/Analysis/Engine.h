@@ -174,8 +174,10 @@ public:
   /// `co_spawn(io_.get_executor(), ...)`).
   bool stoppedSomewhere(const clang::Expr *Executor);
   /// Whether some code of the translation unit stops an execution context
-  /// or cancels a timer: either may end a chain of timer handlers.
-  bool stopsOrCancelsTimers();
+  /// (which ends every chain of timer handlers on it), or cancels a timer
+  /// (which ends a chain whose handler leaves on a failed wait).
+  bool stopsEventLoops();
+  bool cancelsTimers();
 
   /// The function definitions of the main file (templates' instantiations,
   /// lambdas' bodies), for questions whose answer may lie outside the code
