@@ -327,6 +327,8 @@ private:
   }
   bool everySenderSkipped(llvm::ArrayRef<Step> Path, ObjectId O, unsigned Waiter) const;
   bool sendsSomewhere(unsigned Origin) const;
+  const Event *findInCalls(unsigned Sum, llvm::function_ref<bool(const Event &)> Match,
+                           bool ThroughSpawns = false) const;
   bool madeInside(ObjectId O, const clang::Stmt *Loop) const;
   bool spinning(const ThreadState &T) const;
   Truth polling(const State &S, const ThreadState &T);
@@ -386,8 +388,9 @@ private:
   };
   std::optional<LoopRunner> loopRunner(unsigned ChainStart,
                                        llvm::DenseSet<const clang::Stmt *> &Taken);
-  const Event *blockingRun(unsigned Sum, ObjectId &Loop);
-  bool calls(unsigned From, unsigned To);
+  const Event *blockingRun(unsigned Sum, ObjectId &Loop) const;
+  bool isEventLoop(ObjectId O) const;
+  bool calls(unsigned From, unsigned To) const;
   Truth truthOnSuccess(const Summary &S, int Idx);
   const SpawnInfo *spawnOf(unsigned Origin) const {
     return Origin >= ~1u ? nullptr : &sum(Origin >> 8).Spawns[Origin & 0xff];
@@ -1429,23 +1432,34 @@ bool Explorer::madeInside(ObjectId O, const Stmt *Loop) const {
 /// Whether the code a thread of Origin runs sends on anything.
 bool Explorer::sendsSomewhere(unsigned Origin) const {
   const FunctionDecl *FD = threadFunction(Origin);
-  if (!FD)
-    return true;
-  llvm::SmallVector<unsigned, 8> Work{E.SummaryOf.lookup(FD)};
+  return !FD || findInCalls(
+                    E.SummaryOf.lookup(FD),
+                    [](const Event &Ev) {
+                      return Ev.Kind == EventKind::Send || Ev.Kind == EventKind::TimedSend ||
+                             Ev.Kind == EventKind::SetValue;
+                    },
+                    /*ThroughSpawns=*/true);
+}
+
+/// The first event Match accepts in Sum or the functions it calls (and,
+/// ThroughSpawns, the threads it spawns), or null.
+const Event *Explorer::findInCalls(unsigned SumIdx, llvm::function_ref<bool(const Event &)> Match,
+                                   bool ThroughSpawns) const {
+  llvm::SmallVector<unsigned, 8> Work{SumIdx};
   llvm::DenseSet<unsigned> Done;
   while (!Work.empty()) {
     unsigned I = Work.pop_back_val();
     if (!Done.insert(I).second || !sum(I).Valid)
       continue;
     for (const Event &Ev : sum(I).Events) {
-      if (Ev.Kind == EventKind::Send || Ev.Kind == EventKind::TimedSend ||
-          Ev.Kind == EventKind::SetValue)
-        return true;
-      if ((Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) && Ev.Callee != ~0u)
+      if (Match(Ev))
+        return &Ev;
+      if ((Ev.Kind == EventKind::Call || (ThroughSpawns && Ev.Kind == EventKind::Spawn)) &&
+          Ev.Callee != ~0u)
         Work.push_back(Ev.Callee);
     }
   }
-  return false;
+  return nullptr;
 }
 
 /// Whether no thread sent on O a value still there to receive, and the
@@ -2915,60 +2929,34 @@ bool Explorer::endsChain(unsigned SumIdx, const FunctionDecl *Handler,
 /// The wait that arms Handler (null: any handler) in Sum or the functions it
 /// calls.
 const Event *Explorer::rearm(unsigned SumIdx, const FunctionDecl *Handler) {
-  llvm::SmallVector<unsigned, 8> Work{SumIdx};
-  llvm::DenseSet<unsigned> Done;
-  while (!Work.empty()) {
-    unsigned I = Work.pop_back_val();
-    if (!Done.insert(I).second || !sum(I).Valid)
-      continue;
-    for (const Event &Ev : sum(I).Events) {
-      if (Ev.Kind == EventKind::Sleep && Ev.Handler && (!Handler || Ev.Handler == Handler))
-        return &Ev;
-      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
-        Work.push_back(Ev.Callee);
-    }
-  }
-  return nullptr;
+  return findInCalls(SumIdx, [&](const Event &Ev) {
+    return Ev.Kind == EventKind::Sleep && Ev.Handler && (!Handler || Ev.Handler == Handler);
+  });
 }
 
 /// Whether From is To or reaches it through calls.
-bool Explorer::calls(unsigned From, unsigned To) {
-  llvm::SmallVector<unsigned, 8> Work{From};
-  llvm::DenseSet<unsigned> Done;
-  while (!Work.empty()) {
-    unsigned I = Work.pop_back_val();
-    if (I == To)
-      return true;
-    if (!Done.insert(I).second || !sum(I).Valid)
-      continue;
-    for (const Event &Ev : sum(I).Events)
-      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
-        Work.push_back(Ev.Callee);
-  }
-  return false;
+bool Explorer::calls(unsigned From, unsigned To) const {
+  return From == To || findInCalls(From, [&](const Event &Ev) {
+           return Ev.Kind == EventKind::Call && Ev.Callee == To;
+         });
+}
+
+/// Whether O is an event loop.
+bool Explorer::isEventLoop(ObjectId O) const {
+  const ChannelModel *C = Objects[O].Channel;
+  return C && C->EventLoop;
 }
 
 /// The run() of an event loop that Sum, or a function it calls, waits in
 /// until the loop runs out of work; Loop is set to that loop.
-const Event *Explorer::blockingRun(unsigned SumIdx, ObjectId &Loop) {
-  llvm::SmallVector<unsigned, 8> Work{SumIdx};
-  llvm::DenseSet<unsigned> Done;
-  while (!Work.empty()) {
-    unsigned I = Work.pop_back_val();
-    if (!Done.insert(I).second || !sum(I).Valid)
-      continue;
-    for (const Event &Ev : sum(I).Events) {
-      if (Ev.Kind == EventKind::Recv)
-        for (ObjectId O : Ev.Objects)
-          if (const ChannelModel *C = Objects[O].Channel; C && C->EventLoop) {
-            Loop = O;
-            return &Ev;
-          }
-      if (Ev.Kind == EventKind::Call && Ev.Callee != ~0u)
-        Work.push_back(Ev.Callee);
-    }
-  }
-  return nullptr;
+const Event *Explorer::blockingRun(unsigned SumIdx, ObjectId &Loop) const {
+  const Event *Run = findInCalls(SumIdx, [&](const Event &Ev) {
+    return Ev.Kind == EventKind::Recv &&
+           llvm::any_of(Ev.Objects, [&](ObjectId O) { return isEventLoop(O); });
+  });
+  if (Run)
+    Loop = *llvm::find_if(Run->Objects, [&](ObjectId O) { return isEventLoop(O); });
+  return Run;
 }
 
 /// The spawned thread that runs the event loop a timer chain armed in
