@@ -444,6 +444,15 @@ ObjectSet Explorer::resolve(ObjectId O, unsigned Subst) {
   if (auto It = M.find(O); It != M.end())
     return It->second;
   const AbstractObject &A = Objects[O];
+  // A local container's elements are the handles put into it.
+  if (const ObjectSet *Put = A.Kind == ObjectKind::Elements ? Objects.elementAlias(O) : nullptr) {
+    ObjectSet R;
+    for (ObjectId P : *Put)
+      for (ObjectId X : resolve(P, Subst))
+        if (!llvm::is_contained(R, X))
+          R.push_back(X);
+    return R;
+  }
   if ((A.Kind == ObjectKind::Field || A.Kind == ObjectKind::Elements) && A.Base != NoObject) {
     ObjectSet Bases = resolve(A.Base, Subst);
     if (Bases.size() == 1 && Bases.front() == A.Base)
@@ -1543,9 +1552,10 @@ std::vector<Witness> Explorer::exploreThreads() {
   for (unsigned N = 0; N < Adversarial.size(); ++N) {
     unsigned Sym = Adversarial[N];
     bool Zero = E.Symbols[Sym].MayBeZero || N >= FirstShared;
+    int Longest = E.Symbols[Sym].roundsIndependent() ? 1 : 3;
     std::vector<std::vector<int>> Next;
     for (auto &C : Choices)
-      for (int V = Zero ? 0 : 1; V <= 3; ++V) {
+      for (int V = Zero ? 0 : 1; V <= Longest; ++V) {
         Next.push_back(C);
         Next.back().push_back(V);
       }

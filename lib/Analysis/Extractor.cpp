@@ -173,7 +173,106 @@ static const Expr *keptListInit(const VarDecl *V, ASTContext &Ctx) {
   return ExprMutationAnalyzer(*Fn->getBody(), Ctx).isMutated(V) ? nullptr : V->getInit();
 }
 
-std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
+/// Whether a loop's body can end a round early (`break`, `continue`) or
+/// leave (`return`, `goto`); a nested loop's own break and continue do not
+/// end this loop's round, a lambda's statements are not the loop's.
+bool roundsEndEarly(const Stmt *S, bool Nested = false) {
+  if (!S || isa<LambdaExpr>(S))
+    return false;
+  if (isa<ReturnStmt>(S) || isa<GotoStmt>(S) || isa<CoreturnStmt>(S))
+    return true;
+  if (!Nested && (isa<BreakStmt>(S) || isa<ContinueStmt>(S)))
+    return true;
+  bool Inner = Nested || isLoop(S) || isa<SwitchStmt>(S);
+  return llvm::any_of(S->children(), [&](const Stmt *C) { return roundsEndEarly(C, Inner); });
+}
+
+/// The loop that fills a local container with one element per round, where
+/// nothing else changes it (`for (int s = 0; s < n; ++s) { ...;
+/// calls.push_back(call); }`): a later range over the container runs as many
+/// times as that loop.
+const Stmt *fillingLoop(const VarDecl *Container) {
+  const auto *Fn = dyn_cast<FunctionDecl>(Container->getDeclContext());
+  const auto *Made = dyn_cast_or_null<CXXConstructExpr>(Container->getInit());
+  if (!Fn || !Fn->getBody() || !Container->hasLocalStorage() || isa<ParmVarDecl>(Container) ||
+      Container->getType()->isReferenceType() || (Container->getInit() && (!Made || Made->getNumArgs() != 0)))
+    return nullptr;
+  ParentMap Parents(const_cast<Stmt *>(Fn->getBody()));
+  auto Up = [&](const Stmt *S) {
+    const Stmt *P = Parents.getParent(S);
+    while (P && (isa<ImplicitCastExpr>(P) || isa<ParenExpr>(P) || isa<MaterializeTemporaryExpr>(P)))
+      P = Parents.getParent(P);
+    return P;
+  };
+  llvm::SmallPtrSet<const Expr *, 4> RangeInits;
+  llvm::SmallVector<const DeclRefExpr *, 8> Uses;
+  std::function<void(const Stmt *)> Walk = [&](const Stmt *S) {
+    if (!S)
+      return;
+    if (const auto *Range = dyn_cast<CXXForRangeStmt>(S))
+      RangeInits.insert(Range->getRangeInit()->IgnoreParenImpCasts());
+    if (const auto *Ref = dyn_cast<DeclRefExpr>(S); Ref && Ref->getDecl() == Container)
+      Uses.push_back(Ref);
+    for (const Stmt *C : S->children())
+      Walk(C);
+  };
+  Walk(Fn->getBody());
+  const CXXMemberCallExpr *Put = nullptr;
+  for (const DeclRefExpr *Use : Uses) {
+    if (RangeInits.count(Use))
+      continue;
+    const Stmt *P = Up(Use);
+    if (const auto *Op = dyn_cast_or_null<CXXOperatorCallExpr>(P);
+        Op && Op->getOperator() == OO_Subscript && Op->getArg(0)->IgnoreParenImpCasts() == Use)
+      continue;
+    const auto *Member = dyn_cast_or_null<MemberExpr>(P);
+    const auto *Call = Member ? dyn_cast_or_null<CXXMemberCallExpr>(Up(Member)) : nullptr;
+    const CXXMethodDecl *M = Call ? Call->getMethodDecl() : nullptr;
+    if (!M || !M->getIdentifier())
+      return nullptr;
+    if (stateEffect(M->getName(), M->isConst()) == StateEffect::Grows && !Put) {
+      Put = Call;
+      continue;
+    }
+    if (!M->isConst() && !namesElements(M->getName()) &&
+        !llvm::is_contained({"reserve", "end", "rend", "data"}, M->getName()))
+      return nullptr;
+  }
+  if (!Put)
+    return nullptr;
+  // The put is a statement of the loop's body, run once in every round.
+  const Stmt *Statement = Put;
+  while (Up(Statement) && isa<Expr>(Up(Statement)))
+    Statement = Up(Statement);
+  const Stmt *Body = Up(Statement);
+  const Stmt *Loop = isa_and_nonnull<CompoundStmt>(Body) ? Up(Body) : Body;
+  if (!Loop || !isLoop(Loop) || isa<DoStmt>(Loop))
+    return nullptr;
+  const Stmt *LoopBody = isa<CXXForRangeStmt>(Loop) ? cast<CXXForRangeStmt>(Loop)->getBody()
+                         : isa<ForStmt>(Loop)       ? cast<ForStmt>(Loop)->getBody()
+                                                    : cast<WhileStmt>(Loop)->getBody();
+  if (LoopBody != Body && LoopBody != Statement)
+    return nullptr;
+  if (roundsEndEarly(LoopBody))
+    return nullptr;
+  // Not itself inside a loop the container outlives: that would fill it
+  // once per round of the outer loop.
+  for (const Stmt *P = Up(Loop); P; P = Up(P)) {
+    if (const auto *Decl = dyn_cast<DeclStmt>(P); Decl && llvm::is_contained(Decl->decls(), Container))
+      break;
+    if (isLoop(P))
+      return nullptr;
+    if (const auto *Block = dyn_cast<CompoundStmt>(P);
+        Block && llvm::any_of(Block->body(), [&](const Stmt *S) {
+          const auto *D = dyn_cast<DeclStmt>(S);
+          return D && llvm::is_contained(D->decls(), Container);
+        }))
+      break;
+  }
+  return Loop;
+}
+
+std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx, unsigned Depth = 0) {
   if (const auto *For = dyn_cast<ForStmt>(Loop)) {
     CountedFor C = countedFor(For, Ctx);
     const auto *Cond = dyn_cast_or_null<BinaryOperator>(
@@ -207,6 +306,9 @@ std::optional<unsigned> constantTripCount(const Stmt *Loop, ASTContext &Ctx) {
   }
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
     const Expr *Init = Range->getRangeInit();
+    if (const VarDecl *Filled = declRefVar(Init); Filled && Depth < 2)
+      if (const Stmt *Fill = fillingLoop(Filled); Fill && Fill != Loop)
+        return constantTripCount(Fill, Ctx, Depth + 1);
     if (const auto *Array = Ctx.getAsConstantArrayType(Init->getType()))
       return Array->getSize().getZExtValue();
     if (std::optional<unsigned> N = listLength(Init))
@@ -280,9 +382,14 @@ std::optional<SymbolicCount> linearCount(const Expr *E, ASTContext &Ctx, unsigne
 /// How many times a loop runs, in terms of the variable its length depends
 /// on: `for (i = 0; i < n - 1; ++i)` runs n - 1 times, a range over `c`
 /// c.size() times. Loops over the same variable run in step.
-std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop, ASTContext &Ctx) {
+std::optional<SymbolicCount> symbolicTripCount(const Stmt *Loop, ASTContext &Ctx,
+                                               unsigned Depth = 0) {
   if (const auto *Range = dyn_cast<CXXForRangeStmt>(Loop)) {
     const Decl *Container = countHolder(Range->getRangeInit());
+    if (const auto *Filled = dyn_cast_or_null<VarDecl>(Container); Filled && Depth < 2)
+      if (const Stmt *Fill = fillingLoop(Filled); Fill && Fill != Loop)
+        if (std::optional<SymbolicCount> C = symbolicTripCount(Fill, Ctx, Depth + 1))
+          return C;
     if (!Container) {
       const auto *Ref = dyn_cast<DeclRefExpr>(Range->getRangeInit()->IgnoreParenImpCasts());
       if (!Ref)
@@ -541,6 +648,7 @@ private:
   void escapeArgs(const CallExpr *Call, const Env &Env);
   void escapeActingCalls(const Stmt *St, const Env &Env);
   void elementsPut(const CallExpr *Call, const Env &Env);
+  void handlesPut(const clang::Stmt *St, const Env &Env);
   void constructorEvent(const CXXConstructorDecl *Ctor, llvm::ArrayRef<const Expr *> Args,
                         const ObjectSet &Self, const Expr *Site, const Env &Env);
   void countFromBound(ObjectId Counter, const Expr *Init);
@@ -553,6 +661,8 @@ private:
   std::optional<std::pair<ModelOp, bool>> statusTest(const Expr *Cond);
   Chooser chooserFor(const Expr *Cond);
   bool spawnsIn(const Stmt *S);
+  bool roundsOwnTheirObjects(const Stmt *Loop);
+  bool reachesGlobals(const Summary &Callee, unsigned Depth = 0);
   Chooser exceptionChooser(const CFGBlock &B);
   bool setsOnce(const CFGBlock &B);
   OverloadedOperatorKind awaitedWith(const Stmt *S);
@@ -613,12 +723,16 @@ bool SummaryBuilder::tracked(QualType T, unsigned Depth) {
   const auto *RD = Pointee->getAsCXXRecordDecl();
   if (!RD || !RD->hasDefinition() || RD->isInStdNamespace())
     return false;
-  auto [It, Inserted] = TrackedRecords.try_emplace(RD, false);
-  if (Inserted)
-    It->second = llvm::any_of(RD->fields(), [&](const FieldDecl *F) {
-      return tracked(F->getType(), Depth + 1);
-    });
-  return It->second;
+  // A record's answer does not depend on how deep it was asked; while it
+  // is being answered it reads as untracked, which ends a cycle of members.
+  if (auto It = TrackedRecords.find(RD); It != TrackedRecords.end())
+    return It->second;
+  TrackedRecords[RD] = false;
+  bool Tracked = llvm::any_of(RD->fields(), [&](const FieldDecl *F) {
+    return tracked(F->getType());
+  });
+  TrackedRecords[RD] = Tracked;
+  return Tracked;
 }
 
 ObjectSet SummaryBuilder::lookup(const ValueDecl *D, const Env &Env) {
@@ -992,6 +1106,7 @@ void SummaryBuilder::transfer(const Stmt *St, Env &Env, bool Emit) {
       markEscape(eval(RHS, Env), St);
     return;
   }
+  handlesPut(St, Env);
   if (!Emit)
     return;
   if (const auto *Ret = dyn_cast<ReturnStmt>(St))
@@ -1868,10 +1983,12 @@ void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
       stateEffect(M->getName(), M->isConst()) != StateEffect::Grows)
     return;
   QualType Elem = elementType(Member->getImplicitObjectArgument()->getType());
-  const ChannelModel *Channel = Elem.isNull() ? nullptr : Index.channelForType(Elem);
-  if (!Channel)
+  if (Elem.isNull())
     return;
   const Expr *Arg = Call->getArg(Call->getNumArgs() - 1);
+  const ChannelModel *Channel = Index.channelForType(Elem);
+  if (!Channel)
+    return;
   ChannelCapacity Put = Index.capacityOf(*Channel, Arg, Ctx);
   ObjectSet Made = eval(Arg, Env);
   bool Known = Index.classifySpawn(ignoreWrappers(Arg)) ||
@@ -1884,6 +2001,27 @@ void SummaryBuilder::elementsPut(const CallExpr *Call, const Env &Env) {
     if (!Known)
       markEscape({Elements}, Call);
   }
+}
+
+/// A handle to a program object put into a local container
+/// (`calls.push_back(call)`): the container's elements name it. A put that
+/// is not a copy of a handle (`emplace_back(args...)`), or names nothing
+/// known, leaves the elements unaliased.
+void SummaryBuilder::handlesPut(const Stmt *St, const Env &Env) {
+  const auto *Put = dyn_cast<CXXMemberCallExpr>(St);
+  const CXXMethodDecl *M = Put ? Put->getMethodDecl() : nullptr;
+  if (!M || !M->getIdentifier() || Put->getNumArgs() == 0 ||
+      stateEffect(M->getName(), M->isConst()) != StateEffect::Grows)
+    return;
+  QualType Elem = elementType(Put->getImplicitObjectArgument()->getType());
+  if (Elem.isNull() || !isSmartPointer(Elem) || !tracked(Elem))
+    return;
+  const Expr *Arg = Put->getArg(Put->getNumArgs() - 1);
+  bool Copy = Ctx.hasSameUnqualifiedType(Arg->getType().getNonReferenceType(), Elem);
+  ObjectSet Named = Copy ? eval(Arg, Env) : ObjectSet{};
+  for (ObjectId C : eval(Put->getImplicitObjectArgument(), Env))
+    if (Objects[C].Kind == ObjectKind::Local)
+      Objects.aliasElements(Objects.elements(C, Elem), Named);
 }
 
 /// A predicate runs at every check of its wait, and a lambda nobody here
@@ -2232,6 +2370,57 @@ void SummaryBuilder::spawnEvent(const ModelSpawn &Site, const Env &Env) {
   S.Events.back().Callee = E.summaryIndex(*Def);
   S.Events.back().Binding = B;
   S.Events.back().Index = S.Spawns.size() - 1;
+}
+
+/// Whether every thread Loop spawns is handed only objects made in its own
+/// round (`auto call = std::make_shared<Call>(); std::thread([call] {...})`)
+/// and reaches no global: then no round's thread can rescue or strand
+/// another's, and the abstraction, which names every round's object alike,
+/// would only merge what never meets.
+bool SummaryBuilder::roundsOwnTheirObjects(const Stmt *Loop) {
+  SourceManager &SM = Ctx.getSourceManager();
+  auto MadeInRound = [&](ObjectId O) {
+    while (Objects[O].Kind == ObjectKind::Field && Objects[O].Base != NoObject)
+      O = Objects[O].Base;
+    const AbstractObject &A = Objects[O];
+    if (A.Kind != ObjectKind::Allocated || Objects.escapes(O))
+      return false;
+    SourceLocation At = static_cast<const Expr *>(A.Key)->getBeginLoc();
+    return !SM.isBeforeInTranslationUnit(At, Loop->getBeginLoc()) &&
+           !SM.isBeforeInTranslationUnit(Loop->getEndLoc(), At);
+  };
+  bool Spawned = false;
+  for (const Event &Ev : S.Events) {
+    if (Ev.Kind != EventKind::Spawn || S.Spawns[Ev.Index].Loop != Loop)
+      continue;
+    Spawned = true;
+    if (Ev.Binding == ~0u || Ev.Callee == ~0u || reachesGlobals(E.summary(Ev.Callee)))
+      return false;
+    for (const auto &[Param, Set] : S.Bindings[Ev.Binding].Map)
+      for (ObjectId O : Set)
+        if (O != S.Spawns[Ev.Index].Handle && !MadeInRound(O))
+          return false;
+  }
+  return Spawned;
+}
+
+/// Whether a function, or one it calls, acts on a global object.
+bool SummaryBuilder::reachesGlobals(const Summary &Callee, unsigned Depth) {
+  if (Depth > 4 || !Callee.Valid)
+    return true;
+  auto Global = [&](ObjectId O) {
+    while (Objects[O].Base != NoObject)
+      O = Objects[O].Base;
+    return Objects[O].Kind == ObjectKind::Global;
+  };
+  for (const Event &Ev : Callee.Events)
+    if (llvm::any_of(Ev.Objects, Global) ||
+        ((Ev.Kind == EventKind::Call || Ev.Kind == EventKind::Spawn) && Ev.Callee != ~0u &&
+         reachesGlobals(E.summary(Ev.Callee), Depth + 1)))
+      return true;
+  return llvm::any_of(Callee.Bindings, [&](const Binding &B) {
+    return llvm::any_of(B.Map, [&](const auto &Entry) { return llvm::any_of(Entry.second, Global); });
+  });
 }
 
 /// Whether Body hands V's ownership away: std::move(V) or V.release().
@@ -3249,8 +3438,11 @@ void SummaryBuilder::build() {
   // Fixes up loop infos whose counts were recorded at entry (LoopEnter can
   // be emitted before the header block is walked).
   for (LoopInfo &L : S.Loops)
-    if (L.Symbol >= 0 && spawnsIn(L.Stmt))
-      E.Symbols[L.Symbol].Spawns = true;
+    if (L.Symbol >= 0 && spawnsIn(L.Stmt)) {
+      LoopSymbol &Sym = E.Symbols[L.Symbol];
+      Sym.Spawns = true;
+      ++(roundsOwnTheirObjects(L.Stmt) ? Sym.RoundsOwnTheirObjects : Sym.RoundsShareObjects);
+    }
 
   S.MayThrow = llvm::any_of(S.Events, [](const Event &Ev) {
     return Ev.Kind == EventKind::Return && Ev.Throws;

@@ -192,6 +192,19 @@ void ObjectTable::putElement(ObjectId Elements, ChannelCapacity C) {
   O.ElementPut = true;
 }
 
+void ObjectTable::aliasElements(ObjectId Elements, const ObjectSet &Targets) {
+  auto [It, New] = ElementAliases.try_emplace(Elements, Targets);
+  if (New)
+    return;
+  if (Targets.empty() || It->second.empty()) {
+    It->second.clear();
+    return;
+  }
+  for (ObjectId T : Targets)
+    if (!llvm::is_contained(It->second, T))
+      It->second.push_back(T);
+}
+
 ObjectId ObjectTable::placeholder(ObjectKind K, const void *Key, QualType Type,
                                   llvm::StringRef Name) {
   SourceLocation Loc;

@@ -90,6 +90,7 @@ namespace std {
     T *begin();
     T *end();
     template <class... A> void emplace_back(A &&...a);
+    void push_back(const T &v);
   };
   namespace this_thread {
     template <class D> void sleep_for(const D &d);
@@ -1531,6 +1532,50 @@ TEST_F(EngineTest, TicketDrawnFromACounterReadsAsTheCounter) {
   ASSERT_EQ(Ws.size(), 1u);
   EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "out->send(0)"));
   EXPECT_TRUE(witnessesOf(ticketed("return;"), "f").empty());
+}
+
+// --- per-round objects in containers -----------------------------------------
+
+/// A fan-out keeping one call per thread in a local container and taking
+/// one reply from each; Reply declares the call's channel, Answer is what
+/// each thread does with it.
+std::string fanOut(llvm::StringRef Reply, llvm::StringRef Answer) {
+  return (llvm::Twine(R"cpp(
+struct Call {
+  )cpp") + Reply + R"cpp(
+};
+void f(int n) {
+  std::vector<std::shared_ptr<Call>> calls;
+  for (int i = 0; i < n; ++i) {
+    auto call = std::make_shared<Call>();
+    calls.push_back(call);
+    std::thread([call] { )cpp" + Answer + R"cpp( }).detach();
+  }
+  for (auto &call : calls) {
+    int v;
+    call->reply.pop(v);
+  }
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, RangeOverContainerTakesFromEveryCallPutThere) {
+  // Each call's reply is taken: the range's elements are the calls put
+  // there, and it runs once per round of the loop that filled it.
+  EXPECT_TRUE(witnessesOf(fanOut("Chan reply;", "call->reply.push(1);"), "f").empty());
+  std::string Twice = fanOut("Chan reply;", "call->reply.push(1); call->reply.push(2);");
+  const std::vector<Witness> &Ws = witnessesOf(Twice, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Twice, "call->reply.push(2)"));
+}
+
+TEST_F(EngineTest, RoundsThatOwnTheirObjectsAreNotMerged) {
+  // A slot per call holds the second answer; one slot for every round
+  // would not.
+  EXPECT_TRUE(witnessesOf(fanOut("boost::fibers::buffered_channel<int> reply{2};",
+                                 "call->reply.push(1); call->reply.push(2);"),
+                          "f")
+                  .empty());
 }
 
 // --- event loops and their work guards --------------------------------------

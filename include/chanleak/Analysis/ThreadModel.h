@@ -127,6 +127,14 @@ public:
     auto It = FieldAliases.find({Base, F});
     return It == FieldAliases.end() ? nullptr : &It->second;
   }
+  /// What a local container's elements name: every handle put into it
+  /// (`calls.push_back(call)`), while each put names something; one put of
+  /// unknown origin leaves the elements an object of their own.
+  void aliasElements(ObjectId Elements, const ObjectSet &Targets);
+  const ObjectSet *elementAlias(ObjectId Elements) const {
+    auto It = ElementAliases.find(Elements);
+    return It == ElementAliases.end() || It->second.empty() ? nullptr : &It->second;
+  }
   /// The aliased members of Base.
   llvm::SmallVector<std::pair<const clang::FieldDecl *, ObjectSet>, 2>
   aliasesOf(ObjectId Base) const {
@@ -156,6 +164,8 @@ private:
   /// made from); field() asks on every member access.
   llvm::DenseMap<const clang::FieldDecl *, const clang::FieldDecl *> Named;
   std::map<std::pair<ObjectId, const clang::FieldDecl *>, ObjectSet> FieldAliases;
+  /// An empty set: a put named nothing, so the elements alias nothing.
+  std::map<ObjectId, ObjectSet> ElementAliases;
 };
 
 enum class EventKind : unsigned char {
@@ -400,6 +410,13 @@ struct LoopSymbol {
   /// adversary's (N senders, one receive); other lengths are given the
   /// benefit of the doubt.
   bool Spawns = false;
+  /// Spawning loops of this count whose threads act only on objects made in
+  /// their own round, and those whose threads share something: when none
+  /// share, rounds cannot strand each other and one round shows every leak.
+  unsigned RoundsOwnTheirObjects = 0, RoundsShareObjects = 0;
+  bool roundsIndependent() const {
+    return RoundsOwnTheirObjects > 0 && RoundsShareObjects == 0;
+  }
   /// A caller of the function may pass an empty container: that call.
   bool MayBeZero = false;
   const clang::CallExpr *EmptyCaller = nullptr;
