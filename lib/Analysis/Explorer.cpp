@@ -369,6 +369,7 @@ private:
 
   void collect(unsigned Sum, llvm::DenseSet<unsigned> &Done);
   bool mayStrand();
+  bool countsManyRounds() const;
   bool solveOnce(std::vector<Witness> &Out);
   void explain(unsigned Start, std::vector<Witness> &Out);
   std::vector<Witness> exploreThreads();
@@ -437,6 +438,10 @@ private:
   /// key()'s buffer, kept to spare an allocation per state.
   mutable std::vector<unsigned> Scratch;
   bool Aborted = false;
+  /// Loops counted to more rounds than this run as open loops: after an
+  /// exploration that exploded, the retry keeps what does not depend on
+  /// exact counts (a receive loop nobody ends) and gives up what does.
+  unsigned LongestCounted = 64;
 };
 
 ObjectSet Explorer::resolve(ObjectId O, unsigned Subst) {
@@ -640,12 +645,21 @@ unsigned Explorer::loopCount(const Frame &F, unsigned Loop, bool &Open) const {
     Open = true; // no counter left: unbounded
     return ~0u;
   }
+  if (L.Count && *L.Count > LongestCounted) {
+    Open = true;
+    return OpenLoopRounds;
+  }
   if (L.Count)
     return std::min<unsigned>(*L.Count, 64);
+  // A count a caller gave: loops over it stay in step, so a retry shortens
+  // them all alike; rounds that own their objects need only one.
   if (L.Symbol >= 0)
     for (auto &[P, V] : Counts[F.Counts])
-      if (P == E.Symbols[L.Symbol].Key)
-        return std::clamp<long long>(L.Scale * V + L.Offset, 0, 64);
+      if (P == E.Symbols[L.Symbol].Key) {
+        long long Rounds = std::min<long long>(
+            V, E.Symbols[L.Symbol].roundsIndependent() ? 1 : LongestCounted);
+        return std::clamp<long long>(L.Scale * Rounds + L.Offset, 0, 64);
+      }
   if (L.Symbol >= 0 && SymbolValue[L.Symbol] >= 0)
     return std::clamp<long long>(L.Scale * SymbolValue[L.Symbol] + L.Offset, 0, 64);
   Open = true;
@@ -1565,16 +1579,35 @@ std::vector<Witness> Explorer::exploreThreads() {
     for (unsigned I = 0; I < Adversarial.size(); ++I)
       SymbolValue[Adversarial[I]] = C[I];
     solveOnce(Out);
+    if (!Aborted)
+      continue;
+    if (debugging())
+      llvm::errs() << "chanleak: exploration given up after " << Game.size() << " states\n";
     // Too many interleavings for these loop lengths: what shorter ones
-    // showed stands, longer ones are not tried.
-    if (Aborted) {
-      if (debugging())
-        llvm::errs() << "chanleak: exploration given up after " << Game.size() << " states\n";
+    // showed stands, longer ones are not tried. When nothing was shown,
+    // loops of many counted rounds (three handlers appending forty lines
+    // each) are what exploded: once more with them open.
+    if (!Out.empty() || LongestCounted == OpenLoopRounds || !countsManyRounds())
       return Out;
-    }
+    LongestCounted = OpenLoopRounds;
+    Aborted = false;
+    for (unsigned I = 0; I < Adversarial.size(); ++I)
+      SymbolValue[Adversarial[I]] = C[I];
+    solveOnce(Out);
+    if (Aborted)
+      return Out;
   }
   endlessThreads(Out);
   return Out;
+}
+
+/// Whether a reached loop is counted to more rounds than an open loop runs.
+bool Explorer::countsManyRounds() const {
+  return llvm::any_of(Reached, [&](unsigned I) {
+    return llvm::any_of(sum(I).Loops, [](const LoopInfo &L) {
+      return (L.Count && *L.Count > OpenLoopRounds) || L.Symbol >= 0;
+    });
+  });
 }
 
 /// Whether some thread could set a promise twice, or end up blocked where
@@ -1718,7 +1751,7 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       if (!llvm::all_of(N.Out, Local))
         continue;
       std::vector<std::pair<unsigned, Step>> Kids;
-      bool OpenLoop = false;
+      bool OpenLoop = false, Coarsened = false;
       for (unsigned I = 0; I < N.Out.size(); ++I) {
         const Edge &Ed = N.Out[I];
         ObjectSet Objs{NoObject};
@@ -1733,6 +1766,8 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
           bool Open;
           loopCount(F, event(F, Ed).Index, Open);
           OpenLoop |= Open;
+          const LoopInfo &L = sum(F.Sum).Loops[event(F, Ed).Index];
+          Coarsened |= L.Count && *L.Count > LongestCounted;
         }
         for (ObjectId O : Objs) {
           bool Partner;
@@ -1761,7 +1796,9 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       // twice: that throws whatever the other threads do.
       bool SpawnedOpenLoop = (OpenLoop || N.OpenLoop) && Th.Origin != ~0u &&
                              !(N.Choice == Chooser::Adversary && setsTwiceAhead(F));
-      bool Adversary = N.Choice == Chooser::Adversary && !UnseenStop && !SpawnedOpenLoop;
+      // Nor a loop a retry no longer counts: its length is not known.
+      bool Adversary =
+          N.Choice == Chooser::Adversary && !UnseenStop && !SpawnedOpenLoop && !Coarsened;
       Game[G].Adversary = Adversary && Kids.size() > 1;
       Game[G].Children = std::move(Kids);
       Done = true;

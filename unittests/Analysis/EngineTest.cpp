@@ -85,6 +85,13 @@ namespace std {
     future<T> get_future();
     void set_value(T v);
   };
+  template <class T> class deque {
+  public:
+    void push_back(const T &v);
+    void pop_front();
+    T &front();
+    bool empty() const;
+  };
   template <class T> class vector {
   public:
     T *begin();
@@ -1576,6 +1583,60 @@ TEST_F(EngineTest, RoundsThatOwnTheirObjectsAreNotMerged) {
                                  "call->reply.push(1); call->reply.push(2);"),
                           "f")
                   .empty());
+}
+
+// --- explorations that explode ----------------------------------------------
+
+/// Three producers appending forty items each to a queue a consumer drains
+/// until it is closed; Close is what the owner does when they are done.
+std::string manyRounds(llvm::StringRef Close) {
+  return (llvm::Twine(R"cpp(
+struct Queue {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<int> items;
+  bool closed = false;
+  void push(int v) {
+    std::unique_lock<std::mutex> lk(mu);
+    items.push_back(v);
+    cv.notify_one();
+  }
+  bool pop(int &v) {
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, [&] { return closed || !items.empty(); });
+    if (items.empty())
+      return false;
+    v = items.front();
+    items.pop_front();
+    return true;
+  }
+  void close() {
+    std::unique_lock<std::mutex> lk(mu);
+    closed = true;
+    cv.notify_all();
+  }
+};
+void f() {
+  auto q = std::make_shared<Queue>();
+  std::thread([q] { int v; while (q->pop(v)) {} }).detach();
+  std::vector<std::thread> producers;
+  for (int p = 0; p < 3; ++p)
+    producers.emplace_back([q] { for (int r = 0; r < 40; ++r) q->push(r); });
+  for (auto &t : producers)
+    t.join();
+  )cpp") + Close + R"cpp(
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, ExplodingExplorationRetriesWithLongLoopsOpen) {
+  // Counted exactly, the producers' interleavings exceed the budget; with
+  // their loops open the consumer nobody closes for is still stranded.
+  std::string Code = manyRounds("");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "while (q->pop(v))"));
+  EXPECT_TRUE(witnessesOf(manyRounds("q->close();"), "f").empty());
 }
 
 // --- event loops and their work guards --------------------------------------
