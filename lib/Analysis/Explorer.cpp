@@ -746,10 +746,17 @@ std::optional<long long> Explorer::evalTerm(const Frame &F, int Idx, const State
       }
     return R;
   }
-  case Formula::Plus:
-    if (std::optional<long long> L = evalTerm(F, X.Left, S))
+  case Formula::Plus: {
+    std::optional<long long> L = evalTerm(F, X.Left, S);
+    if (!L)
+      return std::nullopt;
+    if (X.Right < 0)
       return *L + X.Number;
-    return std::nullopt;
+    std::optional<long long> R = evalTerm(F, X.Right, S);
+    if (!R)
+      return std::nullopt;
+    return *L + (X.Op == BO_Sub ? -*R : *R) + X.Number;
+  }
   case Formula::Status:
     return F.status(X.Number);
   default:
@@ -3375,7 +3382,14 @@ static void dumpFormula(const LeakEngine &E, const Summary &S, int Idx, llvm::ra
       OS << E.objectName(O) << "#" << O;
     return;
   case Formula::Not: OS << "!("; dumpFormula(E, S, F.Left, OS); OS << ")"; return;
-  case Formula::Plus: dumpFormula(E, S, F.Left, OS); OS << "+" << F.Number; return;
+  case Formula::Plus:
+    dumpFormula(E, S, F.Left, OS);
+    if (F.Right >= 0) {
+      OS << (F.Op == BO_Sub ? "-" : "+");
+      dumpFormula(E, S, F.Right, OS);
+    }
+    OS << "+" << F.Number;
+    return;
   case Formula::Status: OS << "status" << F.Number; return;
   case Formula::And:
   case Formula::Or:

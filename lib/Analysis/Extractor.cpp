@@ -1187,13 +1187,18 @@ int SummaryBuilder::term(const Expr *Ex, const Env &Env) {
       Ex = Call->getImplicitObjectArgument()->IgnoreParenImpCasts();
   }
   if (const auto *B = dyn_cast<BinaryOperator>(Ex);
-      B && (B->getOpcode() == BO_Add || B->getOpcode() == BO_Sub))
+      B && (B->getOpcode() == BO_Add || B->getOpcode() == BO_Sub)) {
+    F.K = Formula::Plus;
+    F.Left = term(B->getLHS(), Env);
     if (std::optional<long long> V = evalInt(B->getRHS(), Ctx)) {
-      F.K = Formula::Plus;
-      F.Left = term(B->getLHS(), Env);
       F.Number = B->getOpcode() == BO_Add ? *V : -*V;
-      return formula(F);
+    } else {
+      // `received_ + capacity_`: two values of shared state.
+      F.Op = B->getOpcode();
+      F.Right = term(B->getRHS(), Env);
     }
+    return formula(F);
+  }
   // The index of the alternative that won, for a variant kept as a status.
   if (const auto *Call = dyn_cast<CXXMemberCallExpr>(Ex);
       Call && Call->getMethodDecl() && Call->getMethodDecl()->getIdentifier() &&

@@ -226,8 +226,9 @@ bool isConstantFormula(llvm::ArrayRef<Formula> Fs, int F) {
   case Formula::Constant:
     return true;
   case Formula::Not:
-  case Formula::Plus:
     return isConstantFormula(Fs, X.Left);
+  case Formula::Plus:
+    return isConstantFormula(Fs, X.Left) && (X.Right < 0 || isConstantFormula(Fs, X.Right));
   case Formula::And:
   case Formula::Or:
   case Formula::Compare:

@@ -55,8 +55,8 @@ namespace std {
     void notify_one();
     void notify_all();
     void wait(unique_lock<mutex> &lk);
-    template <class P> void wait(unique_lock<mutex> &lk, P pred);
-    template <class D, class P> bool wait_for(unique_lock<mutex> &lk, D d, P pred);
+    template <class P> void wait(unique_lock<mutex> &lk, P pred) {}
+    template <class D, class P> bool wait_for(unique_lock<mutex> &lk, D d, P pred) { return true; }
   };
   class latch {
   public:
@@ -96,7 +96,7 @@ namespace std {
   public:
     T *begin();
     T *end();
-    template <class... A> void emplace_back(A &&...a);
+    template <class... A> void emplace_back(A &&...a) {}
     void push_back(const T &v);
   };
   namespace this_thread {
@@ -156,6 +156,7 @@ protected:
         std::make_shared<PCHContainerOperations>(),
         tooling::getClangStripDependencyFileAdjuster(), SystemHeaders);
     EXPECT_TRUE(AST);
+    EXPECT_FALSE(AST->getDiagnostics().hasErrorOccurred()) << "the snippet does not compile";
     Engine = std::make_unique<LeakEngine>(Index, AST->getASTContext());
     const FunctionDecl *FD = function(Name);
     EXPECT_TRUE(FD) << Name.str();
@@ -1583,6 +1584,53 @@ TEST_F(EngineTest, RoundsThatOwnTheirObjectsAreNotMerged) {
                                  "call->reply.push(1); call->reply.push(2);"),
                           "f")
                   .empty());
+}
+
+/// A hand-written channel whose send returns once at most Capacity sent
+/// values wait to be received; two senders, one receive.
+std::string boundedBySum(llvm::StringRef Capacity) {
+  return (llvm::Twine(R"cpp(
+struct BoundedChan {
+  explicit BoundedChan(unsigned long capacity) : capacity(capacity) {}
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<int> items;
+  unsigned long sent = 0, received = 0;
+  const unsigned long capacity;
+  void send(int v) {
+    std::unique_lock<std::mutex> lk(mu);
+    items.push_back(v);
+    const unsigned long seq = ++sent;
+    cv.notify_all();
+    cv.wait(lk, [&] { return seq <= received + capacity; });
+  }
+  int recv() {
+    std::unique_lock<std::mutex> lk(mu);
+    cv.wait(lk, [&] { return !items.empty(); });
+    int v = items.front();
+    items.pop_front();
+    ++received;
+    cv.notify_all();
+    return v;
+  }
+};
+int f() {
+  auto ch = std::make_shared<BoundedChan>()cpp") + Capacity + R"cpp();
+  std::thread([ch] { ch->send(1); }).detach();
+  std::thread([ch] { ch->send(2); }).detach();
+  return ch->recv();
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, WaitOnASumOfSharedValuesCounts) {
+  // `seq <= received + capacity`: with no room the slower sender waits for
+  // a receive that never comes; with room for one it does not.
+  std::string Code = boundedBySum("0");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "f");
+  ASSERT_FALSE(Ws.empty());
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "ch->send(1)"));
+  EXPECT_TRUE(witnessesOf(boundedBySum("1"), "f").empty());
 }
 
 // --- explorations that explode ----------------------------------------------

@@ -211,7 +211,7 @@ struct Formula {
     And,      ///< Left && Right
     Or,       ///< Left || Right
     Compare,  ///< Left Op Right
-    Plus,     ///< Left + Number
+    Plus,     ///< Left + Number, and Op (+ or -) Right when there is one
     Status,   ///< the variable holding an op's status: the frame's slot Number
   };
   Kind K = Unknown;
