@@ -1804,8 +1804,11 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       bool SpawnedOpenLoop = (OpenLoop || N.OpenLoop) && Th.Origin != ~0u &&
                              !(N.Choice == Chooser::Adversary && setsTwiceAhead(F));
       // Nor a loop a retry no longer counts: its length is not known.
-      bool Adversary =
-          N.Choice == Chooser::Adversary && !UnseenStop && !SpawnedOpenLoop && !Coarsened;
+      // Shared state is as the callers left it until a first thread starts.
+      bool Unshared = S.Threads.size() == 1;
+      bool Adversary = (N.Choice == Chooser::Adversary ||
+                        (N.Choice == Chooser::SharedState && Unshared)) &&
+                       !UnseenStop && !SpawnedOpenLoop && !Coarsened;
       Game[G].Adversary = Adversary && Kids.size() > 1;
       Game[G].Children = std::move(Kids);
       Done = true;
@@ -3441,7 +3444,10 @@ void dumpSummary(const LeakEngine &E, const Summary &S, llvm::raw_ostream &OS) {
             OS << "#" << O;
         }
       }
-      OS << (S.Nodes[N].Choice == Chooser::Benefit && S.Nodes[N].Out.size() > 1 ? " [benefit]" : "")
+      OS << (S.Nodes[N].Out.size() < 2                         ? ""
+             : S.Nodes[N].Choice == Chooser::Benefit     ? " [benefit]"
+             : S.Nodes[N].Choice == Chooser::SharedState ? " [shared]"
+                                                         : "")
          << "\n";
     }
 }

@@ -2669,12 +2669,12 @@ std::optional<std::pair<ModelOp, bool>> SummaryBuilder::statusTest(const Expr *C
 Chooser SummaryBuilder::chooserFor(const Expr *Cond) {
   if (!Cond)
     return Chooser::Benefit;
-  bool Shared = false;
+  bool Shared = false, ReadsReceived = false;
   std::function<void(const Stmt *)> Walk = [&](const Stmt *St) {
-    if (!St || Shared)
+    if (!St || ReadsReceived)
       return;
     if (const auto *Ref = dyn_cast<DeclRefExpr>(St)) {
-      Shared |= Received.count(Ref->getDecl()) != 0;
+      ReadsReceived |= Received.count(Ref->getDecl()) != 0;
       if (const auto *V = dyn_cast<VarDecl>(Ref->getDecl()))
         Shared |= V->hasGlobalStorage() && !V->getType().isConstQualified();
     }
@@ -2693,7 +2693,10 @@ Chooser SummaryBuilder::chooserFor(const Expr *Cond) {
       Walk(C);
   };
   Walk(Cond);
-  return Shared ? Chooser::Benefit : Chooser::Adversary;
+  // A value received is another thread's to decide (a poison pill).
+  if (ReadsReceived)
+    return Chooser::Benefit;
+  return Shared ? Chooser::SharedState : Chooser::Adversary;
 }
 
 /// The awaitable operator (`||` or `&&`) S is an operand of, in the
@@ -3344,11 +3347,14 @@ void SummaryBuilder::build() {
     // A branch on a timed or try op's outcome is the adversary's: giving up
     // is the stranding choice. With no terminator, the other successor is an
     // exception's way out (exceptionChooser).
+    // A loop on shared state runs as long as other threads let it.
     if (Succs.size() > 1)
       S.Nodes[Cur].Choice =
           Term && !Test ? chooserFor(dyn_cast_or_null<Expr>(B->getTerminatorCondition()))
           : !Term       ? exceptionChooser(*B)
                         : Chooser::Adversary;
+    if (Loop && S.Nodes[Cur].Choice == Chooser::SharedState)
+      S.Nodes[Cur].Choice = Chooser::Benefit;
     // A branch on shared state is taken as that state says, when it is
     // known.
     int Guard = -1;

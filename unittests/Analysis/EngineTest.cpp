@@ -1633,6 +1633,61 @@ TEST_F(EngineTest, WaitOnASumOfSharedValuesCounts) {
   EXPECT_TRUE(witnessesOf(boundedBySum("1"), "f").empty());
 }
 
+/// A lookup answered from a cache when it can, else by a thread whose
+/// answer is waited for with a timeout; OnTimeout is what the caller does
+/// when it gives up.
+std::string cachedLookup(llvm::StringRef OnTimeout) {
+  return (llvm::Twine(R"cpp(
+struct Box {
+  std::mutex mu;
+  std::condition_variable offered, picked;
+  int state = 0;
+  void send() {
+    std::unique_lock<std::mutex> lk(mu);
+    if (state == 3)
+      return;
+    state = 1;
+    offered.notify_one();
+    picked.wait(lk, [&] { return state != 1; });
+  }
+  bool recv_for() {
+    std::unique_lock<std::mutex> lk(mu);
+    if (!offered.wait_for(lk, 5, [&] { return state == 1; }))
+      return false;
+    state = 2;
+    picked.notify_one();
+    return true;
+  }
+  void close() {
+    std::unique_lock<std::mutex> lk(mu);
+    state = 3;
+    picked.notify_all();
+  }
+};
+bool cached;
+bool resolve() {
+  if (cached)
+    return true;
+  auto box = std::make_shared<Box>();
+  std::thread([box] { box->send(); }).detach();
+  if (!box->recv_for()) {
+    )cpp") + OnTimeout + R"cpp(
+    return false;
+  }
+  return true;
+}
+)cpp").str();
+}
+
+TEST_F(EngineTest, BranchOnSharedStateBeforeAnyThreadIsTheAdversarys) {
+  // The cache may miss: nothing but the callers has written it yet.
+  std::string Code = cachedLookup("");
+  const std::vector<Witness> &Ws = witnessesOf(Code, "resolve");
+  ASSERT_EQ(Ws.size(), 1u);
+  EXPECT_EQ(lineOf(Ws[0].Blocked), lineOfText(Code, "box->send()"));
+  EXPECT_TRUE(witnessesOf(cachedLookup("box->close();"), "resolve").empty());
+}
+
 // --- explorations that explode ----------------------------------------------
 
 /// Three producers appending forty items each to a queue a consumer drains

@@ -309,7 +309,11 @@ struct Event {
 /// adversary's; choices that depend on what other threads do (a value
 /// received, shared state, a loop of unknown length) get the benefit of the
 /// doubt.
-enum class Chooser : unsigned char { Adversary, Benefit };
+/// Who takes a branch. SharedState: a branch on state other threads share
+/// (`if (cache_->has(key)) return;`), the adversary's before the analysed
+/// function starts a first thread (the state is what its callers left),
+/// the benefit of the doubt's once a thread may have written it.
+enum class Chooser : unsigned char { Adversary, Benefit, SharedState };
 
 struct Edge {
   unsigned Event; ///< ~0u: no event
