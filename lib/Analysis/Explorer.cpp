@@ -1804,8 +1804,9 @@ bool Explorer::solveOnce(std::vector<Witness> &Out) {
       bool SpawnedOpenLoop = (OpenLoop || N.OpenLoop) && Th.Origin != ~0u &&
                              !(N.Choice == Chooser::Adversary && setsTwiceAhead(F));
       // Nor a loop a retry no longer counts: its length is not known.
-      // Shared state is as the callers left it until a first thread starts.
-      bool Unshared = S.Threads.size() == 1;
+      // Shared state is as the callers left it until a first thread starts:
+      // the analysed function's own guards on it are the adversary's.
+      bool Unshared = S.Threads.size() == 1 && Th.Frames.size() == 1;
       bool Adversary = (N.Choice == Chooser::Adversary ||
                         (N.Choice == Chooser::SharedState && Unshared)) &&
                        !UnseenStop && !SpawnedOpenLoop && !Coarsened;

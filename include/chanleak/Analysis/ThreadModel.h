@@ -310,9 +310,10 @@ struct Event {
 /// received, shared state, a loop of unknown length) get the benefit of the
 /// doubt.
 /// Who takes a branch. SharedState: a branch on state other threads share
-/// (`if (cache_->has(key)) return;`), the adversary's before the analysed
-/// function starts a first thread (the state is what its callers left),
-/// the benefit of the doubt's once a thread may have written it.
+/// (`if (cache_->has(key)) return;`), the adversary's in the analysed
+/// function itself before it starts a first thread (the state is what its
+/// callers left), the benefit of the doubt's once a thread may have written
+/// it and in the functions it calls.
 enum class Chooser : unsigned char { Adversary, Benefit, SharedState };
 
 struct Edge {
