@@ -449,8 +449,13 @@ ObjectSet Explorer::resolve(ObjectId O, unsigned Subst) {
   if (auto It = M.find(O); It != M.end())
     return It->second;
   const AbstractObject &A = Objects[O];
-  // A local container's elements are the handles put into it.
-  if (const ObjectSet *Put = A.Kind == ObjectKind::Elements ? Objects.elementAlias(O) : nullptr) {
+  // A local container's elements are the handles put into it, also when a
+  // callee names them through its own copy of the container.
+  auto PutInto = [&](ObjectId Elements) {
+    return Objects[Elements].Kind == ObjectKind::Elements ? Objects.elementAlias(Elements)
+                                                          : nullptr;
+  };
+  if (const ObjectSet *Put = PutInto(O)) {
     ObjectSet R;
     for (ObjectId P : *Put)
       for (ObjectId X : resolve(P, Subst))
@@ -469,6 +474,8 @@ ObjectSet Explorer::resolve(ObjectId O, unsigned Subst) {
                                    : nullptr;
       if (Alias)
         R.append(Alias->begin(), Alias->end());
+      else if (const ObjectSet *Put = PutInto(Objects.rebase(O, B)))
+        R.append(Put->begin(), Put->end());
       else
         R.push_back(Objects.rebase(O, B));
     }
